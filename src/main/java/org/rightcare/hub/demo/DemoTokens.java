@@ -1,0 +1,39 @@
+package org.rightcare.hub.demo;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * Issues bearer tokens signed with the key pair of {@link DemoTokenKeys}, shaped as the hub expects from its OIDC
+ * provider: {@code sub}, the caller's organisation (ODS code) in {@code org}, and {@code roles}.
+ */
+@ApplicationScoped
+public class DemoTokens {
+
+    static final Duration LIFETIME = Duration.ofHours(1);
+
+    private final String issuer;
+    private final String audience;
+
+    public DemoTokens(@ConfigProperty(name = "quarkus.oidc.token.issuer") String issuer,
+            @ConfigProperty(name = "quarkus.oidc.token.audience") String audience) {
+        this.issuer = issuer;
+        this.audience = audience;
+    }
+
+    public String issue(String subject, String organisation, List<String> roles) {
+        return Jwt.issuer(issuer)
+                .audience(audience)
+                .subject(subject)
+                .claim("org", organisation)
+                .claim("roles", roles)
+                .expiresIn(LIFETIME)
+                .sign();
+    }
+}

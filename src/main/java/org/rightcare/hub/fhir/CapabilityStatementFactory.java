@@ -1,0 +1,75 @@
+package org.rightcare.hub.fhir;
+
+import java.net.URI;
+import java.util.Date;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
+import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+
+/**
+ * What the FHIR API does, said truthfully: only the interactions that {@link FhirReadResource} serves are declared.
+ * A test reads every declared interaction back, so the statement cannot drift from the server.
+ */
+@ApplicationScoped
+public class CapabilityStatementFactory {
+
+    /** Each readable type with the project profile it is rendered to. */
+    static final Map<String, String> PROFILES = Map.of(
+            "ServiceRequest", HubIdentifiers.SERVICE_REQUEST_PROFILE,
+            "Patient", HubIdentifiers.PATIENT_PROFILE,
+            "Encounter", HubIdentifiers.ENCOUNTER_PROFILE,
+            "Location", HubIdentifiers.LOCATION_PROFILE,
+            "Observation", HubIdentifiers.OBSERVATION_PROFILE,
+            "Flag", HubIdentifiers.FLAG_PROFILE);
+
+    private final String version;
+    private final Date started = new Date();
+
+    public CapabilityStatementFactory(@ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+        this.version = version;
+    }
+
+    public CapabilityStatement build(URI fhirBase) {
+        CapabilityStatement statement = new CapabilityStatement();
+        statement.setStatus(PublicationStatus.ACTIVE)
+                .setDate(started)
+                .setPublisher("rightcare-hub")
+                .setKind(CapabilityStatementKind.INSTANCE)
+                .setFhirVersion(FHIRVersion._4_0_1)
+                .addFormat("application/fhir+json")
+                .addFormat("application/fhir+xml");
+        statement.getSoftware().setName("rightcare-hub").setVersion(version);
+        statement.getImplementation().setDescription("rightcare-hub FHIR facade").setUrl(stripSlash(fhirBase));
+
+        CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
+        rest.setDocumentation("Resources are rendered from the hub's referrals; reads need an OAuth 2.0 bearer token.");
+        rest.getSecurity()
+                .setCors(false)
+                .setDescription("Bearer tokens from the hub's OIDC provider (client credentials for systems).")
+                .addService(new CodeableConcept(new Coding()
+                        .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
+                        .setCode("OAuth").setDisplay("OAuth")));
+        PROFILES.keySet().stream().sorted().forEach(type -> rest.addResource()
+                .setType(type)
+                .setProfile(PROFILES.get(type))
+                .addInteraction(new CapabilityStatement.ResourceInteractionComponent()
+                        .setCode(TypeRestfulInteraction.READ)));
+        return statement;
+    }
+
+    private static String stripSlash(URI base) {
+        String text = base.toString();
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+}

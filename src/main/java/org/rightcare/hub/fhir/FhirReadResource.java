@@ -1,0 +1,111 @@
+package org.rightcare.hub.fhir;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Resource;
+import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.support.PublicUrls;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The FHIR R4 facade: {@code /fhir/metadata} and reads by id of the resources rendered from a referral. It is not a
+ * general-purpose FHIR store: every resource is rendered from the domain model on each read.
+ */
+@Path("/fhir")
+public class FhirReadResource {
+
+    /** The resource types a referral is rendered as, all readable by id. */
+    private static final Set<String> READABLE_TYPES = CapabilityStatementFactory.PROFILES.keySet();
+
+    private final FhirContext fhir;
+    private final ReferralRepository referrals;
+    private final ReferralRenderer renderer;
+    private final CapabilityStatementFactory capabilities;
+    private final PublicUrls urls;
+
+    public FhirReadResource(FhirContext fhir, ReferralRepository referrals, ReferralRenderer renderer,
+            CapabilityStatementFactory capabilities, PublicUrls urls) {
+        this.fhir = fhir;
+        this.referrals = referrals;
+        this.renderer = renderer;
+        this.capabilities = capabilities;
+        this.urls = urls;
+    }
+
+    @GET
+    @Path("/metadata")
+    @Operation(hidden = true)
+    public Response metadata(@QueryParam("_format") String format, @QueryParam("_pretty") boolean pretty,
+            @Context HttpHeaders headers, @Context UriInfo uriInfo) {
+        FhirFormat chosen = FhirFormat.negotiate(format, headers);
+        if (chosen == null) {
+            return unsupportedFormat(format);
+        }
+        CapabilityStatement statement = capabilities.build(urls.fhirBase(uriInfo));
+        return Response.ok(chosen.encode(fhir, statement, pretty), chosen.mediaType()).build();
+    }
+
+    @GET
+    @Path("/{type}/{id}")
+    @Authenticated
+    @Operation(hidden = true)
+    public Uni<Response> read(@PathParam("type") String type, @PathParam("id") String id,
+            @QueryParam("_format") String format, @QueryParam("_pretty") boolean pretty, @Context HttpHeaders headers) {
+        FhirFormat chosen = FhirFormat.negotiate(format, headers);
+        if (chosen == null) {
+            return Uni.createFrom().item(unsupportedFormat(format));
+        }
+        if (!READABLE_TYPES.contains(type)) {
+            return Uni.createFrom().item(error(chosen, 404, OperationOutcomes.error(IssueType.NOTSUPPORTED,
+                    "UNKNOWN_RESOURCE_TYPE", "This server does not serve resources of type " + type)));
+        }
+        Optional<UUID> referralId = ReferralResourceIds.referralIdOf(id);
+        if (referralId.isEmpty()) {
+            return Uni.createFrom().item(notFound(chosen, type, id));
+        }
+        return referrals.findById(referralId.get()).map(referral -> referral
+                .flatMap(r -> renderer.render(r, type, id).map(resource -> found(chosen, pretty, r, resource)))
+                .orElseGet(() -> notFound(chosen, type, id)));
+    }
+
+    private Response found(FhirFormat format, boolean pretty, Referral referral, Resource resource) {
+        return Response.ok(format.encode(fhir, resource, pretty), format.mediaType())
+                .tag(new EntityTag(String.valueOf(referral.version()), true))
+                .lastModified(java.util.Date.from(referral.updatedAt()))
+                .build();
+    }
+
+    private Response notFound(FhirFormat format, String type, String id) {
+        return error(format, 404, OperationOutcomes.error(IssueType.NOTFOUND, "RESOURCE_NOT_FOUND",
+                type + "/" + id + " is not known"));
+    }
+
+    private Response unsupportedFormat(String format) {
+        return error(FhirFormat.JSON, 406, OperationOutcomes.error(IssueType.NOTSUPPORTED, "UNSUPPORTED_FORMAT",
+                "_format " + format + " is not supported; use json or xml"));
+    }
+
+    private Response error(FhirFormat format, int status, OperationOutcome outcome) {
+        return Response.status(status).type(format.mediaType()).entity(format.encode(fhir, outcome, false)).build();
+    }
+}

@@ -1,0 +1,27 @@
+package org.rightcare.hub.fhir;
+
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+
+/**
+ * OperationOutcomes with stable hub codes ({@code details.coding} in {@link #CODE_SYSTEM}), so a provider system
+ * can react to the code rather than parse the text.
+ */
+public final class OperationOutcomes {
+
+    public static final String CODE_SYSTEM = "https://fhir.rightcare-hub.org/CodeSystem/hub-error-codes";
+
+    private OperationOutcomes() {
+    }
+
+    public static OperationOutcome error(IssueType type, String hubCode, String diagnostics) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(IssueSeverity.ERROR)
+                .setCode(type)
+                .setDiagnostics(diagnostics)
+                .getDetails().addCoding().setSystem(CODE_SYSTEM).setCode(hubCode);
+        return outcome;
+    }
+}

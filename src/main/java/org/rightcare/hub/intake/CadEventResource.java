@@ -1,0 +1,138 @@
+package org.rightcare.hub.intake;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.rightcare.hub.cad.CadSystemRegistry;
+import org.rightcare.hub.cad.WebhookSignature;
+import org.rightcare.hub.support.FieldError;
+import org.rightcare.hub.support.Problem;
+import org.rightcare.hub.support.PublicUrls;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code POST /cad/v1/events}: the CAD webhook of contract v1. Checks run cheapest and least trusting first: size,
+ * content type, signature on the raw bytes, then parsing and the contract's rules. Nothing is stored unless every
+ * check passes, and the 202 is sent only after the commit.
+ */
+@Path("/cad/v1/events")
+public class CadEventResource {
+
+    private final CadSystemRegistry cadSystems;
+    private final CadEventParser parser;
+    private final IntakeService intake;
+    private final IntakeConfig config;
+    private final PublicUrls urls;
+    private final Clock clock;
+
+    public CadEventResource(CadSystemRegistry cadSystems, CadEventParser parser, IntakeService intake,
+            IntakeConfig config, PublicUrls urls, Clock clock) {
+        this.cadSystems = cadSystems;
+        this.parser = parser;
+        this.intake = intake;
+        this.config = config;
+        this.urls = urls;
+        this.clock = clock;
+    }
+
+    @POST
+    @Operation(summary = "Post a CAD incident event (contract v1)",
+            description = "Signed with X-Hub-Signature. 202 once the event is durably stored; the same eventId and body again returns the original answer.")
+    @RequestBody(description = "A CAD event; its JSON Schema is at /cad/v1/schema/cad-event.schema.json")
+    @APIResponse(responseCode = "202", description = "Stored: referralId, status and the ServiceRequest URL")
+    @APIResponse(responseCode = "400", description = "The body is not JSON")
+    @APIResponse(responseCode = "401", description = "Signature missing, malformed, wrong, stale, or unknown CAD system")
+    @APIResponse(responseCode = "409", description = "The eventId was already used for a different body")
+    @APIResponse(responseCode = "413", description = "Body over 256 KiB")
+    @APIResponse(responseCode = "415", description = "Content-Type is not application/json")
+    @APIResponse(responseCode = "422", description = "Well-formed JSON that breaks the contract; every field by JSON pointer")
+    @APIResponse(responseCode = "503", description = "The event could not be stored; retry")
+    public Uni<Response> post(@HeaderParam(WebhookSignature.HEADER) String signatureHeader,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uriInfo, byte[] body) {
+        byte[] bytes = body == null ? new byte[0] : body;
+        if (bytes.length > config.maxBodyBytes()) {
+            return answer(Problem.of(413, "body-too-large", "Body too large",
+                    "Events are at most " + config.maxBodyBytes() + " bytes; this one is " + bytes.length));
+        }
+        if (!isJson(contentType)) {
+            return answer(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "Send Content-Type: application/json (UTF-8); got " + (contentType == null ? "none" : contentType)));
+        }
+        Optional<WebhookSignature.Parsed> signature = WebhookSignature.parse(signatureHeader);
+        if (signature.isEmpty()) {
+            return unauthorised("X-Hub-Signature is missing or not of the form t=<unix seconds>,v1=<hex HMAC-SHA256>");
+        }
+        if (!WebhookSignature.isFresh(signature.get(), clock.instant())) {
+            return unauthorised("The signature timestamp is more than " + WebhookSignature.TOLERANCE.toSeconds()
+                    + " s from the hub's clock; sign each delivery when it is sent");
+        }
+        Optional<String> signer = cadSystems.signerOf(signature.get(), bytes);
+        if (signer.isEmpty()) {
+            return unauthorised("No configured CAD system's secret produced this signature");
+        }
+        CadEventParser.Result parsed;
+        try {
+            parsed = parser.parse(bytes);
+        } catch (CadEventParser.MalformedJsonException e) {
+            return answer(Problem.of(400, "malformed-json", "Malformed JSON", e.getMessage()));
+        }
+        if (!parsed.isValid()) {
+            return answer(Problem.invalid(parsed.errors()));
+        }
+        CadEvent event = parsed.event();
+        if (!event.cadSystem().equals(signer.get())) {
+            // The body claims another CAD system than the one whose secret signed it.
+            return unauthorised("cadSystem " + event.cadSystem() + " is unknown or did not sign this event");
+        }
+        return intake.accept(event, bytes, urls.fhirBase(uriInfo)).map(outcome -> toResponse(event, outcome));
+    }
+
+    private static Response toResponse(CadEvent event, IntakeService.Outcome outcome) {
+        if (outcome instanceof IntakeService.Acknowledged acknowledged) {
+            return Response.status(acknowledged.status()).type(MediaType.APPLICATION_JSON)
+                    .entity(acknowledged.body()).build();
+        }
+        if (outcome instanceof IntakeService.EventIdConflict) {
+            return Problem.of(409, "event-id-conflict", "eventId already used", "eventId " + event.eventId()
+                    + " was already received with a different body; a retry must resend the same bytes").toResponse();
+        }
+        return Problem.invalid(List.of(new FieldError("/incident/incidentId",
+                "no referral exists for this incident; nothing to cancel or close"))).toResponse();
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            MediaType type = MediaType.valueOf(contentType);
+            String charset = type.getParameters().get("charset");
+            return type.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !type.isWildcardType()
+                    && !type.isWildcardSubtype() && (charset == null || charset.equalsIgnoreCase("utf-8"));
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    private static Uni<Response> unauthorised(String detail) {
+        return answer(Problem.of(401, "invalid-signature", "Unauthorised", detail));
+    }
+
+    private static Uni<Response> answer(Problem problem) {
+        return Uni.createFrom().item(problem.toResponse());
+    }
+}

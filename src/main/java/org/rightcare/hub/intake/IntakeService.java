@@ -1,0 +1,166 @@
+package org.rightcare.hub.intake;
+
+import java.net.URI;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.rightcare.hub.referral.Incident;
+import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.referral.ReferralStatus;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Turns a valid, authenticated CAD event into durable state: the event and the referral change are committed in
+ * one transaction, and only then is the CAD told 202. A retry of the same event gets the same answer and does no
+ * new work.
+ */
+@ApplicationScoped
+public class IntakeService {
+
+    private static final Logger LOG = Logger.getLogger(IntakeService.class);
+
+    /** What the webhook should answer. */
+    public sealed interface Outcome {
+    }
+
+    /** Stored now, or stored before under the same eventId with a byte-identical body (a replay). */
+    public record Acknowledged(int status, String body, boolean replay) implements Outcome {
+    }
+
+    /** The eventId was used before for a different body. */
+    public record EventIdConflict() implements Outcome {
+    }
+
+    /** A cancel or close for an incident the hub never received. */
+    public record UnknownIncident() implements Outcome {
+    }
+
+    private static final int ACCEPTED = 202;
+
+    private final Pool pool;
+    private final CadEventRepository events;
+    private final ReferralRepository referrals;
+    private final IntakeConfig config;
+    private final Clock clock;
+
+    public IntakeService(Pool pool, CadEventRepository events, ReferralRepository referrals, IntakeConfig config,
+            Clock clock) {
+        this.pool = pool;
+        this.events = events;
+        this.referrals = referrals;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * @param fhirBase the absolute base URL of the hub's FHIR API, for the ServiceRequest link in the answer
+     */
+    public Uni<Outcome> accept(CadEvent event, byte[] body, URI fhirBase) {
+        byte[] sha256 = sha256(body);
+        return events.find(event.cadSystem(), event.eventId())
+                .chain(stored -> stored.isPresent()
+                        ? Uni.createFrom().item(replayOrConflict(stored.get(), sha256))
+                        : store(event, body, sha256, fhirBase));
+    }
+
+    private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase) {
+        Instant now = clock.instant();
+        return pool.withTransaction(tx -> applyToReferral(tx, event, now)
+                .chain(referral -> {
+                    if (referral.isEmpty()) {
+                        return Uni.createFrom().failure(new UnknownIncidentException());
+                    }
+                    String answer = answer(referral.get(), fhirBase);
+                    return events.insert(tx, event, body, sha256, referral.get().id(), ACCEPTED, answer, now)
+                            .chain(inserted -> inserted
+                                    ? Uni.createFrom().item((Outcome) new Acknowledged(ACCEPTED, answer, false))
+                                    : Uni.createFrom().failure(new DuplicateEventException()));
+                }))
+                .onFailure(DuplicateEventException.class).recoverWithUni(() -> events
+                        .find(event.cadSystem(), event.eventId())
+                        .map(stored -> replayOrConflict(stored.orElseThrow(), sha256)))
+                .onFailure(UnknownIncidentException.class).recoverWithItem(UnknownIncident::new)
+                .invoke(outcome -> {
+                    if (outcome instanceof Acknowledged a && !a.replay()) {
+                        LOG.debugf("Stored %s %s for incident %s/%s", event.eventType().wireValue(), event.eventId(),
+                                event.cadSystem(), event.incident().incidentId());
+                    }
+                });
+    }
+
+    private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, Instant now) {
+        Incident incident = event.incident();
+        return switch (event.eventType()) {
+            case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,
+                    breachTime(incident), event.callbackUrl() == null ? null : event.callbackUrl().toString(),
+                    event.occurredAt(), now).map(Optional::of);
+            // A cancel withdraws the referral whatever a service has done with it, so an accepting service is told.
+            case CANCELLED -> referrals.transitionByIncident(tx, event.cadSystem(), incident.incidentId(),
+                    EnumSet.of(ReferralStatus.ROUTING, ReferralStatus.OFFERED, ReferralStatus.ACCEPTED),
+                    ReferralStatus.CANCELLED, event.occurredAt(), now);
+            // Closing the CAD incident is normal once a service has accepted; it only withdraws open referrals.
+            case CLOSED -> referrals.transitionByIncident(tx, event.cadSystem(), incident.incidentId(),
+                    EnumSet.of(ReferralStatus.ROUTING, ReferralStatus.OFFERED),
+                    ReferralStatus.CANCELLED, event.occurredAt(), now);
+        };
+    }
+
+    /** The ambulance response breach time: the call's receipt plus the category's target. */
+    Instant breachTime(Incident incident) {
+        Integer minutes = config.breachMinutes().get(incident.category().code());
+        if (minutes == null) {
+            throw new IllegalStateException("hub.intake.breach-minutes has no entry for " + incident.category().code());
+        }
+        return incident.receivedAt().plus(Duration.ofMinutes(minutes));
+    }
+
+    private static String answer(Referral referral, URI fhirBase) {
+        return new JsonObject()
+                .put("referralId", referral.id().toString())
+                .put("status", referral.status().wireValue())
+                .put("serviceRequest", fhirBase.resolve("ServiceRequest/" + referral.id()).toString())
+                .encode();
+    }
+
+    private static Outcome replayOrConflict(CadEventRepository.StoredEvent stored, byte[] sha256) {
+        return MessageDigest.isEqual(stored.bodySha256(), sha256)
+                ? new Acknowledged(stored.responseStatus(), stored.responseBody(), true)
+                : new EventIdConflict();
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    /** Rolls the transaction back: another delivery of the same event committed first. */
+    private static final class DuplicateEventException extends RuntimeException {
+        DuplicateEventException() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Rolls the transaction back: nothing to cancel. */
+    private static final class UnknownIncidentException extends RuntimeException {
+        UnknownIncidentException() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.rightcare.hub.support;
+
+import java.net.ConnectException;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.rightcare.hub.fhir.FhirFormat;
+import org.rightcare.hub.fhir.OperationOutcomes;
+
+import ca.uhn.fhir.context.FhirContext;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.CompositeException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+/**
+ * The one place errors become HTTP answers: OperationOutcome under {@code /fhir}, problem+json everywhere else.
+ * Stack traces never leave the hub. A database that cannot be reached is a 503 (the CAD retries), never a 4xx
+ * and never a 202.
+ */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    private final FhirContext fhir;
+
+    public ErrorMapper(FhirContext fhir) {
+        this.fhir = fhir;
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorised(RuntimeException e, UriInfo uri, HttpHeaders headers) {
+        return answer(uri, headers, 401, IssueType.LOGIN, "UNAUTHORISED", "unauthorised", "Unauthorised",
+                "A valid bearer token is required", true);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri, HttpHeaders headers) {
+        return answer(uri, headers, 403, IssueType.FORBIDDEN, "FORBIDDEN", "forbidden", "Forbidden",
+                "The token does not grant this operation", false);
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, UriInfo uri, HttpHeaders headers) {
+        return answer(uri, headers, 404, IssueType.NOTFOUND, "NOT_FOUND", "not-found", "Not found",
+                "No such resource or endpoint: " + uri.getPath(), false);
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
+        Response response = e.getResponse();
+        if (response.hasEntity()) {
+            return response;
+        }
+        int status = response.getStatus();
+        return answer(uri, headers, status, status >= 500 ? IssueType.EXCEPTION : IssueType.INVALID, "HTTP_" + status,
+                "http-" + status, response.getStatusInfo().getReasonPhrase(), response.getStatusInfo().getReasonPhrase(),
+                false);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri, HttpHeaders headers) {
+        Throwable cause = unwrap(e);
+        if (isDatabaseUnavailable(cause)) {
+            LOG.warnf("Database unavailable on %s: %s", uri.getPath(), cause.toString());
+            Response response = answer(uri, headers, 503, IssueType.TRANSIENT, "DATABASE_UNAVAILABLE",
+                    "service-unavailable", "Service unavailable",
+                    "The hub could not reach its database; nothing was stored. Retry with the same request.", false);
+            return Response.fromResponse(response).header("Retry-After", "5").build();
+        }
+        LOG.errorf(cause, "Unexpected failure on %s", uri.getPath());
+        return answer(uri, headers, 500, IssueType.EXCEPTION, "INTERNAL_ERROR", "internal-error", "Internal error",
+                "The hub failed unexpectedly; the failure is logged", false);
+    }
+
+    private Response answer(UriInfo uri, HttpHeaders headers, int status, IssueType type, String fhirCode, String slug,
+            String title, String detail, boolean challenge) {
+        Response.ResponseBuilder builder;
+        if (uri.getPath().startsWith("/fhir")) {
+            FhirFormat format = FhirFormat.negotiate(uri.getQueryParameters().getFirst("_format"), headers);
+            FhirFormat chosen = format == null ? FhirFormat.JSON : format;
+            builder = Response.status(status).type(chosen.mediaType())
+                    .entity(chosen.encode(fhir, OperationOutcomes.error(type, fhirCode, detail), false));
+        } else {
+            builder = Response.fromResponse(Problem.of(status, slug, title, detail).toResponse());
+        }
+        if (challenge) {
+            builder.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return builder.build();
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable current = e;
+        while (current instanceof CompositeException composite && !composite.getCauses().isEmpty()) {
+            current = composite.getCauses().get(0);
+        }
+        return current;
+    }
+
+    /** Connection-level failures, and PostgreSQL's own "cannot serve now" SQLSTATE classes (08, 53, 57P). */
+    static boolean isDatabaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+                    || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("onnection")) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53")
+                            || pg.getSqlState().startsWith("57P"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,36 @@
+package org.rightcare.hub.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/** Direct JDBC access to the test database, to check what is (and is not) stored. */
+public final class TestDatabase {
+
+    private TestDatabase() {
+    }
+
+    public static long count(String sql, Object... params) {
+        try (Connection c = DriverManager.getConnection(
+                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "postgres");
+                PreparedStatement statement = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static long rows(String table) {
+        return count("SELECT count(*) FROM " + table);
+    }
+}
