@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.build.JwtClaimsBuilder;
 
 /**
  * Issues bearer tokens signed with the key pair of {@link DemoTokenKeys}, shaped as the hub expects from its OIDC
@@ -27,13 +28,16 @@ public class DemoTokens {
         this.audience = audience;
     }
 
+    /** @param organisation the caller's ODS code; null for people or systems that act for no one organisation */
     public String issue(String subject, String organisation, List<String> roles) {
-        return Jwt.issuer(issuer)
+        JwtClaimsBuilder claims = Jwt.issuer(issuer)
                 .audience(audience)
                 .subject(subject)
-                .claim("org", organisation)
                 .claim("roles", roles)
-                .expiresIn(LIFETIME)
-                .sign();
+                .expiresIn(LIFETIME);
+        if (organisation != null && !organisation.isBlank()) {
+            claims.claim("org", organisation);
+        }
+        return claims.sign();
     }
 }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Posts a CAD event file to the hub, signed as CAD contract v1 requires:
+#   X-Hub-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
+# Usage: scripts/post-cad-event.sh EVENT.json [HUB_URL] [SECRET]
+#   HUB_URL defaults to http://localhost:8080, SECRET to the demo profile's "demo-secret".
+# With FRESH_IDS=1 the eventId and incidentId are replaced by new ones, so the same file can be posted again as a
+# new incident (otherwise a second post is an idempotent replay of the first).
+set -euo pipefail
+file=${1:?usage: $0 EVENT.json [HUB_URL] [SECRET]}
+hub=${2:-http://localhost:8080}
+secret=${3:-demo-secret}
+
+body=$(cat "$file")
+if [ "${FRESH_IDS:-0}" = "1" ]; then
+  suffix=$(date +%s%N)
+  body=$(printf '%s' "$body" | sed -E "s/\"eventId\": *\"[^\"]*\"/\"eventId\": \"evt-$suffix\"/; s/\"incidentId\": *\"[^\"]*\"/\"incidentId\": \"INC-$suffix\"/")
+fi
+t=$(date +%s)
+sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)
+printf '%s' "$body" | curl -sS -X POST "$hub/cad/v1/events" \
+  -H 'Content-Type: application/json' \
+  -H "X-Hub-Signature: t=$t,v1=$sig" \
+  --data-binary @- \
+  -w '\nHTTP %{http_code}\n'
