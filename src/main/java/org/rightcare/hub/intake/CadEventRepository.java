@@ -17,7 +17,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class CadEventRepository {
 
     /** An event already stored under the same CAD system and eventId, with the answer it got. */
-    public record StoredEvent(byte[] bodySha256, int responseStatus, String responseBody) {
+    public record StoredEvent(UUID referralId, byte[] bodySha256, int responseStatus, String responseBody) {
     }
 
     private final Pool pool;
@@ -28,12 +28,13 @@ public class CadEventRepository {
 
     public Uni<Optional<StoredEvent>> find(String cadSystem, String eventId) {
         return pool.preparedQuery("""
-                SELECT body_sha256, response_status, response_body FROM cad_event
+                SELECT referral_id, body_sha256, response_status, response_body FROM cad_event
                 WHERE cad_system = $1 AND event_id = $2
                 """)
                 .execute(Tuple.of(cadSystem, eventId))
                 .map(rows -> rows.size() == 0 ? Optional.empty()
                         : Optional.of(rows.iterator().next()).map(row -> new StoredEvent(
+                                row.getUUID("referral_id"),
                                 row.getBuffer("body_sha256").getBytes(),
                                 row.getInteger("response_status"),
                                 row.getString("response_body"))));

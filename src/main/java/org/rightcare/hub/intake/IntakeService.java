@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -16,7 +15,8 @@ import org.jboss.logging.Logger;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.referral.ReferralStatus;
+import org.rightcare.hub.sendback.DueReferralSweeper;
+import org.rightcare.hub.sendback.ReferralCascade;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -38,7 +38,7 @@ public class IntakeService {
     }
 
     /** Stored now, or stored before under the same eventId with a byte-identical body (a replay). */
-    public record Acknowledged(int status, String body, boolean replay) implements Outcome {
+    public record Acknowledged(UUID referralId, int status, String body, boolean replay) implements Outcome {
     }
 
     /** The eventId was used before for a different body. */
@@ -54,14 +54,18 @@ public class IntakeService {
     private final Pool pool;
     private final CadEventRepository events;
     private final ReferralRepository referrals;
+    private final ReferralCascade cascade;
+    private final DueReferralSweeper sweeper;
     private final IntakeConfig config;
     private final Clock clock;
 
-    public IntakeService(Pool pool, CadEventRepository events, ReferralRepository referrals, IntakeConfig config,
-            Clock clock) {
+    public IntakeService(Pool pool, CadEventRepository events, ReferralRepository referrals, ReferralCascade cascade,
+            DueReferralSweeper sweeper, IntakeConfig config, Clock clock) {
         this.pool = pool;
         this.events = events;
         this.referrals = referrals;
+        this.cascade = cascade;
+        this.sweeper = sweeper;
         this.config = config;
         this.clock = clock;
     }
@@ -87,7 +91,7 @@ public class IntakeService {
                     String answer = answer(referral.get(), fhirBase);
                     return events.insert(tx, event, body, sha256, referral.get().id(), ACCEPTED, answer, now)
                             .chain(inserted -> inserted
-                                    ? Uni.createFrom().item((Outcome) new Acknowledged(ACCEPTED, answer, false))
+                                    ? Uni.createFrom().item((Outcome) new Acknowledged(referral.get().id(), ACCEPTED, answer, false))
                                     : Uni.createFrom().failure(new DuplicateEventException()));
                 }))
                 .onFailure(DuplicateEventException.class).recoverWithUni(() -> events
@@ -98,6 +102,8 @@ public class IntakeService {
                     if (outcome instanceof Acknowledged a && !a.replay()) {
                         LOG.debugf("Stored %s %s for incident %s/%s", event.eventType().wireValue(), event.eventId(),
                                 event.cadSystem(), event.incident().incidentId());
+                        // Committed: route it now rather than at the next sweep.
+                        sweeper.kick(a.referralId());
                     }
                 });
     }
@@ -107,15 +113,19 @@ public class IntakeService {
         return switch (event.eventType()) {
             case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,
                     breachTime(incident), event.callbackUrl() == null ? null : event.callbackUrl().toString(),
-                    event.occurredAt(), now).map(Optional::of);
+                    event.occurredAt(), now)
+                    // An upgrade to an ambulance-only category withdraws every open offer in this same transaction.
+                    .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now)
+                            : Uni.createFrom().item(referral))
+                    .map(Optional::of);
             // A cancel withdraws the referral whatever a service has done with it, so an accepting service is told.
-            case CANCELLED -> referrals.transitionByIncident(tx, event.cadSystem(), incident.incidentId(),
-                    EnumSet.of(ReferralStatus.ROUTING, ReferralStatus.OFFERED, ReferralStatus.ACCEPTED),
-                    ReferralStatus.CANCELLED, event.occurredAt(), now);
+            case CANCELLED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
+                    .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
+                            : cascade.cancelledByCad(tx, found.get(), true, now).map(Optional::of));
             // Closing the CAD incident is normal once a service has accepted; it only withdraws open referrals.
-            case CLOSED -> referrals.transitionByIncident(tx, event.cadSystem(), incident.incidentId(),
-                    EnumSet.of(ReferralStatus.ROUTING, ReferralStatus.OFFERED),
-                    ReferralStatus.CANCELLED, event.occurredAt(), now);
+            case CLOSED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
+                    .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
+                            : cascade.cancelledByCad(tx, found.get(), false, now).map(Optional::of));
         };
     }
 
@@ -138,7 +148,7 @@ public class IntakeService {
 
     private static Outcome replayOrConflict(CadEventRepository.StoredEvent stored, byte[] sha256) {
         return MessageDigest.isEqual(stored.bodySha256(), sha256)
-                ? new Acknowledged(stored.responseStatus(), stored.responseBody(), true)
+                ? new Acknowledged(stored.referralId(), stored.responseStatus(), stored.responseBody(), true)
                 : new EventIdConflict();
     }
 

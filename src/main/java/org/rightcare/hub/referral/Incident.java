@@ -38,6 +38,14 @@ public record Incident(
      */
     public record Patient(String nhsNumber, String givenName, String familyName, LocalDate birthDate,
             Integer estimatedAge, String gender, String phone, Address address) {
+
+        /** Age in whole years on a day: from the birth date when known, else the caller's estimate; null if neither. */
+        public Integer ageOn(LocalDate day) {
+            if (birthDate != null) {
+                return java.time.Period.between(birthDate, day).getYears();
+            }
+            return estimatedAge;
+        }
     }
 
     public record Address(List<String> lines, String city, String postcode) {

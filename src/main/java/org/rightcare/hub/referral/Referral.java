@@ -8,8 +8,10 @@ import java.util.UUID;
  * ServiceRequest and of the resources rendered beside it.
  *
  * @param version increases with every change; it is the FHIR {@code meta.versionId}
- * @param breachAt when the ambulance response target for the category runs out: the latest time by which the
- *        case must be accepted or back with the ambulance service
+ * @param breachAt when the ambulance response target for the category runs out
+ * @param budgetEndsAt until when the hub may keep offering the case (set when it is first routed, from the routing
+ *        policy's time budget); null before that
+ * @param sendBackReason the contract's reason code once the case has been sent back, else null
  */
 public record Referral(
         UUID id,
@@ -20,5 +22,7 @@ public record Referral(
         Instant breachAt,
         Instant createdAt,
         Instant updatedAt,
-        int version) {
+        int version,
+        Instant budgetEndsAt,
+        String sendBackReason) {
 }

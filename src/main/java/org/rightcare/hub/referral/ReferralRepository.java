@@ -25,7 +25,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class ReferralRepository {
 
-    private static final String COLUMNS = "id, cad_system, incident_id, status, incident, breach_at, created_at, updated_at, version";
+    private static final String COLUMNS = "id, cad_system, incident_id, status, incident, breach_at, created_at, updated_at, version, budget_ends_at, send_back_reason";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -62,8 +62,8 @@ public class ReferralRepository {
             String callbackUrl, Instant eventAt, Instant now) {
         String sql = """
                 INSERT INTO referral (id, cad_system, incident_id, status, category, incident, breach_at, callback_url,
-                                      last_event_at, version, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 1, $10, $10)
+                                      last_event_at, version, created_at, updated_at, next_action_at)
+                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 1, $10, $10, $10)
                 ON CONFLICT (cad_system, incident_id) DO UPDATE SET
                     category = EXCLUDED.category,
                     incident = EXCLUDED.incident,
@@ -86,25 +86,57 @@ public class ReferralRepository {
                         : findByIncident(tx, cadSystem, incident.incidentId()).map(Optional::orElseThrow));
     }
 
+    /** Locks the incident's referral for a change, waiting for any other transaction that holds it. */
+    public Uni<Optional<Referral>> lockByIncident(SqlClient tx, String cadSystem, String incidentId) {
+        return tx.preparedQuery("SELECT " + COLUMNS + " FROM referral WHERE cad_system = $1 AND incident_id = $2 FOR UPDATE")
+                .execute(Tuple.of(cadSystem, incidentId)).map(this::first);
+    }
+
+    /** Locks the referral for a change, waiting for any other transaction that holds it. */
+    public Uni<Optional<Referral>> lockById(SqlClient tx, UUID id) {
+        return tx.preparedQuery("SELECT " + COLUMNS + " FROM referral WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(id)).map(this::first);
+    }
+
     /**
-     * Moves the incident's referral to {@code to} if it is in one of {@code from}; otherwise leaves it as it is.
-     * Returns the referral as it stands afterwards, or empty when the incident has no referral.
+     * Locks the referral if the send-back loop is due to look at it and no other replica is already doing so; empty
+     * otherwise. This is what makes each deadline fire once in effect across replicas.
      */
-    public Uni<Optional<Referral>> transitionByIncident(SqlClient tx, String cadSystem, String incidentId,
-            java.util.Set<ReferralStatus> from, ReferralStatus to, Instant eventAt, Instant now) {
-        String sql = """
-                UPDATE referral SET status = $4, version = version + 1, updated_at = $5,
-                                    last_event_at = GREATEST(last_event_at, $6)
-                WHERE cad_system = $1 AND incident_id = $2 AND status = ANY($3)
-                RETURNING %s
-                """.formatted(COLUMNS);
-        String[] fromValues = from.stream().map(ReferralStatus::wireValue).toArray(String[]::new);
-        Tuple params = Tuple.tuple().addString(cadSystem).addString(incidentId).addArrayOfString(fromValues)
-                .addString(to.wireValue()).addOffsetDateTime(utc(now)).addOffsetDateTime(utc(eventAt));
-        return tx.preparedQuery(sql).execute(params)
-                .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().item(Optional.of(toReferral(rows.iterator().next())))
-                        : findByIncident(tx, cadSystem, incidentId));
+    public Uni<Optional<Referral>> lockIfDue(SqlClient tx, UUID id, Instant now) {
+        return tx.preparedQuery("SELECT " + COLUMNS
+                + " FROM referral WHERE id = $1 AND next_action_at <= $2 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(id, utc(now))).map(this::first);
+    }
+
+    /** The referral whose next action has been due longest, locked, skipping any another transaction holds. */
+    public Uni<Optional<Referral>> lockNextDue(SqlClient tx, Instant now) {
+        return tx.preparedQuery("SELECT " + COLUMNS + """
+                 FROM referral WHERE next_action_at <= $1
+                ORDER BY next_action_at LIMIT 1 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(utc(now))).map(this::first);
+    }
+
+    /** Looks again later at a referral whose step failed, so one bad case cannot hold up the others. */
+    public Uni<Void> postpone(SqlClient client, UUID id, Instant until) {
+        return client.preparedQuery("UPDATE referral SET next_action_at = $2 WHERE id = $1 AND next_action_at IS NOT NULL")
+                .execute(Tuple.of(id, utc(until))).replaceWithVoid();
+    }
+
+    /**
+     * Records where the referral stands in its cascade.
+     *
+     * @param nextActionAt when the loop must look again; null once the referral is terminal
+     */
+    public Uni<Referral> updateCascade(SqlClient tx, UUID id, ReferralStatus status, Instant nextActionAt,
+            Instant budgetEndsAt, String sendBackReason, Instant now) {
+        Tuple params = Tuple.tuple().addUUID(id).addString(status.wireValue()).addOffsetDateTime(utc(nextActionAt))
+                .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason).addOffsetDateTime(utc(now));
+        return tx.preparedQuery("""
+                UPDATE referral SET status = $2, next_action_at = $3, budget_ends_at = $4, send_back_reason = $5,
+                                    updated_at = $6, version = version + 1
+                WHERE id = $1
+                RETURNING %s""".formatted(COLUMNS))
+                .execute(params).map(rows -> toReferral(rows.iterator().next()));
     }
 
     private Optional<Referral> first(RowSet<Row> rows) {
@@ -121,7 +153,9 @@ public class ReferralRepository {
                 row.getOffsetDateTime("breach_at").toInstant(),
                 row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("updated_at").toInstant(),
-                row.getInteger("version"));
+                row.getInteger("version"),
+                row.getOffsetDateTime("budget_ends_at") == null ? null : row.getOffsetDateTime("budget_ends_at").toInstant(),
+                row.getString("send_back_reason"));
     }
 
     private String toJson(Incident incident) {

@@ -1,0 +1,139 @@
+package org.rightcare.hub.offers;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.sendback.ReferralCascade;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * A provider's answer to an offer: the one domain operation behind the FHIR Task API, BaRS responses and the board.
+ * It checks that the caller owns the offer, that the answer is a legal next step and (when given) that the caller saw
+ * the current version, then lets the send-back loop act on it in the same transaction.
+ */
+@ApplicationScoped
+public class OfferAnswers {
+
+    /** What a provider can say about an offer. */
+    public enum Answer {
+        RECEIVED(OfferStatus.RECEIVED), ACCEPT(OfferStatus.ACCEPTED), REJECT(OfferStatus.REJECTED),
+        START(OfferStatus.IN_PROGRESS), COMPLETE(OfferStatus.COMPLETED);
+
+        private final OfferStatus target;
+
+        Answer(OfferStatus target) {
+            this.target = target;
+        }
+
+        public OfferStatus target() {
+            return target;
+        }
+
+        public static java.util.Optional<Answer> forTarget(OfferStatus status) {
+            return java.util.Arrays.stream(values()).filter(a -> a.target == status).findFirst();
+        }
+    }
+
+    /** The outcome, for the caller to turn into its own protocol's answer. */
+    public sealed interface Result {
+    }
+
+    /** Done: the offer as it now stands. */
+    public record Answered(Offer offer) implements Result {
+    }
+
+    /** No such offer for this caller (another organisation's offers are indistinguishable from none). */
+    public record NotFound() implements Result {
+    }
+
+    /** The caller answered an older version than the current one. */
+    public record StaleVersion(int currentVersion) implements Result {
+    }
+
+    /** Not a legal step from the offer's current status, or the acceptance window has closed. */
+    public record IllegalTransition(String detail) implements Result {
+    }
+
+    /** The rejection needs an NHS rejection code. */
+    public record InvalidReason(String detail) implements Result {
+    }
+
+    private static final Map<OfferStatus, Set<OfferStatus>> LEGAL_STEPS = Map.of(
+            OfferStatus.REQUESTED, Set.of(OfferStatus.RECEIVED, OfferStatus.ACCEPTED, OfferStatus.REJECTED),
+            OfferStatus.RECEIVED, Set.of(OfferStatus.ACCEPTED, OfferStatus.REJECTED),
+            OfferStatus.ACCEPTED, Set.of(OfferStatus.IN_PROGRESS, OfferStatus.COMPLETED),
+            OfferStatus.IN_PROGRESS, Set.of(OfferStatus.COMPLETED));
+
+    private final Pool pool;
+    private final OfferRepository offers;
+    private final ReferralRepository referrals;
+    private final ReferralCascade cascade;
+    private final Clock clock;
+
+    public OfferAnswers(Pool pool, OfferRepository offers, ReferralRepository referrals, ReferralCascade cascade,
+            Clock clock) {
+        this.pool = pool;
+        this.offers = offers;
+        this.referrals = referrals;
+        this.cascade = cascade;
+        this.clock = clock;
+    }
+
+    /**
+     * @param callerOds the ODS code of the organisation answering; only the offer's owner may answer
+     * @param expectedVersion the version the caller last saw (If-Match), or null to skip that check
+     * @param reason required for a rejection, ignored otherwise
+     */
+    public Uni<Result> answer(UUID offerId, String callerOds, Answer answer, OfferStatusReason reason,
+            Integer expectedVersion) {
+        if (answer == Answer.REJECT && (reason == null || !reason.isProviderRejectionCode())) {
+            return Uni.createFrom().item(new InvalidReason("A rejection needs a statusReason coded in "
+                    + OfferStatusReason.BARS_SYSTEM + " or " + OfferStatusReason.DOS_SYSTEM));
+        }
+        Instant now = clock.instant();
+        return pool.withTransaction(tx -> offers.findById(tx, offerId).chain(found -> {
+            if (found.isEmpty() || !found.get().odsCode().equals(callerOds)) {
+                return Uni.createFrom().item((Result) new NotFound());
+            }
+            // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
+            return referrals.lockById(tx, found.get().referralId())
+                    .chain(referral -> offers.findById(tx, offerId)
+                            .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), answer, reason,
+                                    expectedVersion, now)));
+        }));
+    }
+
+    private Uni<Result> decide(SqlClient tx, Referral referral, Offer offer, Answer answer, OfferStatusReason reason,
+            Integer expectedVersion, Instant now) {
+        if (expectedVersion != null && expectedVersion != offer.version()) {
+            return Uni.createFrom().item(new StaleVersion(offer.version()));
+        }
+        if (!LEGAL_STEPS.getOrDefault(offer.status(), Set.of()).contains(answer.target())) {
+            return Uni.createFrom().item(new IllegalTransition("An offer in status " + offer.status().code()
+                    + " cannot become " + answer.target().code()));
+        }
+        if (offer.status().isOpen() && !offer.deadlineAt().isAfter(now)) {
+            return Uni.createFrom().item(new IllegalTransition("The acceptance window closed at " + offer.deadlineAt()
+                    + "; the case has moved on"));
+        }
+        Uni<?> step = switch (answer) {
+            case RECEIVED -> offers.updateStatus(tx, offer.id(), OfferStatus.RECEIVED, null, now);
+            case ACCEPT -> cascade.accepted(tx, referral, offer, now);
+            case REJECT -> cascade.declined(tx, referral, offer, reason, now);
+            case START -> offers.updateStatus(tx, offer.id(), OfferStatus.IN_PROGRESS, null, now);
+            case COMPLETE -> cascade.completed(tx, referral, offer, now);
+        };
+        return step.chain(ignored -> offers.findById(tx, offer.id()))
+                .map(updated -> (Result) new Answered(updated.orElseThrow()));
+    }
+}

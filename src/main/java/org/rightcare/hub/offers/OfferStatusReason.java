@@ -1,0 +1,79 @@
+package org.rightcare.hub.offers;
+
+import java.util.Map;
+
+import org.rightcare.hub.sendback.SendBackReason;
+
+/**
+ * Why an offer ended other than by acceptance: the FHIR Task's statusReason. A provider declines with the NHS codes
+ * BaRS uses ({@code rejected-reasons-bars} or the DoS {@code dos-rejected-reasons-bars}) and optional free text;
+ * the hub records its own failures and withdrawals in {@link #HUB_SYSTEM}.
+ */
+public record OfferStatusReason(String system, String code, String text) {
+
+    public static final String BARS_SYSTEM = "https://fhir.nhs.uk/CodeSystem/rejected-reasons-bars";
+    public static final String DOS_SYSTEM = "https://fhir.nhs.uk/CodeSystem/dos-rejected-reasons-bars";
+    public static final String HUB_SYSTEM = "https://fhir.rightcare-hub.org/CodeSystem/offer-status-reasons";
+
+    public static final OfferStatusReason TIMED_OUT = hub("timed-out");
+    public static final OfferStatusReason CANCELLED_BY_CAD = hub("cancelled-by-cad");
+    public static final OfferStatusReason CATEGORY_UPGRADED = hub("category-upgraded");
+
+    private static final Map<String, String> HUB_DISPLAYS = Map.of(
+            "timed-out", "No answer within the acceptance window",
+            "undeliverable", "The offer could not be delivered to the service",
+            "cancelled-by-cad", "The ambulance service cancelled the referral",
+            "category-upgraded", "The incident was upgraded to an ambulance-only category");
+
+    private static final Map<String, String> BARS_DISPLAYS = Map.of(
+            "RRNA", "Requested resource not available within timescale",
+            "OTH", "Other");
+    private static final Map<String, String> DOS_DISPLAYS = Map.ofEntries(
+            Map.entry("21", "Unsuitable due to transport"),
+            Map.entry("22", "Rejected for capacity reasons"),
+            Map.entry("23", "Service not clinically appropriate"),
+            Map.entry("24", "Service declined referral"),
+            Map.entry("26", "Rejected for patient choice"),
+            Map.entry("27", "Service could not be contacted"),
+            Map.entry("31", "No appointments available"),
+            Map.entry("32", "Appointments not suitable"),
+            Map.entry("40", "Patient not eligible for service"),
+            Map.entry("41", "Patient requested home visit"),
+            Map.entry("42", "Unsuitable due to distance"),
+            Map.entry("99", "Other reason"));
+
+    public static OfferStatusReason hub(String code) {
+        return new OfferStatusReason(HUB_SYSTEM, code, null);
+    }
+
+    /** Whether a provider may decline with this code: one of the two NHS rejection code systems' codes. */
+    public boolean isProviderRejectionCode() {
+        return (BARS_SYSTEM.equals(system) || DOS_SYSTEM.equals(system)) && display() != null;
+    }
+
+    /** The code system's display for the code, or null for an unknown code. */
+    public String display() {
+        if (BARS_SYSTEM.equals(system)) {
+            return BARS_DISPLAYS.get(code);
+        }
+        if (DOS_SYSTEM.equals(system)) {
+            return DOS_DISPLAYS.get(code);
+        }
+        if (HUB_SYSTEM.equals(system)) {
+            return HUB_DISPLAYS.get(code);
+        }
+        return null;
+    }
+
+    /** How the ambulance service hears it if every other service declines too. */
+    public SendBackReason asSendBackReason() {
+        String key = (DOS_SYSTEM.equals(system) ? "dos:" : HUB_SYSTEM.equals(system) ? "hub:" : "bars:") + code;
+        return switch (key) {
+            case "bars:RRNA", "dos:22", "dos:31" -> SendBackReason.NO_CAPACITY;
+            case "dos:23", "dos:40" -> SendBackReason.CLINICALLY_INAPPROPRIATE;
+            case "dos:42" -> SendBackReason.OUT_OF_AREA;
+            case "dos:27", "hub:timed-out", "hub:undeliverable" -> SendBackReason.TIMED_OUT;
+            default -> SendBackReason.OTHER;
+        };
+    }
+}

@@ -1,0 +1,16 @@
+package org.rightcare.hub.security;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How the hub reads who a caller is from its bearer token. */
+@ConfigMapping(prefix = "hub.security")
+public interface SecurityConfig {
+
+    /**
+     * The token claim carrying the caller's organisation (ODS code). NHS identity providers name it differently;
+     * point this at yours.
+     */
+    @WithDefault("org")
+    String organisationClaim();
+}

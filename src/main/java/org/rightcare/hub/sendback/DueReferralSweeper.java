@@ -1,0 +1,93 @@
+package org.rightcare.hub.sendback;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.routing.RoutingConfig;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Drives the send-back loop from the database, not from memory: new referrals not yet routed and offers whose
+ * deadline passed are rows with {@code next_action_at <= now}. Each is claimed with {@code FOR UPDATE SKIP LOCKED}
+ * in its own transaction, so deadlines survive restarts and any number of replicas share the work, each step done
+ * once in effect.
+ */
+@ApplicationScoped
+public class DueReferralSweeper {
+
+    private static final Logger LOG = Logger.getLogger(DueReferralSweeper.class);
+
+    private final Pool pool;
+    private final ReferralRepository referrals;
+    private final ReferralCascade cascade;
+    private final RoutingConfig config;
+    private final Clock clock;
+
+    public DueReferralSweeper(Pool pool, ReferralRepository referrals, ReferralCascade cascade, RoutingConfig config,
+            Clock clock) {
+        this.pool = pool;
+        this.referrals = referrals;
+        this.cascade = cascade;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${hub.routing.sweep-interval}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> sweepOnSchedule() {
+        return sweep(clock.instant()).replaceWithVoid();
+    }
+
+    /** Advances every referral due at {@code now}, up to the batch size; returns how many it advanced. */
+    public Uni<Integer> sweep(Instant now) {
+        return sweepFrom(now, 0);
+    }
+
+    /**
+     * Acts on one referral at once if it is due (a new referral just stored), instead of waiting for the next sweep.
+     * Fire and forget: the sweep is the safety net if this fails or the replica dies.
+     */
+    public void kick(UUID referralId) {
+        Instant now = clock.instant();
+        pool.withTransaction(tx -> referrals.lockIfDue(tx, referralId, now)
+                .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
+                        : cascade.advance(tx, found.get(), now).replaceWithVoid()))
+                .subscribe().with(done -> {
+                }, failure -> LOG.warnf("Could not route referral %s at once (the sweep will retry): %s", referralId,
+                        failure.toString()));
+    }
+
+    private Uni<Integer> sweepFrom(Instant now, int advanced) {
+        if (advanced >= config.sweepBatch()) {
+            return Uni.createFrom().item(advanced);
+        }
+        return advanceNextDue(now).chain(any -> any ? sweepFrom(now, advanced + 1) : Uni.createFrom().item(advanced));
+    }
+
+    private Uni<Boolean> advanceNextDue(Instant now) {
+        UUID[] claimed = new UUID[1];
+        return pool.withTransaction(tx -> referrals.lockNextDue(tx, now).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            Referral referral = found.get();
+            claimed[0] = referral.id();
+            return cascade.advance(tx, referral, now).replaceWith(true);
+        })).onFailure().recoverWithUni(failure -> {
+            if (claimed[0] == null) {
+                return Uni.createFrom().failure(failure);
+            }
+            LOG.errorf(failure, "Step failed for referral %s; retrying in %s", claimed[0], config.retryFailedStepAfter());
+            return referrals.postpone(pool, claimed[0], now.plus(config.retryFailedStepAfter())).replaceWith(true);
+        });
+    }
+}

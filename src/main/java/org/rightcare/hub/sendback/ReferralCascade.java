@@ -1,0 +1,266 @@
+package org.rightcare.hub.sendback;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.rightcare.hub.cad.CadCallback;
+import org.rightcare.hub.cad.CadCallbackOutbox;
+import org.rightcare.hub.cad.CadCallbackType;
+import org.rightcare.hub.directory.CapacityService;
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.offers.OfferRepository;
+import org.rightcare.hub.offers.OfferStatus;
+import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.referral.ReferralStatus;
+import org.rightcare.hub.routing.Router;
+import org.rightcare.hub.routing.RoutingDecision;
+import org.rightcare.hub.routing.RoutingDecisionRepository;
+import org.rightcare.hub.routing.RoutingPolicies;
+import org.rightcare.hub.routing.RoutingPolicy;
+import org.rightcare.hub.routing.RoutingRule;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * The send-back loop: every change of a referral's route goes through here. A referral is offered to the first
+ * candidate service; on a rejection or a deadline with no answer it goes to the next candidate while the policy's
+ * time budget lasts; otherwise it goes back to the ambulance service with the reason. An upgrade to an
+ * ambulance-only category or a CAD cancel withdraws every offer at once. Each step runs in the caller's transaction
+ * with the referral's row locked, and queues the CAD callback in that same transaction.
+ */
+@ApplicationScoped
+public class ReferralCascade {
+
+    private static final Logger LOG = Logger.getLogger(ReferralCascade.class);
+
+    private final ReferralRepository referrals;
+    private final OfferRepository offers;
+    private final RoutingDecisionRepository decisions;
+    private final RoutingPolicies policies;
+    private final Router router;
+    private final ServiceDirectory directory;
+    private final CapacityService capacity;
+    private final CadCallbackOutbox callbacks;
+
+    public ReferralCascade(ReferralRepository referrals, OfferRepository offers, RoutingDecisionRepository decisions,
+            RoutingPolicies policies, Router router, ServiceDirectory directory, CapacityService capacity,
+            CadCallbackOutbox callbacks) {
+        this.referrals = referrals;
+        this.offers = offers;
+        this.decisions = decisions;
+        this.policies = policies;
+        this.router = router;
+        this.directory = directory;
+        this.capacity = capacity;
+        this.callbacks = callbacks;
+    }
+
+    /**
+     * Looks at a referral whose next action is due: routes a new one, moves past an offer whose deadline passed, or
+     * sends it back. The caller holds the referral's row lock.
+     */
+    public Uni<Referral> advance(SqlClient tx, Referral referral, Instant now) {
+        if (referral.status().isTerminal()) {
+            return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
+                    referral.sendBackReason(), now);
+        }
+        return offers.findByReferral(tx, referral.id()).chain(all -> {
+            Optional<Offer> open = all.stream().filter(o -> o.status().isOpen()).findFirst();
+            if (open.isEmpty()) {
+                return routeNext(tx, referral, all, now);
+            }
+            if (open.get().deadlineAt().isAfter(now)) {
+                return referrals.updateCascade(tx, referral.id(), referral.status(), open.get().deadlineAt(),
+                        referral.budgetEndsAt(), null, now);
+            }
+            return offers.updateStatus(tx, open.get().id(), OfferStatus.FAILED, OfferStatusReason.TIMED_OUT, now)
+                    .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now));
+        });
+    }
+
+    /** A provider declined: the case moves on to the next candidate, or back to the ambulance service. */
+    public Uni<Referral> declined(SqlClient tx, Referral referral, Offer offer, OfferStatusReason reason, Instant now) {
+        return offers.updateStatus(tx, offer.id(), OfferStatus.REJECTED, reason, now)
+                .chain(rejected -> offers.findByReferral(tx, referral.id()))
+                .chain(all -> routeNext(tx, referral, all, now));
+    }
+
+    /** A provider took the patient: the referral is accepted, a place is used, the CAD is told. */
+    public Uni<Referral> accepted(SqlClient tx, Referral referral, Offer offer, Instant now) {
+        return offers.updateStatus(tx, offer.id(), OfferStatus.ACCEPTED, null, now)
+                .chain(taken -> capacity.usePlace(tx, offer.serviceId()))
+                .chain(ignored -> referrals.updateCascade(tx, referral.id(), ReferralStatus.ACCEPTED, null,
+                        referral.budgetEndsAt(), null, now))
+                .call(updated -> offers.findByReferral(tx, referral.id())
+                        .chain(all -> callbacks.enqueue(tx, updated, callback(CadCallbackType.ACCEPTED, updated,
+                                directory.find(offer.serviceId()), null, all))));
+    }
+
+    /** The accepting service finished its care. */
+    public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, Instant now) {
+        return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
+                .chain(done -> referrals.updateCascade(tx, referral.id(), ReferralStatus.COMPLETED, null,
+                        referral.budgetEndsAt(), null, now))
+                .call(updated -> offers.findByReferral(tx, referral.id())
+                        .chain(all -> callbacks.enqueue(tx, updated, callback(CadCallbackType.COMPLETED, updated,
+                                directory.find(offer.serviceId()), null, all))));
+    }
+
+    /**
+     * The CAD withdrew the referral. {@code evenIfAccepted}: a cancel withdraws it from an accepting service too;
+     * closing the CAD incident does not, because that is what a CAD does once a service has accepted.
+     */
+    public Uni<Referral> cancelledByCad(SqlClient tx, Referral referral, boolean evenIfAccepted, Instant now) {
+        boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
+        if (!open && !(evenIfAccepted && referral.status() == ReferralStatus.ACCEPTED)) {
+            return Uni.createFrom().item(referral);
+        }
+        return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CANCELLED_BY_CAD, now)
+                .chain(withdrawn -> referrals.updateCascade(tx, referral.id(), ReferralStatus.CANCELLED, null,
+                        referral.budgetEndsAt(), null, now))
+                .call(updated -> offers.findByReferral(tx, referral.id())
+                        .chain(all -> callbacks.enqueue(tx, updated,
+                                callback(CadCallbackType.CANCELLED, updated, Optional.empty(), null, all))));
+    }
+
+    /**
+     * The CAD sent a new clinical picture. An upgrade to a category the policy may not route (C1, C2 without
+     * segmentation, HCP, IFT) withdraws every open offer at once and hands the case back.
+     */
+    public Uni<Referral> incidentChanged(SqlClient tx, Referral referral, Instant now) {
+        boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
+        if (!open || policies.current().mayRoute(referral.incident().category())) {
+            return Uni.createFrom().item(referral);
+        }
+        return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CATEGORY_UPGRADED, now)
+                .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
+                .chain(all -> sendBack(tx, referral, SendBackReason.NOT_ELIGIBLE_CATEGORY, all, now));
+    }
+
+    private Uni<Referral> routeNext(SqlClient tx, Referral referral, List<Offer> offersSoFar, Instant now) {
+        RoutingPolicy policy = policies.current();
+        Instant budgetEnds = referral.budgetEndsAt() != null ? referral.budgetEndsAt()
+                : referral.createdAt().plus(policy.timeBudget(referral.incident().category()));
+        Referral budgeted = withBudget(referral, budgetEnds);
+        if (!policy.mayRoute(referral.incident().category())) {
+            return sendBack(tx, budgeted, SendBackReason.NOT_ELIGIBLE_CATEGORY, offersSoFar, now);
+        }
+        if (!now.isBefore(budgetEnds)) {
+            return sendBack(tx, budgeted, lastAttemptReason(offersSoFar).orElse(SendBackReason.TIMED_OUT),
+                    offersSoFar, now);
+        }
+        List<CommunityService> services = servicesOfPreferredTypes(policy, referral, now);
+        Set<String> tried = offersSoFar.stream().map(Offer::serviceId).collect(Collectors.toSet());
+        return capacity.current(services.stream().map(CommunityService::id).toList()).chain(live -> {
+            RoutingDecision decision = router.decide(policy, referral.incident(), now, services, live, tried);
+            return decisions.insert(tx, referral.id(), decision).chain(() -> decision.first()
+                    .flatMap(candidate -> directory.find(candidate.serviceId()))
+                    .map(service -> offer(tx, budgeted, service, offersSoFar.size() + 1, now))
+                    .orElseGet(() -> sendBack(tx, budgeted, reasonWhenNoCandidate(decision, offersSoFar),
+                            offersSoFar, now)));
+        });
+    }
+
+    private Uni<Referral> offer(SqlClient tx, Referral referral, CommunityService service, int sequence, Instant now) {
+        Instant windowEnds = now.plus(service.acceptanceWindow());
+        Instant deadline = windowEnds.isBefore(referral.budgetEndsAt()) ? windowEnds : referral.budgetEndsAt();
+        Offer offer = new Offer(UUID.randomUUID(), referral.id(), sequence, service.id(), service.odsCode(),
+                OfferStatus.REQUESTED, null, now, deadline, null, now, 1);
+        LOG.debugf("Offering referral %s to %s until %s", referral.id(), service.id(), deadline);
+        return offers.insert(tx, offer)
+                .chain(created -> referrals.updateCascade(tx, referral.id(), ReferralStatus.OFFERED, deadline,
+                        referral.budgetEndsAt(), null, now))
+                .call(updated -> offers.findByReferral(tx, referral.id())
+                        .chain(all -> callbacks.enqueue(tx, updated,
+                                callback(CadCallbackType.OFFERED, updated, Optional.of(service), null, all))));
+    }
+
+    private Uni<Referral> sendBack(SqlClient tx, Referral referral, SendBackReason reason, List<Offer> offersSoFar,
+            Instant now) {
+        LOG.debugf("Sending referral %s back: %s", referral.id(), reason.code());
+        return referrals.updateCascade(tx, referral.id(), ReferralStatus.SENT_BACK, null, referral.budgetEndsAt(),
+                reason.code(), now)
+                .call(updated -> callbacks.enqueue(tx, updated,
+                        callback(CadCallbackType.SENT_BACK, updated, Optional.empty(), reason, offersSoFar)));
+    }
+
+    /** Only the services a rule could pick need their live capacity read. */
+    private List<CommunityService> servicesOfPreferredTypes(RoutingPolicy policy, Referral referral, Instant now) {
+        Integer age = referral.incident().patient() == null ? null
+                : referral.incident().patient().ageOn(now.atZone(java.time.ZoneId.of("Europe/London")).toLocalDate());
+        Set<org.rightcare.hub.directory.ServiceType> types = policy.ruleFor(referral.incident(), age)
+                .map(RoutingRule::prefer).map(Set::copyOf).orElse(Set.of());
+        return directory.services().stream().filter(s -> types.contains(s.type())).toList();
+    }
+
+    /**
+     * What the ambulance service is told when no service is left: the last service's own answer if one was offered
+     * the case, otherwise the most actionable reason among the exclusions (the router checks eligibility, then area,
+     * then hours, then capacity, so a capacity exclusion means an otherwise suitable service was full).
+     */
+    static SendBackReason reasonWhenNoCandidate(RoutingDecision decision, List<Offer> offersSoFar) {
+        Optional<SendBackReason> lastAttempt = lastAttemptReason(offersSoFar);
+        if (lastAttempt.isPresent()) {
+            return lastAttempt.get();
+        }
+        Set<RoutingDecision.ExclusionReason> reasons = decision.exclusions().stream()
+                .map(RoutingDecision.Exclusion::reason).collect(Collectors.toSet());
+        if (reasons.contains(RoutingDecision.ExclusionReason.NO_CAPACITY)) {
+            return SendBackReason.NO_CAPACITY;
+        }
+        if (reasons.contains(RoutingDecision.ExclusionReason.CLOSED_NOW)) {
+            return SendBackReason.SERVICE_CLOSED;
+        }
+        if (reasons.contains(RoutingDecision.ExclusionReason.OUT_OF_AREA)) {
+            return SendBackReason.OUT_OF_AREA;
+        }
+        return SendBackReason.NO_ELIGIBLE_SERVICE;
+    }
+
+    private static Optional<SendBackReason> lastAttemptReason(List<Offer> offersSoFar) {
+        for (int i = offersSoFar.size() - 1; i >= 0; i--) {
+            Offer offer = offersSoFar.get(i);
+            if ((offer.status() == OfferStatus.REJECTED || offer.status() == OfferStatus.FAILED) && offer.reason() != null) {
+                return Optional.of(offer.reason().asSendBackReason());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private CadCallback callback(CadCallbackType type, Referral referral, Optional<CommunityService> service,
+            SendBackReason reason, List<Offer> offersSoFar) {
+        List<CadCallback.Attempt> attempts = new ArrayList<>(offersSoFar.size());
+        for (Offer offer : offersSoFar) {
+            attempts.add(new CadCallback.Attempt(offer.serviceId(), offer.status().code(),
+                    offer.reason() == null ? null : offer.reason().asSendBackReason().code(),
+                    offer.answeredAt() != null ? offer.answeredAt() : offer.offeredAt()));
+        }
+        return new CadCallback(type, referral.status(),
+                service.map(s -> new CadCallback.ServiceSummary(s.id(), s.name(), s.type().code(), s.odsCode(),
+                        s.dosServiceId())).orElse(null),
+                reason == null ? null : new CadCallback.Reason(reason.code(), reason.display()),
+                List.copyOf(attempts));
+    }
+
+    private static List<Offer> replace(List<Offer> all, Offer changed) {
+        return all.stream().map(o -> o.id().equals(changed.id()) ? changed : o).toList();
+    }
+
+    private static Referral withBudget(Referral r, Instant budgetEnds) {
+        return new Referral(r.id(), r.cadSystem(), r.incidentId(), r.status(), r.incident(), r.breachAt(),
+                r.createdAt(), r.updatedAt(), r.version(), budgetEnds, r.sendBackReason());
+    }
+}
