@@ -46,3 +46,17 @@ CREATE INDEX delivery_outbox_pending_order ON delivery_outbox (channel, ordering
 -- The operators' dead-letter list, newest first.
 CREATE INDEX delivery_outbox_dead ON delivery_outbox (dead_at DESC) WHERE state = 'dead';
 CREATE INDEX delivery_outbox_referral ON delivery_outbox (referral_id);
+
+-- What operators did through the admin API (who, what, to which object, when). A stop-gap owned by the delivery
+-- feature until the hub-wide audit log takes these records.
+CREATE TABLE operator_action (
+    id          uuid        PRIMARY KEY,
+    actor       text        NOT NULL,
+    action      text        NOT NULL,
+    target_type text        NOT NULL,
+    target_id   text        NOT NULL,
+    details     jsonb       NOT NULL,
+    at          timestamptz NOT NULL
+);
+
+CREATE INDEX operator_action_target ON operator_action (target_type, target_id, at);
