@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,8 +44,9 @@ public final class CallbackReceiver implements AutoCloseable {
         }
     }
 
-    /** One request as received. */
-    public record Received(String text, String signature, String contentType, byte[] body, long receivedNanos) {
+    /** One request as received; header names in lower case. */
+    public record Received(String text, String signature, String contentType, byte[] body, long receivedNanos,
+            Map<String, String> headers) {
         public JsonNode json() {
             try {
                 return JSON.readTree(body);
@@ -132,8 +134,10 @@ public final class CallbackReceiver implements AutoCloseable {
 
     private void handle(HttpServerRequest request) {
         request.body().onSuccess(body -> {
+            Map<String, String> headers = new HashMap<>();
+            request.headers().forEach(header -> headers.put(header.getKey().toLowerCase(), header.getValue()));
             Received r = new Received(body.toString(), request.getHeader("X-Hub-Signature"),
-                    request.getHeader("Content-Type"), body.getBytes(), System.nanoTime());
+                    request.getHeader("Content-Type"), body.getBytes(), System.nanoTime(), Map.copyOf(headers));
             String eventId = eventIdOf(r);
             String marker = markerOf(r);
             synchronized (received) {
