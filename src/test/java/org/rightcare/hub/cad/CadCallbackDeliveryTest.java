@@ -2,6 +2,7 @@ package org.rightcare.hub.cad;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,7 +127,7 @@ class CadCallbackDeliveryTest {
         JsonNode accepted = callbacks.get(1).json();
         assertEquals("referral.accepted", accepted.get("eventType").asText());
         assertEquals("accepted", accepted.get("status").asText());
-        assertTrue(!offered.get("eventId").asText().equals(accepted.get("eventId").asText()));
+        assertNotEquals(offered.get("eventId").asText(), accepted.get("eventId").asText());
     }
 
     @Test

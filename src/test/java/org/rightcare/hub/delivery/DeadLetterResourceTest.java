@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -68,8 +69,8 @@ class DeadLetterResourceTest {
         CadCallbacks.awaitAllInState(marker, "dead", WITHIN);
         Map<String, Object> dead = CadCallbacks.outboxRows(marker).get(0);
         String id = dead.get("id").toString();
-        Duration failingFor = Duration.between(((java.sql.Timestamp) dead.get("created_at")).toInstant(),
-                ((java.sql.Timestamp) dead.get("dead_at")).toInstant());
+        Duration failingFor = Duration.between(((Timestamp) dead.get("created_at")).toInstant(),
+                ((Timestamp) dead.get("dead_at")).toInstant());
         assertTrue(failingFor.compareTo(Duration.ofSeconds(3)) >= 0, "retried until the give-up time: " + failingFor);
         int attempts = cad.received(marker).size();
         assertTrue(attempts > 2, "retried with backoff before giving up: " + attempts + " attempts");
