@@ -128,7 +128,8 @@ public class OutboxDispatcher {
                 .chain(outcome -> record(entry, outcome))
                 .onFailure().recoverWithItem(failure -> {
                     // The claim's lease runs out and the row is tried again: at least once, never lost.
-                    LOG.warnf("Could not record the outcome of delivery %s: %s", entry.id(), failure.toString());
+                    LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; retried when its lease "
+                            + "runs out: %s", entry.id(), failure.toString());
                     return null;
                 })
                 .onTermination().invoke(() -> {
