@@ -9,8 +9,9 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Absolute URLs the hub hands out (the ServiceRequest link in a webhook answer, FHIR fullUrls). Behind a proxy or
- * ingress, set {@code hub.public-base-url}; otherwise the URL the request came in on is used.
+ * Absolute URLs the hub hands out (the ServiceRequest link in a webhook answer or a CAD callback, FHIR fullUrls).
+ * Behind a proxy or ingress, set {@code hub.public-base-url}. Answers to a request fall back on the URL the request
+ * came in on if it is blank; work done in the background (callbacks) has no request and needs it set.
  */
 @ApplicationScoped
 public class PublicUrls {
@@ -24,5 +25,11 @@ public class PublicUrls {
     /** The FHIR base, ending in {@code /fhir/}. */
     public URI fhirBase(UriInfo request) {
         return publicBaseUrl.orElseGet(request::getBaseUri).resolve("fhir/");
+    }
+
+    /** The FHIR base for work outside a request (callbacks), ending in {@code /fhir/}. */
+    public URI fhirBase() {
+        return publicBaseUrl.orElseThrow(() -> new IllegalStateException(
+                "hub.public-base-url is blank: links in callbacks need the hub's external URL")).resolve("fhir/");
     }
 }

@@ -1,0 +1,55 @@
+package org.rightcare.hub.delivery;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** How the outbox dispatcher sends, retries and gives up. Every replica runs one dispatcher with these settings. */
+@ConfigMapping(prefix = "hub.delivery")
+public interface DeliveryConfig {
+
+    /**
+     * How often each replica looks for due deliveries. A commit on the same replica wakes its dispatcher at once,
+     * and a retry wakes it when due, so this is the fallback for deliveries written or left behind by other replicas.
+     */
+    @WithDefault("PT1S")
+    Duration pollInterval();
+
+    /** The longest wait for a receiver's TCP (and TLS) connection. */
+    @WithDefault("PT5S")
+    Duration connectTimeout();
+
+    /**
+     * The longest one attempt may take, from connecting to the last byte of the answer. A claim holds a row for
+     * this long plus 30 seconds, after which another replica may retry it.
+     */
+    @WithDefault("PT15S")
+    Duration requestTimeout();
+
+    /** The backoff ceiling after the first failed attempt; it doubles with each further failure up to the cap. */
+    @WithDefault("PT2S")
+    Duration initialBackoff();
+
+    /** The cap on the backoff ceiling. Each wait is drawn uniformly between zero and the ceiling (full jitter). */
+    @WithDefault("PT5M")
+    Duration maxBackoff();
+
+    /**
+     * How long after it was written (or replayed) a delivery that keeps failing is retried before it becomes a
+     * dead letter. A receiver that rejects a delivery outright (see the README) dead-letters it at once.
+     */
+    @WithDefault("PT6H")
+    Duration giveUp();
+
+    /** Attempts in flight at once on one replica, over all destinations. */
+    @WithDefault("64")
+    int maxInFlight();
+
+    /**
+     * Attempts in flight at once on one replica to one destination (a CAD system, an endpoint), so a slow receiver
+     * can hold only this many of the replica's slots.
+     */
+    @WithDefault("4")
+    int maxInFlightPerDestination();
+}

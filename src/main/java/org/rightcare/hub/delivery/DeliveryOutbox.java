@@ -1,0 +1,43 @@
+package org.rightcare.hub.delivery;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+
+/**
+ * Where features queue what they must send (a transactional outbox): the row is written in the caller's transaction,
+ * so it is sent if and only if that transaction commits, and this replica's dispatcher is woken the moment it does.
+ */
+@ApplicationScoped
+public class DeliveryOutbox {
+
+    private final OutboxRepository repository;
+    private final OutboxDispatcher dispatcher;
+    private final Clock clock;
+
+    public DeliveryOutbox(OutboxRepository repository, OutboxDispatcher dispatcher, Clock clock) {
+        this.repository = repository;
+        this.dispatcher = dispatcher;
+        this.clock = clock;
+    }
+
+    public Uni<Void> enqueue(SqlClient tx, NewDelivery delivery) {
+        return repository.insert(tx, delivery, clock.instant()).invoke(() -> wakeDispatcherOnCommit(tx));
+    }
+
+    private void wakeDispatcherOnCommit(SqlClient tx) {
+        Transaction transaction = tx instanceof SqlConnection connection ? connection.transaction() : null;
+        if (transaction == null) {
+            // Not in a transaction: the row is already committed.
+            dispatcher.wake();
+            return;
+        }
+        transaction.completion().subscribe().with(committed -> dispatcher.wake(), rolledBack -> {
+        });
+    }
+}

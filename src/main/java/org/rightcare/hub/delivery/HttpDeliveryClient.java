@@ -1,0 +1,99 @@
+package org.rightcare.hub.delivery;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import io.vertx.mutiny.ext.web.codec.BodyCodec;
+
+/**
+ * Sends one delivery attempt over HTTP and says what came of it. Owns the timeouts and the translation of every
+ * answer and every failure into a {@link DeliveryOutcome}: it never fails, so the dispatcher always learns the
+ * outcome.
+ *
+ * <p>2xx is delivered. No answer (refused, reset, timed out), 5xx, 408, 425 and 429 are failures worth retrying.
+ * Any other answer (4xx such as 400, 404 or 410 Gone; 3xx, since a redirected POST would resend the body somewhere
+ * unintended) rejects the message itself: retrying for hours would not change it, so it becomes a dead letter at once
+ * and an operator replays it once the receiver is fixed.
+ */
+@ApplicationScoped
+public class HttpDeliveryClient {
+
+    private final WebClient client;
+    private final Duration requestTimeout;
+
+    public HttpDeliveryClient(Vertx vertx, DeliveryConfig config) {
+        this.requestTimeout = config.requestTimeout();
+        this.client = WebClient.create(vertx, new WebClientOptions()
+                .setConnectTimeout(Math.toIntExact(config.connectTimeout().toMillis()))
+                .setFollowRedirects(false)
+                // The dispatcher bounds concurrency itself; the per-host pool must never be the tighter limit, or
+                // receivers sharing a host would queue behind each other inside the client.
+                .setMaxPoolSize(config.maxInFlight())
+                .setUserAgent("rightcare-hub"));
+    }
+
+    public Uni<DeliveryOutcome> post(DeliveryRequest request) {
+        HttpRequest<Void> post = client.postAbs(request.url().toString())
+                // Vert.x's timeout is an idle timeout that also resets a stalled connection; the deadline below
+                // bounds the whole attempt.
+                .timeout(requestTimeout.toMillis())
+                .putHeader("Content-Type", request.contentType())
+                .as(BodyCodec.none());
+        for (Map.Entry<String, String> header : request.headers().entrySet()) {
+            post.putHeader(header.getKey(), header.getValue());
+        }
+        return post.sendBuffer(Buffer.buffer(request.body()))
+                .ifNoItem().after(requestTimeout).failWith(TimeoutException::new)
+                .map(HttpDeliveryClient::outcomeOf)
+                .onFailure().recoverWithItem(failure -> new DeliveryOutcome.Failed(describe(failure), null));
+    }
+
+    static DeliveryOutcome outcomeOf(HttpResponse<Void> response) {
+        int status = response.statusCode();
+        String answer = "HTTP " + status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
+        if (status >= 200 && status < 300) {
+            return new DeliveryOutcome.Delivered(status);
+        }
+        if (status >= 500 || status == 408 || status == 425 || status == 429) {
+            return new DeliveryOutcome.Failed(answer, retryAfter(response.getHeader("Retry-After")));
+        }
+        return new DeliveryOutcome.Rejected(answer);
+    }
+
+    /** Retry-After in seconds; the HTTP-date form is rare from webhook receivers and is ignored. */
+    static Duration retryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            long seconds = Long.parseLong(header.trim());
+            return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException notSeconds) {
+            return null;
+        }
+    }
+
+    private String describe(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return "No answer within " + requestTimeout;
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+}

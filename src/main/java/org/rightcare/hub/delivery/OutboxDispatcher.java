@@ -1,0 +1,191 @@
+package org.rightcare.hub.delivery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.arc.All;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Sends what the outbox holds. Every replica runs one; they share the work through the database alone (rows claimed
+ * with {@code FOR UPDATE SKIP LOCKED}), so any number can run side by side and a crashed one loses nothing: its
+ * claims run out and another replica retries them.
+ *
+ * <p>A pass claims due rows in one short statement, then sends each outside any transaction and records the outcome
+ * in another. Concurrency is bounded per replica and per destination, and destinations take turns in each claim, so
+ * a slow or dead receiver holds only its own slots. Nothing here blocks: claims, sends and timers all run on the
+ * Vert.x event loop.
+ *
+ * <p>A pass starts when a transaction that wrote to the outbox commits on this replica ({@link #wake()}), when a
+ * retry this replica scheduled falls due, when an attempt finishes (freeing a slot), and on every poll tick.
+ * At most one claim is running at a time; wake-ups that arrive meanwhile fold into one further pass.
+ */
+@ApplicationScoped
+public class OutboxDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(OutboxDispatcher.class);
+
+    /** Beyond the request timeout, time for the outcome to be recorded before another replica may retry. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+
+    private final OutboxRepository outbox;
+    private final HttpDeliveryClient http;
+    private final Map<String, DeliveryChannel> channels = new HashMap<>();
+    private final DeliveryConfig config;
+    private final RetrySchedule retries;
+    private final Clock clock;
+    private final Vertx vertx;
+    private final Duration lease;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Map<String, Integer> inFlightByDestination = new ConcurrentHashMap<>();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private volatile boolean stopped;
+    private long pollTimer = -1;
+
+    public OutboxDispatcher(OutboxRepository outbox, HttpDeliveryClient http, @All List<DeliveryChannel> channels,
+            DeliveryConfig config, Clock clock, Vertx vertx) {
+        this.outbox = outbox;
+        this.http = http;
+        for (DeliveryChannel channel : channels) {
+            if (this.channels.put(channel.name(), channel) != null) {
+                throw new IllegalStateException("Two delivery channels are named " + channel.name());
+            }
+        }
+        this.config = config;
+        this.retries = new RetrySchedule(config);
+        this.clock = clock;
+        this.vertx = vertx;
+        this.lease = config.requestTimeout().plus(LEASE_MARGIN);
+    }
+
+    void start(@Observes StartupEvent started) {
+        pollTimer = vertx.setPeriodic(Math.max(1, config.pollInterval().toMillis()), tick -> wake());
+        wake();
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        stopped = true;
+        if (pollTimer >= 0) {
+            vertx.cancelTimer(pollTimer);
+        }
+    }
+
+    /** Look for due deliveries now. Cheap to call often: concurrent calls fold into one claim. */
+    public void wake() {
+        wakeRequested.set(true);
+        if (!stopped && claiming.compareAndSet(false, true)) {
+            claimDue();
+        }
+    }
+
+    private void claimDue() {
+        wakeRequested.set(false);
+        int free = config.maxInFlight() - inFlight.get();
+        if (free <= 0) {
+            claimFinished();
+            return;
+        }
+        Instant now = clock.instant();
+        outbox.claim(channels.keySet(), Map.copyOf(inFlightByDestination), free, config.maxInFlightPerDestination(),
+                now, now.plus(lease))
+                .subscribe().with(claimed -> {
+                    claimed.forEach(this::attempt);
+                    claimFinished();
+                }, failure -> {
+                    LOG.warnf("Could not claim due deliveries (retrying on the next poll): %s", failure.toString());
+                    claimFinished();
+                });
+    }
+
+    private void claimFinished() {
+        claiming.set(false);
+        if (wakeRequested.get()) {
+            wake();
+        }
+    }
+
+    private void attempt(OutboxEntry entry) {
+        inFlight.incrementAndGet();
+        inFlightByDestination.merge(entry.destination(), 1, Integer::sum);
+        Uni.createFrom().deferred(() -> send(entry))
+                .chain(outcome -> record(entry, outcome))
+                .onFailure().recoverWithItem(failure -> {
+                    // The claim's lease runs out and the row is tried again: at least once, never lost.
+                    LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; retried when its lease "
+                            + "runs out: %s", entry.id(), failure.toString());
+                    return null;
+                })
+                .onTermination().invoke(() -> {
+                    inFlight.decrementAndGet();
+                    inFlightByDestination.computeIfPresent(entry.destination(), (destination, n) -> n > 1 ? n - 1 : null);
+                    wake();
+                })
+                .subscribe().with(done -> {
+                });
+    }
+
+    private Uni<DeliveryOutcome> send(OutboxEntry entry) {
+        DeliveryRequest request;
+        try {
+            request = channels.get(entry.channel()).requestFor(entry);
+        } catch (UndeliverableException e) {
+            return Uni.createFrom().item(new DeliveryOutcome.Rejected(e.getMessage()));
+        }
+        return http.post(request);
+    }
+
+    private Uni<Void> record(OutboxEntry entry, DeliveryOutcome outcome) {
+        Instant now = clock.instant();
+        if (outcome instanceof DeliveryOutcome.Delivered delivered) {
+            LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(), entry.destination(),
+                    entry.attempts(), delivered.status());
+            return outbox.markDelivered(entry.id(), now);
+        }
+        if (outcome instanceof DeliveryOutcome.Rejected rejected) {
+            return deadLetter(entry, rejected.error(), "rejected", now);
+        }
+        DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
+        return retries.nextAttempt(entry.attempts(), entry.pendingSince(), failed.retryAfter(), now)
+                .map(next -> outbox.reschedule(entry, next, failed.error()).invoke(rescheduled -> {
+                    LOG.debugf("Delivery %s to %s failed (attempt %d: %s); next attempt at %s", entry.id(),
+                            entry.destination(), entry.attempts(), failed.error(), next);
+                    if (rescheduled) {
+                        wakeAt(next, now);
+                    }
+                }).replaceWithVoid())
+                .orElseGet(() -> deadLetter(entry, failed.error(), "failing for " + config.giveUp(), now));
+    }
+
+    private Uni<Void> deadLetter(OutboxEntry entry, String error, String why, Instant now) {
+        return outbox.markDead(entry, error, now).invoke(dead -> {
+            if (dead) {
+                LOG.warnf("Dead letter: %s %s to %s after %d attempt(s), %s: %s", entry.channel(), entry.id(),
+                        entry.destination(), entry.attempts(), why, error);
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Retries this replica scheduled go out on time, not on the next poll tick. */
+    private void wakeAt(Instant due, Instant now) {
+        if (!stopped) {
+            vertx.setTimer(Math.max(1, Duration.between(now, due).toMillis()), timer -> wake());
+        }
+    }
+}

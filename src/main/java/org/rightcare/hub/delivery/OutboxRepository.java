@@ -1,0 +1,228 @@
+package org.rightcare.hub.delivery;
+
+import java.net.URI;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The {@code delivery_outbox} table. Each dispatcher statement is a transaction of its own, held for milliseconds:
+ * nothing is locked while a delivery is on the wire.
+ */
+@ApplicationScoped
+public class OutboxRepository {
+
+    static final String PENDING = "pending";
+    static final String DEAD = "dead";
+
+    private static final String ENTRY_COLUMNS = "o.id, o.channel, o.destination, o.ordering_key, o.url, o.content_type, "
+            + "o.payload, o.attempts, o.pending_since, o.lease_token";
+
+    private final Pool pool;
+
+    public OutboxRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Writes a delivery in the caller's transaction. The sequence that orders an ordering key's rows is taken under
+     * a transaction-scoped advisory lock on that key, so two transactions writing for the same key commit in the
+     * order of their sequence numbers, and a dispatcher never sees a later row before an earlier one has committed.
+     */
+    public Uni<Void> insert(SqlClient tx, NewDelivery delivery, Instant now) {
+        String sql = """
+                INSERT INTO delivery_outbox (id, channel, destination, ordering_key, referral_id, url, content_type,
+                                             payload, state, next_attempt_at, last_error, created_at, pending_since,
+                                             dead_at)
+                SELECT $1::uuid, $2::text, $3::text, $4::text, $5::uuid, $6::text, $7::text, $8::text,
+                       CASE WHEN $6::text IS NULL THEN 'dead' ELSE 'pending' END,
+                       $9::timestamptz, $10::text, $9::timestamptz, $9::timestamptz,
+                       CASE WHEN $6::text IS NULL THEN $9::timestamptz END
+                FROM (SELECT pg_advisory_xact_lock(hashtextextended($2::text || ' ' || $4::text, 0))) AS one_writer_per_key
+                """;
+        Tuple params = Tuple.tuple()
+                .addUUID(delivery.id()).addString(delivery.channel()).addString(delivery.destination())
+                .addString(delivery.orderingKey()).addUUID(delivery.referralId())
+                .addString(delivery.url() == null ? null : delivery.url().toString())
+                .addString(delivery.contentType()).addString(delivery.payload())
+                .addOffsetDateTime(utc(now))
+                .addString(delivery.url() == null ? delivery.undeliverableReason() : null);
+        return tx.preparedQuery(sql).execute(params).replaceWithVoid();
+    }
+
+    /**
+     * Claims due deliveries for one attempt each: counts the attempt and moves {@code next_attempt_at} to the end of
+     * the lease, so no other dispatcher takes them meanwhile.
+     *
+     * <p>Due means pending, {@code next_attempt_at} reached, and no earlier row of the same channel and ordering key
+     * still pending (so an incident's callbacks go out one at a time, in order). Destinations take turns: every
+     * destination's first due row comes before any destination's second, and no destination gets more than
+     * {@code perDestination} minus what this dispatcher already has in flight to it.
+     *
+     * @param inFlightByDestination attempts this dispatcher has in flight, by destination
+     */
+    public Uni<List<OutboxEntry>> claim(Collection<String> channels, Map<String, Integer> inFlightByDestination,
+            int limit, int perDestination, Instant now, Instant leaseUntil) {
+        String sql = """
+                WITH in_flight_here AS (
+                    SELECT * FROM unnest($5::text[], $6::int[]) AS f (destination, in_flight)
+                ), heads AS (
+                    SELECT o.id, o.destination, o.next_attempt_at, o.sequence
+                    FROM delivery_outbox o
+                    WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND o.channel = ANY ($4)
+                      AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
+                                      WHERE earlier.channel = o.channel AND earlier.ordering_key = o.ordering_key
+                                        AND earlier.state = 'pending' AND earlier.sequence < o.sequence)
+                ), ranked AS (
+                    SELECT h.id, h.next_attempt_at,
+                           row_number() OVER (PARTITION BY h.destination ORDER BY h.next_attempt_at, h.sequence)
+                               + COALESCE(f.in_flight, 0) AS turn
+                    FROM heads h LEFT JOIN in_flight_here f USING (destination)
+                ), chosen AS (
+                    SELECT id FROM ranked WHERE turn <= $3 ORDER BY turn, next_attempt_at LIMIT $2
+                ), claimable AS (
+                    -- Re-checked under the row lock: another dispatcher may have claimed or finished a row since
+                    -- this statement's snapshot; rows it holds locked right now are skipped, not waited for.
+                    SELECT o.id FROM delivery_outbox o
+                    WHERE o.id IN (SELECT id FROM chosen) AND o.state = 'pending' AND o.next_attempt_at <= $1
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE delivery_outbox o SET attempts = o.attempts + 1, next_attempt_at = $7, lease_token = $8
+                FROM claimable WHERE o.id = claimable.id
+                RETURNING %s
+                """.formatted(ENTRY_COLUMNS);
+        String[] busyDestinations = inFlightByDestination.keySet().toArray(String[]::new);
+        Integer[] busyCounts = new Integer[busyDestinations.length];
+        for (int i = 0; i < busyDestinations.length; i++) {
+            busyCounts[i] = inFlightByDestination.get(busyDestinations[i]);
+        }
+        Tuple params = Tuple.tuple()
+                .addOffsetDateTime(utc(now)).addInteger(limit).addInteger(perDestination)
+                .addArrayOfString(channels.toArray(String[]::new))
+                .addArrayOfString(busyDestinations).addArrayOfInteger(busyCounts)
+                .addOffsetDateTime(utc(leaseUntil)).addUUID(UUID.randomUUID());
+        return pool.preparedQuery(sql).execute(params).map(OutboxRepository::entries);
+    }
+
+    /** Delivered, whoever's claim it was: a 2xx is final even if the lease ran out and another replica retried. */
+    public Uni<Void> markDelivered(UUID id, Instant now) {
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox SET state = 'delivered', delivered_at = $2, lease_token = NULL
+                WHERE id = $1 AND state = 'pending'
+                """).execute(Tuple.of(id, utc(now))).replaceWithVoid();
+    }
+
+    /** Sets the next attempt, if the claim is still this dispatcher's. */
+    public Uni<Boolean> reschedule(OutboxEntry entry, Instant nextAttempt, String error) {
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox SET next_attempt_at = $3, last_error = $4, lease_token = NULL
+                WHERE id = $1 AND lease_token = $2 AND state = 'pending'
+                """).execute(Tuple.of(entry.id(), entry.leaseToken(), utc(nextAttempt), error))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Gives up on the delivery, if the claim is still this dispatcher's. */
+    public Uni<Boolean> markDead(OutboxEntry entry, String error, Instant now) {
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox SET state = 'dead', dead_at = $3, last_error = $4, lease_token = NULL
+                WHERE id = $1 AND lease_token = $2 AND state = 'pending'
+                """).execute(Tuple.of(entry.id(), entry.leaseToken(), utc(now), error))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** One page of dead letters, newest first. */
+    public record DeadLetterPage(long total, List<DeadLetter> deadLetters) {
+    }
+
+    /** @param channel null for every channel; {@code destination} likewise */
+    public Uni<DeadLetterPage> findDead(String channel, String destination, int limit) {
+        String sql = """
+                SELECT id, channel, destination, ordering_key, attempts, last_error, created_at, dead_at,
+                       count(*) OVER () AS total
+                FROM delivery_outbox
+                WHERE state = 'dead' AND ($1::text IS NULL OR channel = $1) AND ($2::text IS NULL OR destination = $2)
+                ORDER BY dead_at DESC, id
+                LIMIT $3
+                """;
+        return pool.preparedQuery(sql).execute(Tuple.of(channel, destination, limit)).map(rows -> {
+            List<DeadLetter> page = new ArrayList<>();
+            long total = 0;
+            for (Row row : rows) {
+                total = row.getLong("total");
+                page.add(new DeadLetter(row.getUUID("id"), row.getString("channel"), row.getString("destination"),
+                        row.getString("ordering_key"), row.getInteger("attempts"), row.getString("last_error"),
+                        instant(row, "created_at"), instant(row, "dead_at")));
+            }
+            return new DeadLetterPage(total, page);
+        });
+    }
+
+    /** Locks a delivery for an operator action and says what state it is in; empty if there is no such delivery. */
+    public Uni<Optional<LockedDelivery>> lockForOperator(SqlClient tx, UUID id) {
+        return tx.preparedQuery("""
+                SELECT id, channel, destination, ordering_key, attempts, last_error, created_at, dead_at, state
+                FROM delivery_outbox WHERE id = $1 FOR UPDATE
+                """).execute(Tuple.of(id)).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            Row row = rows.iterator().next();
+            return Optional.of(new LockedDelivery(row.getString("state"), new DeadLetter(row.getUUID("id"),
+                    row.getString("channel"), row.getString("destination"), row.getString("ordering_key"),
+                    row.getInteger("attempts"), row.getString("last_error"), instant(row, "created_at"),
+                    instant(row, "dead_at"))));
+        });
+    }
+
+    /** A delivery as an operator action finds it. */
+    public record LockedDelivery(String state, DeadLetter summary) {
+    }
+
+    /**
+     * Puts a dead letter back in the queue, due now, with a fresh give-up clock and backoff. It keeps its id, so
+     * the receiver can recognise a message it may already have had.
+     */
+    public Uni<Void> replay(SqlClient tx, UUID id, Instant now) {
+        return tx.preparedQuery("""
+                UPDATE delivery_outbox SET state = 'pending', attempts = 0, next_attempt_at = $2, pending_since = $2,
+                                           dead_at = NULL, lease_token = NULL
+                WHERE id = $1 AND state = 'dead'
+                """).execute(Tuple.of(id, utc(now))).replaceWithVoid();
+    }
+
+    private static List<OutboxEntry> entries(RowSet<Row> rows) {
+        List<OutboxEntry> entries = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            String url = row.getString("url");
+            entries.add(new OutboxEntry(row.getUUID("id"), row.getString("channel"), row.getString("destination"),
+                    row.getString("ordering_key"), url == null ? null : URI.create(url), row.getString("content_type"),
+                    row.getString("payload"), row.getInteger("attempts"), instant(row, "pending_since"),
+                    row.getUUID("lease_token")));
+        }
+        return entries;
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}
