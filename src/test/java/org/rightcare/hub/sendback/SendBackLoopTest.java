@@ -1,0 +1,291 @@
+package org.rightcare.hub.sendback;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.rightcare.hub.directory.Capacity;
+import org.rightcare.hub.directory.OpeningHours;
+import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.testing.CadWebhook;
+import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.TestServices;
+import org.rightcare.hub.testing.Tokens;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * The send-back loop end to end through the real webhook, router, Task API and database: every referral is
+ * offered to the right service in turn, or handed back to the ambulance service with the reason.
+ */
+@QuarkusTest
+class SendBackLoopTest {
+
+    static final String DOS_CAPACITY = "https://fhir.nhs.uk/CodeSystem/dos-rejected-reasons-bars";
+
+    @Inject
+    DueReferralSweeper sweeper;
+
+    /** A falls service and a UCR team, both 24/7, in a district of the test's own. */
+    record Area(String district, String falls, String fallsOds, String ucr, String ucrOds) {
+    }
+
+    static Area fallsAndUcr() {
+        String district = TestServices.freshDistrict();
+        Area area = new Area(district, "falls-" + district, "F" + district, "ucr-" + district, "U" + district);
+        TestServices.install(
+                TestServices.service(area.falls(), ServiceType.FALLS_RESPONSE, area.fallsOds(), district, Duration.ofMinutes(10)),
+                TestServices.service(area.ucr(), ServiceType.UCR, area.ucrOds(), district, Duration.ofMinutes(15)));
+        return area;
+    }
+
+    static ObjectNode fallIn(String district, String category) {
+        ObjectNode event = CadWebhook.event("incident-created.json");
+        ObjectNode incident = (ObjectNode) event.get("incident");
+        incident.put("category", category);
+        incident.put("receivedAt", Instant.now().minusSeconds(60).toString());
+        ((ObjectNode) incident.get("location")).put("postcode", TestServices.postcodeIn(district));
+        ((ObjectNode) incident.get("location")).remove("latitude");
+        ((ObjectNode) incident.get("location")).remove("longitude");
+        return event;
+    }
+
+    static UUID post(ObjectNode event) {
+        return UUID.fromString(CadWebhook.post(event).then().statusCode(202).extract().path("referralId"));
+    }
+
+    static List<Map<String, Object>> offers(UUID referralId) {
+        return TestDatabase.query("SELECT id, service_id, status, status_reason_code FROM offer WHERE referral_id = ? ORDER BY sequence",
+                referralId);
+    }
+
+    static String status(UUID referralId) {
+        return (String) TestDatabase.query("SELECT status FROM referral WHERE id = ?", referralId).get(0).get("status");
+    }
+
+    static String sendBackReason(UUID referralId) {
+        return (String) TestDatabase.query("SELECT send_back_reason FROM referral WHERE id = ?", referralId).get(0)
+                .get("send_back_reason");
+    }
+
+    static List<String> callbacks(UUID referralId) {
+        return TestDatabase.query("""
+                SELECT payload::json->>'eventType' AS type FROM delivery_outbox
+                WHERE referral_id = ? ORDER BY sequence""", referralId)
+                .stream().map(row -> (String) row.get("type")).toList();
+    }
+
+    static UUID awaitOffer(UUID referralId, int count) {
+        TestDatabase.await("referral " + referralId + " has " + count + " offers", () -> offers(referralId).size() >= count);
+        return (UUID) offers(referralId).get(count - 1).get("id");
+    }
+
+    static Response answer(UUID offerId, String ods, String status, String reasonSystem, String reasonCode) {
+        String reason = reasonCode == null ? "" : """
+                ,"statusReason":{"coding":[{"system":"%s","code":"%s"}],"text":"answered by a test"}"""
+                .formatted(reasonSystem, reasonCode);
+        return given().auth().oauth2(Tokens.provider(ods)).contentType("application/fhir+json")
+                .body("{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"" + status
+                        + "\",\"intent\":\"order\"" + reason + "}")
+                .put("/fhir/Task/" + offerId);
+    }
+
+    @Test
+    void offersANewFallToTheFallsServiceAndTellsTheCad() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+
+        UUID offer = awaitOffer(referral, 1);
+
+        assertEquals(area.falls(), offers(referral).get(0).get("service_id"));
+        assertEquals("offered", status(referral));
+        given().auth().oauth2(Tokens.provider(area.fallsOds())).get("/fhir/Task/" + offer).then().statusCode(200)
+                .body("status", equalTo("requested"))
+                .body("focus.reference", equalTo("ServiceRequest/" + referral))
+                .body("owner.identifier.value", equalTo(area.fallsOds()));
+        assertEquals(List.of("referral.offered"), callbacks(referral));
+    }
+
+    @Test
+    void cascadesToTheNextServiceWhenTheFirstDeclines() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        UUID first = awaitOffer(referral, 1);
+
+        answer(first, area.fallsOds(), "rejected", DOS_CAPACITY, "22").then().statusCode(200)
+                .body("status", equalTo("rejected"));
+
+        UUID second = awaitOffer(referral, 2);
+        assertEquals(area.ucr(), offers(referral).get(1).get("service_id"));
+        answer(second, area.ucrOds(), "accepted", null, null).then().statusCode(200);
+        assertEquals("accepted", status(referral));
+        assertEquals(List.of("referral.offered", "referral.offered", "referral.accepted"), callbacks(referral));
+    }
+
+    @Test
+    void sendsBackWhenEveryServiceDeclinesWithTheLastReason() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        answer(awaitOffer(referral, 1), area.fallsOds(), "rejected", DOS_CAPACITY, "22").then().statusCode(200);
+        answer(awaitOffer(referral, 2), area.ucrOds(), "rejected", DOS_CAPACITY, "23").then().statusCode(200);
+
+        assertEquals("sent-back", status(referral));
+        assertEquals("clinically-inappropriate", sendBackReason(referral));
+        assertEquals("referral.sent-back", callbacks(referral).get(2));
+        Map<String, Object> sentBack = TestDatabase.query("""
+                SELECT payload::json AS body FROM delivery_outbox WHERE referral_id = ? ORDER BY sequence DESC LIMIT 1""",
+                referral).get(0);
+        String body = sentBack.get("body").toString();
+        assertTrue(body.contains("\"code\":\"clinically-inappropriate\"") || body.contains("\"code\": \"clinically-inappropriate\""), body);
+        assertTrue(body.contains(area.falls()) && body.contains(area.ucr()), "both attempts are listed: " + body);
+    }
+
+    @Test
+    void movesOnWhenAServiceDoesNotAnswerWithinItsWindow() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        awaitOffer(referral, 1);
+
+        sweeper.sweep(Instant.now().plus(Duration.ofMinutes(11))).await().atMost(Duration.ofSeconds(10));
+
+        List<Map<String, Object>> offers = offers(referral);
+        assertEquals("failed", offers.get(0).get("status"));
+        assertEquals("timed-out", offers.get(0).get("status_reason_code"));
+        assertEquals(area.ucr(), offers.get(1).get("service_id"));
+        assertEquals("requested", offers.get(1).get("status"));
+    }
+
+    @Test
+    void sendsBackWhenTheTimeBudgetRunsOut() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        awaitOffer(referral, 1);
+
+        // The default policy gives C3 60 minutes; both windows (10 + 15 min) pass unanswered, then the budget.
+        sweeper.sweep(Instant.now().plus(Duration.ofMinutes(11))).await().atMost(Duration.ofSeconds(10));
+        sweeper.sweep(Instant.now().plus(Duration.ofMinutes(61))).await().atMost(Duration.ofSeconds(10));
+
+        assertEquals("sent-back", status(referral));
+        assertEquals("timed-out", sendBackReason(referral));
+        assertEquals(List.of("failed", "failed"), offers(referral).stream().map(o -> o.get("status")).toList());
+    }
+
+    @Test
+    void sendsBackAtOnceWhenEverySuitableServiceIsClosed() {
+        String district = TestServices.freshDistrict();
+        OpeningHours never = new OpeningHours(List.of(), List.of());
+        TestServices.install(TestServices.service("shut-" + district, ServiceType.FALLS_RESPONSE, "S" + district,
+                district, Duration.ofMinutes(10), never));
+
+        UUID referral = post(fallIn(district, "C3"));
+
+        TestDatabase.await("the referral is sent back", () -> "sent-back".equals(status(referral)));
+        assertEquals("service-closed", sendBackReason(referral));
+        assertTrue(offers(referral).isEmpty());
+    }
+
+    @Test
+    void sendsBackWithNoCapacityWhenTheOnlyServiceIsFull() {
+        String district = TestServices.freshDistrict();
+        String id = "full-" + district;
+        TestServices.install(TestServices.service(id, ServiceType.UCR, "Q" + district, district, Duration.ofMinutes(10)));
+        TestServices.capacity(id, Capacity.Rag.RED, 0);
+
+        UUID referral = post(fallIn(district, "C3"));
+
+        TestDatabase.await("the referral is sent back", () -> "sent-back".equals(status(referral)));
+        assertEquals("no-capacity", sendBackReason(referral));
+    }
+
+    @Test
+    void neverOffersAnAmbulanceOnlyCategory() {
+        Area area = fallsAndUcr();
+        for (String category : List.of("C1", "C2", "HCP2", "IFT3")) {
+            UUID referral = post(fallIn(area.district(), category));
+            TestDatabase.await(category + " is sent back", () -> "sent-back".equals(status(referral)));
+            assertEquals("not-eligible-category", sendBackReason(referral));
+            assertTrue(offers(referral).isEmpty(), category + " was offered");
+        }
+    }
+
+    @Test
+    void anUpgradeToC1WithdrawsTheOpenOfferAtOnce() {
+        Area area = fallsAndUcr();
+        ObjectNode created = fallIn(area.district(), "C3");
+        UUID referral = post(created);
+        UUID offer = awaitOffer(referral, 1);
+
+        ObjectNode upgrade = CadWebhook.follow(created, "incident.updated", Instant.now());
+        ((ObjectNode) upgrade.get("incident")).put("category", "C1");
+        CadWebhook.post(upgrade).then().statusCode(202).body("status", equalTo("sent-back"));
+
+        assertEquals("cancelled", offers(referral).get(0).get("status"));
+        assertEquals("not-eligible-category", sendBackReason(referral));
+        answer(offer, area.fallsOds(), "accepted", null, null).then().statusCode(409);
+    }
+
+    @Test
+    void aCadCancelWithdrawsEvenAnAcceptedReferral() {
+        Area area = fallsAndUcr();
+        ObjectNode created = fallIn(area.district(), "C4");
+        UUID referral = post(created);
+        answer(awaitOffer(referral, 1), area.fallsOds(), "accepted", null, null).then().statusCode(200);
+
+        ObjectNode cancel = CadWebhook.follow(created, "incident.cancelled", Instant.now());
+        CadWebhook.post(cancel).then().statusCode(202).body("status", equalTo("cancelled"));
+
+        assertEquals("cancelled", offers(referral).get(0).get("status"));
+        assertEquals("referral.cancelled", callbacks(referral).get(callbacks(referral).size() - 1));
+    }
+
+    @Test
+    void acceptingAnOfferUsesOneOfTheServicesPlaces() {
+        String district = TestServices.freshDistrict();
+        String id = "places-" + district;
+        TestServices.install(TestServices.service(id, ServiceType.FALLS_RESPONSE, "P" + district, district, Duration.ofMinutes(10)));
+        TestServices.capacity(id, Capacity.Rag.GREEN, 2);
+        UUID referral = post(fallIn(district, "C3"));
+
+        answer(awaitOffer(referral, 1), "P" + district, "accepted", null, null).then().statusCode(200);
+
+        assertEquals(1, TestDatabase.count("SELECT places FROM service_capacity WHERE service_id = ?", id));
+    }
+
+    @Test
+    void onlyTheOfferedOrganisationMayAnswerAndOnlyLegally() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        UUID offer = awaitOffer(referral, 1);
+
+        answer(offer, area.ucrOds(), "accepted", null, null).then().statusCode(404);
+        given().auth().oauth2(Tokens.provider(area.ucrOds())).get("/fhir/Task/" + offer).then().statusCode(404);
+        answer(offer, area.fallsOds(), "rejected", null, null).then().statusCode(422);
+        answer(offer, area.fallsOds(), "completed", null, null).then().statusCode(409);
+        given().auth().oauth2(Tokens.provider(area.fallsOds())).contentType("application/fhir+json")
+                .header("If-Match", "W/\"7\"")
+                .body("{\"resourceType\":\"Task\",\"id\":\"" + offer + "\",\"status\":\"accepted\",\"intent\":\"order\"}")
+                .put("/fhir/Task/" + offer).then().statusCode(412);
+        assertEquals("requested", offers(referral).get(0).get("status"));
+
+        given().auth().oauth2(Tokens.provider(area.fallsOds())).contentType("application/fhir+json")
+                .header("If-Match", "W/\"1\"")
+                .body("{\"resourceType\":\"Task\",\"id\":\"" + offer + "\",\"status\":\"accepted\",\"intent\":\"order\"}")
+                .put("/fhir/Task/" + offer).then().statusCode(200).header("ETag", "W/\"2\"");
+        answer(offer, area.fallsOds(), "completed", null, null).then().statusCode(200);
+        assertEquals("completed", status(referral));
+        assertEquals("referral.completed", callbacks(referral).get(callbacks(referral).size() - 1));
+    }
+}

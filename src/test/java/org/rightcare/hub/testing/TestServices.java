@@ -1,0 +1,76 @@
+package org.rightcare.hub.testing;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.rightcare.hub.audit.Actor;
+import org.rightcare.hub.directory.Capacity;
+import org.rightcare.hub.directory.Catchment;
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.DeliveryEndpoint;
+import org.rightcare.hub.directory.DirectoryAdminService;
+import org.rightcare.hub.directory.DispatchPhase;
+import org.rightcare.hub.directory.Eligibility;
+import org.rightcare.hub.directory.InMemoryServiceDirectory;
+import org.rightcare.hub.directory.OpeningHours;
+import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.referral.ArpCategory;
+
+import io.quarkus.arc.Arc;
+
+/**
+ * Services a test installs in the live directory, each test in postcode districts of its own (Highland districts
+ * the test directory never uses), so tests cannot route into each other's services.
+ */
+public final class TestServices {
+
+    private static final AtomicInteger NEXT_DISTRICT = new AtomicInteger(1);
+    private static final Actor TEST_ACTOR = Actor.hub("test");
+
+    private TestServices() {
+    }
+
+    /** A postcode district no other test uses, e.g. IV7. */
+    public static String freshDistrict() {
+        int n = NEXT_DISTRICT.getAndIncrement();
+        String[] areas = { "IV", "PH", "KW", "AB", "DD" };
+        return areas[(n - 1) / 60 % areas.length] + ((n - 1) % 60 + 1);
+    }
+
+    /** A full postcode in the district, for an incident location. */
+    public static String postcodeIn(String district) {
+        return district + " 1AB";
+    }
+
+    /** A 24/7 service for C3-C5, adults, NEWS2 up to 6, that the patient's system pulls offers from. */
+    public static CommunityService service(String id, ServiceType type, String odsCode, String district,
+            Duration acceptanceWindow) {
+        return service(id, type, odsCode, district, acceptanceWindow, OpeningHours.twentyFourSeven());
+    }
+
+    public static CommunityService service(String id, ServiceType type, String odsCode, String district,
+            Duration acceptanceWindow, OpeningHours hours) {
+        return new CommunityService(id, "Test " + type.display() + " " + id, type, odsCode, "Test Trust " + odsCode,
+                String.valueOf(900_000_000L + Math.abs(id.hashCode() % 99_999_999)),
+                new Catchment(List.of(district), List.of()), hours,
+                new Eligibility(EnumSet.of(ArpCategory.C3, ArpCategory.C4, ArpCategory.C5, ArpCategory.C4T),
+                        EnumSet.allOf(DispatchPhase.class), List.of(), 18, null, 6, null, null),
+                acceptanceWindow, DeliveryEndpoint.pull(), true);
+    }
+
+    /** Puts the services in the directory and waits until this replica's directory snapshot has them. */
+    public static void install(CommunityService... services) {
+        DirectoryAdminService admin = Arc.container().instance(DirectoryAdminService.class).get();
+        for (CommunityService service : services) {
+            admin.put(service, TEST_ACTOR).await().atMost(Duration.ofSeconds(10));
+        }
+        Arc.container().instance(InMemoryServiceDirectory.class).get().refresh().await().atMost(Duration.ofSeconds(10));
+    }
+
+    public static void capacity(String serviceId, Capacity.Rag rag, Integer places) {
+        Arc.container().instance(DirectoryAdminService.class).get()
+                .updateCapacity(serviceId, rag, places, TEST_ACTOR).await().atMost(Duration.ofSeconds(10));
+    }
+}
