@@ -3,10 +3,13 @@ package org.rightcare.hub.intake;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.rightcare.hub.testing.CadWebhook;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
@@ -62,6 +66,24 @@ class CadEventSchemaTest {
         Set<ValidationMessage> errors = servedSchema().validate(CadWebhook.fixture(FALL));
 
         assertTrue(errors.isEmpty(), errors.toString());
+    }
+
+    /**
+     * JSON Schema patterns are ECMA-262 regular expressions. Inline modifiers such as {@code (?i)} are Java and
+     * PCRE only: JavaScript validators (ajv) and Python's {@code re} refuse to compile them, which would make the
+     * whole schema unusable to a CAD vendor. Joni accepts them, so this is checked on the pattern text.
+     */
+    @Test
+    void everyPatternIsPortableEcma262() throws Exception {
+        JsonNode schema = JSON.readTree(given().get(SCHEMA_PATH).then().statusCode(200).extract().asString());
+        Pattern inlineModifier = Pattern.compile("\\(\\?(?![:=!]|<[=!]|<[A-Za-z])");
+
+        List<String> patterns = schema.findValues("pattern").stream().map(JsonNode::asText).toList();
+
+        assertFalse(patterns.isEmpty());
+        for (String pattern : patterns) {
+            assertFalse(inlineModifier.matcher(pattern).find(), "not ECMA-262: " + pattern);
+        }
     }
 
     static Stream<Arguments> variants() {
