@@ -95,11 +95,14 @@ class CadEventSchemaTest {
                     patient(event).remove("birthDate");
                     patient(event).put("estimatedAge", 80);
                 }),
-                variant("an NHS number written with spaces", true, event -> patient(event).put("nhsNumber", "943 476 5919")),
+                variant("an NHS number written with spaces", true,
+                        event -> patient(event).put("nhsNumber", "943 476 5919")),
                 variant("a lower-case postcode", true, event -> location(event).put("postcode", "me14 1ab")),
                 variant("coordinates without a postcode", true, event -> location(event).remove("postcode")),
-                variant("a location postcode that is no postcode", false, event -> location(event).put("postcode", "NOT A POSTCODE")),
-                variant("a category that is not an ARP category", false, event -> incident(event).put("category", "C9")),
+                variant("a location postcode that is no postcode", false,
+                        event -> location(event).put("postcode", "NOT A POSTCODE")),
+                variant("a category that is not an ARP category", false,
+                        event -> incident(event).put("category", "C9")),
                 variant("no location", false, event -> incident(event).remove("location")),
                 variant("a latitude without a longitude", false, event -> {
                     location(event).remove("postcode");
@@ -109,7 +112,8 @@ class CadEventSchemaTest {
                     patient(event).remove("nhsNumber");
                     patient(event).remove("birthDate");
                 }),
-                variant("a NEWS2 score over 20", false, event -> ((ObjectNode) incident(event).get("clinical")).put("news2", 21)),
+                variant("a NEWS2 score over 20", false,
+                        event -> ((ObjectNode) incident(event).get("clinical")).put("news2", 21)),
                 variant("an unknown event type", false, event -> event.put("eventType", "incident.exploded")),
                 variant("no eventId", false, event -> event.remove("eventId")));
     }
