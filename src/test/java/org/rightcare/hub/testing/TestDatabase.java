@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
@@ -15,6 +17,28 @@ public final class TestDatabase {
     }
 
     public static long count(String sql, Object... params) {
+        return query(sql, params, rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
+    }
+
+    /** The first column of every row, as text. */
+    public static List<String> strings(String sql, Object... params) {
+        return query(sql, params, rs -> {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+            return values;
+        });
+    }
+
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> T query(String sql, Object[] params, RowReader<T> reader) {
         try (Connection c = DriverManager.getConnection(
                 ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "postgres");
                 PreparedStatement statement = c.prepareStatement(sql)) {
@@ -22,8 +46,7 @@ public final class TestDatabase {
                 statement.setObject(i + 1, params[i]);
             }
             try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
+                return reader.read(rs);
             }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
