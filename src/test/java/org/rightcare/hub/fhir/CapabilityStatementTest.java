@@ -33,6 +33,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.BeforeEach;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.Tokens;
@@ -76,7 +77,9 @@ class CapabilityStatementTest {
         assertEquals(CapabilityStatement.CapabilityStatementKind.INSTANCE, statement.getKind());
         assertEquals(Set.of("application/fhir+json", "application/fhir+xml"),
                 statement.getFormat().stream().map(f -> f.getValue()).collect(Collectors.toSet()));
-        assertEquals(fhirBase.toString(), statement.getImplementation().getUrl());
+        // Links name the hub's public URL (hub.public-base-url), not whichever address a request came in on.
+        String publicBase = ConfigProvider.getConfig().getValue("hub.public-base-url", String.class);
+        assertEquals(publicBase.replaceAll("/$", "") + "/fhir", statement.getImplementation().getUrl());
         assertEquals(1, statement.getRest().size());
         assertEquals(CapabilityStatement.RestfulCapabilityMode.SERVER, statement.getRestFirstRep().getMode());
     }
