@@ -54,7 +54,10 @@ public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable
             return !allDay && !end.isAfter(start);
         }
 
-        /** Whether wall-clock {@code time} on {@code date} is in a span that starts that day or, past midnight, the day before. */
+        /**
+         * Whether wall-clock {@code time} on {@code date} is in a span that starts that day or, past midnight, the day
+         * before.
+         */
         boolean covers(LocalDate date, LocalTime time) {
             if (allDay) {
                 return daysOfWeek.contains(date.getDayOfWeek());

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.audit.Actor;
+import org.rightcare.hub.testing.DirectoryFixtures;
 import org.rightcare.hub.testing.TestClock;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,7 +48,7 @@ class CapacityServiceTest {
     @BeforeEach
     void createAService() {
         serviceId = "capacity-test-" + UUID.randomUUID().toString().substring(0, 8);
-        CommunityService service = ServiceDefinitionFormat.read(DirectoryAdminApiTest.definition(serviceId), "")
+        CommunityService service = ServiceDefinitionFormat.read(DirectoryFixtures.serviceDefinition(serviceId), "")
                 .service().orElseThrow();
         admin.put(service, ADMIN).await().atMost(WAIT);
     }

@@ -7,10 +7,9 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rightcare.hub.testing.DirectoryFixtures.asAdmin;
+import static org.rightcare.hub.testing.DirectoryFixtures.serviceDefinition;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,21 +22,19 @@ import org.junit.jupiter.api.Test;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.Tokens;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * The admin API of the directory: changes are visible at once to routing, audited with who and what, and every bad
  * caller or body gets a 4xx and changes nothing. Each test works on services of its own (outside the test
- * directory's area) and removes them afterwards, because every test class shares one database.
+ * directory's area, see DirectoryFixtures) and removes them afterwards, because every test class shares one
+ * database.
  */
 @QuarkusTest
 class DirectoryAdminApiTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SERVICES = "/admin/directory/services/";
 
     @Inject
@@ -57,7 +54,7 @@ class DirectoryAdminApiTest {
         String id = newId();
         long version = directoryVersion();
 
-        asAdmin().contentType("application/json").body(definition(id)).put(SERVICES + id)
+        asAdmin().contentType("application/json").body(serviceDefinition(id)).put(SERVICES + id)
                 .then().statusCode(201)
                 .contentType("application/json")
                 .body("id", equalTo(id))
@@ -81,7 +78,7 @@ class DirectoryAdminApiTest {
     @Test
     void replacesAServiceAndAuditsOnlyWhatChanged() {
         String id = create();
-        ObjectNode changed = definition(id);
+        ObjectNode changed = serviceDefinition(id);
         changed.put("acceptanceWindowMinutes", 25);
 
         asAdmin().contentType("application/json").body(changed).put(SERVICES + id)
@@ -106,7 +103,7 @@ class DirectoryAdminApiTest {
     @Test
     void takesTheIdFromThePathWhenTheBodyHasNone() {
         String id = newId();
-        ObjectNode body = definition(id);
+        ObjectNode body = serviceDefinition(id);
         body.remove("id");
         created.add(id);
         asAdmin().contentType("application/json").body(body).put(SERVICES + id)
@@ -180,7 +177,7 @@ class DirectoryAdminApiTest {
     @Test
     void refusesAnInvalidDefinitionNamingEveryBadFieldAndChangesNothing() {
         String id = newId();
-        ObjectNode body = definition(id);
+        ObjectNode body = serviceDefinition(id);
         body.put("type", "ambulance");
         ((ObjectNode) body.get("organisation")).put("odsCode", "tst 9");
         ((ObjectNode) body.at("/catchment")).putArray("postcodeDistricts").add("ZE1 0AA");
@@ -205,7 +202,7 @@ class DirectoryAdminApiTest {
     @Test
     void refusesABodyWhoseIdIsNotThePathId() {
         String id = newId();
-        asAdmin().contentType("application/json").body(definition("someone-else")).put(SERVICES + id)
+        asAdmin().contentType("application/json").body(serviceDefinition("someone-else")).put(SERVICES + id)
                 .then().statusCode(422).body("errors.pointer", containsInAnyOrder("/id"));
         asAdmin().get(SERVICES + id).then().statusCode(404);
     }
@@ -213,7 +210,7 @@ class DirectoryAdminApiTest {
     @Test
     void refusesASecondNameForAnOrganisationAlreadyInTheDirectory() {
         String id = newId();
-        ObjectNode body = definition(id);
+        ObjectNode body = serviceDefinition(id);
         ((ObjectNode) body.get("organisation")).put("odsCode", "TST01").put("name", "Another Name NHS Trust");
 
         asAdmin().contentType("application/json").body(body).put(SERVICES + id)
@@ -245,14 +242,14 @@ class DirectoryAdminApiTest {
 
         given().get(SERVICES).then().statusCode(401).contentType("application/problem+json");
         given().get(SERVICES + "test-ucr").then().statusCode(401);
-        given().contentType("application/json").body(definition(id)).put(SERVICES + id).then().statusCode(401);
+        given().contentType("application/json").body(serviceDefinition(id)).put(SERVICES + id).then().statusCode(401);
         given().delete(SERVICES + "test-ucr").then().statusCode(401);
         given().contentType("application/json").body("{\"rag\":\"RED\"}").put(SERVICES + "test-ucr/capacity")
                 .then().statusCode(401);
         given().auth().oauth2("not-a-token").get(SERVICES).then().statusCode(401);
 
         given().auth().oauth2(provider).get(SERVICES).then().statusCode(403).contentType("application/problem+json");
-        given().auth().oauth2(provider).contentType("application/json").body(definition(id)).put(SERVICES + id)
+        given().auth().oauth2(provider).contentType("application/json").body(serviceDefinition(id)).put(SERVICES + id)
                 .then().statusCode(403);
         given().auth().oauth2(provider).delete(SERVICES + "test-ucr").then().statusCode(403);
         given().auth().oauth2(provider).contentType("application/json").body("{\"rag\":\"RED\"}")
@@ -267,13 +264,9 @@ class DirectoryAdminApiTest {
 
     // ------------------------------------------------------------------ helpers
 
-    static RequestSpecification asAdmin() {
-        return given().auth().oauth2(Tokens.issue("admin-alice", "QKS", List.of(DirectoryAdminResource.ROLE)));
-    }
-
     private String create() {
         String id = newId();
-        asAdmin().contentType("application/json").body(definition(id)).put(SERVICES + id).then().statusCode(201);
+        asAdmin().contentType("application/json").body(serviceDefinition(id)).put(SERVICES + id).then().statusCode(201);
         return id;
     }
 
@@ -281,17 +274,6 @@ class DirectoryAdminApiTest {
         String id = "admin-test-" + UUID.randomUUID().toString().substring(0, 8);
         created.add(id);
         return id;
-    }
-
-    /** The fixture that the README's curl example puts, with another id. */
-    static ObjectNode definition(String id) {
-        try (InputStream in = DirectoryAdminApiTest.class.getResourceAsStream("/directory/admin-service.json")) {
-            ObjectNode node = (ObjectNode) JSON.readTree(in);
-            node.put("id", id);
-            return node;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static long directoryVersion() {

@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.audit.Actor;
 import org.rightcare.hub.support.InvalidConfigurationException;
+import org.rightcare.hub.testing.DirectoryFixtures;
 import org.rightcare.hub.testing.TestDatabase;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -113,7 +114,8 @@ class DirectorySyncTest {
                     """, extraId));
             assertEquals(1, TestDatabase.count("""
                     SELECT count(*) FROM audit_event
-                    WHERE action = 'directory-file.apply' AND entity_type = 'directory-file' AND detail -> 'changed' = jsonb_build_array(?::text)
+                    WHERE action = 'directory-file.apply' AND entity_type = 'directory-file'
+                    AND detail -> 'changed' = jsonb_build_array(?::text)
                     """, extraId));
         } finally {
             DirectoryFileApplier.Outcome restored = apply(original);
@@ -191,7 +193,7 @@ class DirectorySyncTest {
     /** A service row written as another replica's transaction would, without this replica hearing of it. */
     private static void insertBehindTheHubsBack(String id) {
         String definition = ServiceDefinitionFormat.write(ServiceDefinitionFormat
-                .read(DirectoryAdminApiTest.definition(id), "").service().orElseThrow()).toString();
+                .read(DirectoryFixtures.serviceDefinition(id), "").service().orElseThrow()).toString();
         TestDatabase.execute("""
                 INSERT INTO directory_service (id, definition, updated_at, updated_by)
                 VALUES (?, ?::jsonb, now(), 'another-replica')
