@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,6 +116,19 @@ class DirectoryFileLoaderTest {
         OpeningHours outOfHours = service(test, "test-gp-ooh").openingHours();
         assertEquals(Set.of(DayOfWeek.values()), outOfHours.availableTimes().stream()
                 .flatMap(t -> t.daysOfWeek().stream()).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void theReadmeExampleIsAValidDirectoryFile() throws IOException {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("## Service directory"));
+        int start = section.indexOf("```yaml\n") + "```yaml\n".length();
+        String example = section.substring(start, section.indexOf("```\n", start));
+
+        DirectoryFileLoader.DirectoryFile file = DirectoryFileLoader.parse("README.md",
+                example.getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(List.of("ucr-maidstone"), file.services().stream().map(CommunityService::id).toList());
     }
 
     @Test
