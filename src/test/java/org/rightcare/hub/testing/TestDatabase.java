@@ -5,27 +5,46 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Direct JDBC access to the test database, to check what is (and is not) stored. */
+/**
+ * Direct JDBC access to the test database: to check what is (and is not) stored, and to change it as another replica
+ * would.
+ */
 public final class TestDatabase {
 
     private TestDatabase() {
     }
 
     public static long count(String sql, Object... params) {
-        return query(sql, params, rs -> {
+        return read(sql, params, rs -> {
             rs.next();
             return rs.getLong(1);
         });
     }
 
+    public static long rows(String table) {
+        return count("SELECT count(*) FROM " + table);
+    }
+
+    /** The single text value the query returns (null for SQL NULL). */
+    public static String text(String sql, Object... params) {
+        return read(sql, params, rs -> {
+            rs.next();
+            return rs.getString(1);
+        });
+    }
+
     /** The first column of every row, as text. */
     public static List<String> strings(String sql, Object... params) {
-        return query(sql, params, rs -> {
+        return read(sql, params, rs -> {
             List<String> values = new ArrayList<>();
             while (rs.next()) {
                 values.add(rs.getString(1));
@@ -34,26 +53,70 @@ public final class TestDatabase {
         });
     }
 
-    private interface RowReader<T> {
-        T read(ResultSet rs) throws SQLException;
+    /** Every row of a query, as column name to value. */
+    public static List<Map<String, Object>> query(String sql, Object... params) {
+        return read(sql, params, rs -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
+                }
+                rows.add(row);
+            }
+            return rows;
+        });
     }
 
-    private static <T> T query(String sql, Object[] params, RowReader<T> reader) {
-        try (Connection c = DriverManager.getConnection(
-                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "postgres");
-                PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                return reader.read(rs);
-            }
+    /** Changes the database behind the hub's back, as another replica or an operator with psql would. */
+    public static int execute(String sql, Object... params) {
+        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params)) {
+            return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    public static long rows(String table) {
-        return count("SELECT count(*) FROM " + table);
+    /** Polls until the condition holds, failing after ten seconds: for work the hub does asynchronously. */
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted waiting until " + what);
+            }
+        }
+    }
+
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> T read(String sql, Object[] params, RowReader<T> reader) {
+        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params);
+                ResultSet rs = statement.executeQuery()) {
+            return reader.read(rs);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Connection connect() throws SQLException {
+        return DriverManager.getConnection(
+                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "postgres");
+    }
+
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement statement = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(i + 1, params[i]);
+        }
+        return statement;
     }
 }
