@@ -24,8 +24,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * @param dataDirectory where PostgreSQL keeps its files; kept across restarts. Null for a throw-away database.
      */
     public static EmbeddedDatabase start(Path dataDirectory) {
+        return start(dataDirectory, 0);
+    }
+
+    /**
+     * @param dataDirectory where PostgreSQL keeps its files; kept across restarts. Null for a throw-away database.
+     * @param port the port to listen on, 0 for any free one. Started again on its old port and data directory, the
+     *        database is the same one to the clients that used it before (the tests restart it that way).
+     */
+    public static EmbeddedDatabase start(Path dataDirectory, int port) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setPort(port)
                     // Durability is the production database's job; the embedded one favours start-up and test speed.
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")

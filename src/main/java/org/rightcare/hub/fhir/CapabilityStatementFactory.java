@@ -3,6 +3,9 @@ package org.rightcare.hub.fhir;
 import java.net.URI;
 import java.util.Date;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,6 +36,13 @@ public class CapabilityStatementFactory {
             "Observation", HubIdentifiers.OBSERVATION_PROFILE,
             "Flag", HubIdentifiers.FLAG_PROFILE);
 
+    /** The service directory's types, readable by id and rendered to core FHIR R4 without a project profile. */
+    static final Set<String> DIRECTORY_TYPES = Set.of("HealthcareService", "Organization", "Endpoint");
+
+    /** Every type the server reads by id. */
+    static final Set<String> READABLE_TYPES = Stream.concat(PROFILES.keySet().stream(), DIRECTORY_TYPES.stream())
+            .collect(Collectors.toUnmodifiableSet());
+
     private final String version;
     private final Date started = new Date();
 
@@ -53,14 +63,15 @@ public class CapabilityStatementFactory {
         statement.getImplementation().setDescription("rightcare-hub FHIR facade").setUrl(stripSlash(fhirBase));
 
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
-        rest.setDocumentation("Resources are rendered from the hub's referrals; reads need an OAuth 2.0 bearer token.");
+        rest.setDocumentation("Resources are rendered from the hub's referrals and service directory; reads need an "
+                + "OAuth 2.0 bearer token.");
         rest.getSecurity()
                 .setCors(false)
                 .setDescription("Bearer tokens from the hub's OIDC provider (client credentials for systems).")
                 .addService(new CodeableConcept(new Coding()
                         .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
                         .setCode("OAuth").setDisplay("OAuth")));
-        PROFILES.keySet().stream().sorted().forEach(type -> rest.addResource()
+        READABLE_TYPES.stream().sorted().forEach(type -> rest.addResource()
                 .setType(type)
                 .setProfile(PROFILES.get(type))
                 .addInteraction(new CapabilityStatement.ResourceInteractionComponent()

@@ -28,26 +28,29 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The FHIR R4 facade: {@code /fhir/metadata} and reads by id of the resources rendered from a referral. It is not a
- * general-purpose FHIR store: every resource is rendered from the domain model on each read.
+ * The FHIR R4 facade: {@code /fhir/metadata} and reads by id of the resources rendered from a referral or from the
+ * service directory. It is not a general-purpose FHIR store: every resource is rendered from the domain model on
+ * each read.
  */
 @Path("/fhir")
 public class FhirReadResource {
 
-    /** The resource types a referral is rendered as, all readable by id. */
-    private static final Set<String> READABLE_TYPES = CapabilityStatementFactory.PROFILES.keySet();
+    /** The resource types a referral or the service directory is rendered as, all readable by id. */
+    private static final Set<String> READABLE_TYPES = CapabilityStatementFactory.READABLE_TYPES;
 
     private final FhirContext fhir;
     private final ReferralRepository referrals;
     private final ReferralRenderer renderer;
+    private final DirectoryReads directory;
     private final CapabilityStatementFactory capabilities;
     private final PublicUrls urls;
 
     public FhirReadResource(FhirContext fhir, ReferralRepository referrals, ReferralRenderer renderer,
-            CapabilityStatementFactory capabilities, PublicUrls urls) {
+            DirectoryReads directory, CapabilityStatementFactory capabilities, PublicUrls urls) {
         this.fhir = fhir;
         this.referrals = referrals;
         this.renderer = renderer;
+        this.directory = directory;
         this.capabilities = capabilities;
         this.urls = urls;
     }
@@ -78,6 +81,11 @@ public class FhirReadResource {
         if (!READABLE_TYPES.contains(type)) {
             return Uni.createFrom().item(error(chosen, 404, OperationOutcomes.error(IssueType.NOTSUPPORTED,
                     "UNKNOWN_RESOURCE_TYPE", "This server does not serve resources of type " + type)));
+        }
+        if (CapabilityStatementFactory.DIRECTORY_TYPES.contains(type)) {
+            return directory.read(type, id).map(resource -> resource
+                    .map(r -> Response.ok(chosen.encode(fhir, r, pretty), chosen.mediaType()).build())
+                    .orElseGet(() -> notFound(chosen, type, id)));
         }
         Optional<UUID> referralId = ReferralResourceIds.referralIdOf(id);
         if (referralId.isEmpty()) {

@@ -1,6 +1,7 @@
 package org.rightcare.hub.support;
 
-import java.net.ConnectException;
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -107,10 +108,15 @@ public class ErrorMapper {
         return current;
     }
 
-    /** Connection-level failures, and PostgreSQL's own "cannot serve now" SQLSTATE classes (08, 53, 57P). */
+    /**
+     * Connection-level failures, and PostgreSQL's own "cannot serve now" SQLSTATE classes (08, 53, 57P). Socket
+     * failures count whatever their kind: a database going down resets the connections in use ("Connection reset"),
+     * then refuses new ones (a ConnectException), and the only sockets a request handler uses are the database's.
+     */
     static boolean isDatabaseUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException || t instanceof ClosedConnectionException
+            if (t instanceof SocketException || t instanceof ClosedChannelException
+                    || t instanceof ClosedConnectionException
                     || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("onnection")) {
                 return true;
             }

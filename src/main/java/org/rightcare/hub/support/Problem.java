@@ -22,7 +22,12 @@ public record Problem(URI type, String title, int status, String detail, List<Fi
     }
 
     public static Problem invalid(List<FieldError> errors) {
-        return new Problem(URI.create(TYPES + "invalid-event"), "The event breaks the CAD contract", 422,
+        return invalid("invalid-event", "The event breaks the CAD contract", errors);
+    }
+
+    /** A 422 that lists every offending field of a body by JSON pointer. */
+    public static Problem invalid(String slug, String title, List<FieldError> errors) {
+        return new Problem(URI.create(TYPES + slug), title, 422,
                 errors.size() + (errors.size() == 1 ? " field is" : " fields are") + " not acceptable", errors);
     }
 

@@ -5,6 +5,8 @@ import static io.restassured.RestAssured.given;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
@@ -80,6 +82,18 @@ public final class CadWebhook {
     public static Response postSigned(byte[] body, String signatureHeader) {
         return given().contentType("application/json").header(WebhookSignature.HEADER, signatureHeader)
                 .body(body).post("/cad/v1/events");
+    }
+
+    /**
+     * The same signed post for {@link java.net.http.HttpClient}, for tests that post from many threads at once
+     * (rest-assured's static configuration is not made for that).
+     */
+    public static HttpRequest request(URI eventsUrl, byte[] body) {
+        return HttpRequest.newBuilder(eventsUrl)
+                .header("Content-Type", "application/json")
+                .header(WebhookSignature.HEADER, WebhookSignature.sign(SECRET, Instant.now(), body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
     }
 
     public static Response postSigned(String body, String signatureHeader) {

@@ -1,7 +1,13 @@
 package org.rightcare.hub.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.rightcare.hub.demo.DemoTokenKeys;
 import org.rightcare.hub.demo.EmbeddedDatabase;
@@ -11,17 +17,28 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * One embedded PostgreSQL and one token key pair for the whole test suite, so Quarkus boots once for every test
- * class that shares the default test profile.
+ * class that shares the default test profile. Fault tests can stop the database and start it again: it comes back
+ * on the same port with the same data, as a restarted database server would.
  */
 @QuarkusTestResource(value = HubTestResources.class, restrictToAnnotatedClass = false)
 public class HubTestResources implements QuarkusTestResourceLifecycleManager {
 
+    /** Under target/, so that a restart finds the data again and {@code mvn clean} removes it. */
+    private static final Path DATA_DIRECTORY = Path.of("target", "test-database");
+
     private static EmbeddedDatabase database;
+    private static int port;
+    private static boolean running;
 
     @Override
-    public synchronized Map<String, String> start() {
-        if (database == null) {
-            database = EmbeddedDatabase.start(null);
+    public Map<String, String> start() {
+        synchronized (HubTestResources.class) {
+            if (database == null) {
+                deleteRecursively(DATA_DIRECTORY);
+                database = EmbeddedDatabase.start(DATA_DIRECTORY, 0);
+                port = database.port();
+                running = true;
+            }
         }
         Map<String, String> config = new HashMap<>(database.quarkusConfig());
         config.putAll(DemoTokenKeys.generate());
@@ -31,5 +48,32 @@ public class HubTestResources implements QuarkusTestResourceLifecycleManager {
     @Override
     public void stop() {
         // The database outlives a Quarkus restart (tests with their own profile); the JVM's exit stops it.
+    }
+
+    /** Stops the suite's database as an outage looks to the hub: open connections drop, new ones are refused. */
+    public static synchronized void stopDatabase() {
+        if (running) {
+            database.close();
+            running = false;
+        }
+    }
+
+    /** Starts the database again on its old port with its data, if a test stopped it. */
+    public static synchronized void startDatabase() {
+        if (!running) {
+            database = EmbeddedDatabase.start(DATA_DIRECTORY, port);
+            running = true;
+        }
+    }
+
+    private static void deleteRecursively(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -6,37 +6,30 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-import jakarta.annotation.Priority;
-import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Singleton;
 
 /**
- * The hub's clock in tests: the real time unless a test pins it, so a test can stand at a Monday 10:00 or move past
- * a deadline without waiting. A test that pins it must {@link #reset()} it afterwards.
+ * The hub's clock in tests: real time plus an offset that a test can move forward, so that time-based rules (a RAG
+ * status going stale, a deadline passing) are tested without waiting. It replaces the default clock bean of
+ * {@code ClockProducer}. A test that moves it calls {@link #reset()} when done, because every test class shares one
+ * Quarkus instance.
  */
-@Alternative
-@Priority(1)
 @Singleton
 public class TestClock extends Clock {
 
-    private volatile Instant pinned;
+    private volatile Duration offset = Duration.ZERO;
 
-    public void set(Instant instant) {
-        pinned = instant;
-    }
-
-    public void advance(Duration duration) {
-        pinned = instant().plus(duration);
+    public void advance(Duration by) {
+        offset = offset.plus(by);
     }
 
     public void reset() {
-        pinned = null;
+        offset = Duration.ZERO;
     }
 
     @Override
     public Instant instant() {
-        Instant at = pinned;
-        return at != null ? at : Instant.now();
+        return Instant.now().plus(offset);
     }
 
     @Override
@@ -46,6 +39,6 @@ public class TestClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("The hub works in UTC instants");
+        return Clock.offset(Clock.system(zone), offset);
     }
 }

@@ -5,55 +5,82 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** Direct JDBC access to the test database, to check what is (and is not) stored. */
+/**
+ * Direct JDBC access to the test database: to check what is (and is not) stored, and to change it as another replica
+ * would.
+ */
 public final class TestDatabase {
 
     private TestDatabase() {
     }
 
     public static long count(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
+        return read(sql, params, rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
+    }
+
+    public static long rows(String table) {
+        return count("SELECT count(*) FROM " + table);
+    }
+
+    /** The single text value the query returns (null for SQL NULL). */
+    public static String text(String sql, Object... params) {
+        return read(sql, params, rs -> {
+            rs.next();
+            return rs.getString(1);
+        });
+    }
+
+    /** The first column of every row, as text. */
+    public static List<String> strings(String sql, Object... params) {
+        return read(sql, params, rs -> {
+            List<String> values = new ArrayList<>();
+            while (rs.next()) {
+                values.add(rs.getString(1));
             }
-            try (ResultSet rs = statement.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+            return values;
+        });
     }
 
     /** Every row of a query, as column name to value. */
-    public static java.util.List<java.util.Map<String, Object>> query(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement statement = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                statement.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                java.util.List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    for (int i = 1; i <= columns; i++) {
-                        row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
-                    }
-                    rows.add(row);
+    public static List<Map<String, Object>> query(String sql, Object... params) {
+        return read(sql, params, rs -> {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            int columns = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                for (int i = 1; i <= columns; i++) {
+                    row.put(rs.getMetaData().getColumnLabel(i), rs.getObject(i));
                 }
-                return rows;
+                rows.add(row);
             }
+            return rows;
+        });
+    }
+
+    /** Changes the database behind the hub's back, as another replica or an operator with psql would. */
+    public static int execute(String sql, Object... params) {
+        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params)) {
+            return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Polls until the condition holds, failing after the timeout: for work the hub does asynchronously. */
-    public static void await(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    /** Polls until the condition holds, failing after ten seconds: for work the hub does asynchronously. */
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("Timed out waiting until " + what);
@@ -67,12 +94,29 @@ public final class TestDatabase {
         }
     }
 
+    private interface RowReader<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> T read(String sql, Object[] params, RowReader<T> reader) {
+        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params);
+                ResultSet rs = statement.executeQuery()) {
+            return reader.read(rs);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static Connection connect() throws SQLException {
         return DriverManager.getConnection(
                 ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "postgres");
     }
 
-    public static long rows(String table) {
-        return count("SELECT count(*) FROM " + table);
+    private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {
+        PreparedStatement statement = c.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(i + 1, params[i]);
+        }
+        return statement;
     }
 }

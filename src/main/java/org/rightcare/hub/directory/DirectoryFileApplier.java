@@ -1,0 +1,105 @@
+package org.rightcare.hub.directory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.rightcare.hub.audit.Actor;
+import org.rightcare.hub.audit.AuditLog;
+import org.rightcare.hub.audit.AuditRecord;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Makes the database directory what a directory file says, once per version of the file. The file's hash is kept
+ * with the directory: a file already applied is not applied again, so restarting the hub keeps the changes made
+ * through the admin API since, while deploying a changed file replaces the directory with it (every service added,
+ * changed or removed is audited, and capacity of the services that stay is kept).
+ */
+@ApplicationScoped
+public class DirectoryFileApplier {
+
+    /** The actor named in the audit trail for changes that come from the file. */
+    public static final Actor FILE_ACTOR = Actor.hub("directory-file");
+
+    /** What applying the file did; all lists empty and {@code applied} false when it had been applied already. */
+    public record Outcome(boolean applied, long version, List<String> added, List<String> changed,
+            List<String> removed) {
+    }
+
+    private final Pool pool;
+    private final DirectoryRepository repository;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public DirectoryFileApplier(Pool pool, DirectoryRepository repository, AuditLog audit, Clock clock) {
+        this.pool = pool;
+        this.repository = repository;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public Uni<Outcome> apply(DirectoryFileLoader.DirectoryFile file) {
+        Instant now = clock.instant();
+        // The lock makes replicas that start together with a new file apply it once: the others find its hash.
+        return pool.withTransaction(tx -> repository.lock(tx).chain(state -> file.sha256()
+                .equals(state.appliedFileSha256())
+                        ? Uni.createFrom().item(new Outcome(false, state.version(), List.of(), List.of(), List.of()))
+                        : repository.findAll(tx).chain(current -> replace(tx, file, current, now))));
+    }
+
+    private Uni<Outcome> replace(SqlClient tx, DirectoryFileLoader.DirectoryFile file, List<CommunityService> current,
+            Instant now) {
+        Map<String, ObjectNode> existing = new LinkedHashMap<>();
+        current.forEach(service -> existing.put(service.id(), ServiceDefinitionFormat.write(service)));
+        List<String> added = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        Uni<Void> steps = Uni.createFrom().voidItem();
+        for (CommunityService service : file.services()) {
+            ObjectNode before = existing.remove(service.id());
+            ObjectNode after = ServiceDefinitionFormat.write(service);
+            if (before != null && before.equals(after)) {
+                continue;
+            }
+            (before == null ? added : changed).add(service.id());
+            String action = before == null ? "directory-service.create" : "directory-service.update";
+            steps = steps.chain(() -> repository.upsert(tx, service, FILE_ACTOR.name(), now))
+                    .chain(() -> record(tx, action, service.id(), DirectoryAdminService.difference(before, after)
+                            .put("file", file.location())));
+        }
+        for (Map.Entry<String, ObjectNode> gone : existing.entrySet()) {
+            removed.add(gone.getKey());
+            steps = steps.chain(() -> repository.delete(tx, gone.getKey()))
+                    .chain(() -> record(tx, "directory-service.delete", gone.getKey(),
+                            DirectoryAdminService.difference(gone.getValue(), null).put("file", file.location())));
+        }
+        return steps
+                .chain(() -> repository.recordAppliedFile(tx, file.location(), file.sha256(), now))
+                .chain(() -> repository.bumpVersion(tx, now))
+                .call(version -> record(tx, "directory-file.apply", file.location(), new JsonObject()
+                        .put("sha256", file.sha256())
+                        .put("version", version)
+                        .put("added", new JsonArray(added))
+                        .put("changed", new JsonArray(changed))
+                        .put("removed", new JsonArray(removed))))
+                .map(version -> new Outcome(true, version, added, changed, removed));
+    }
+
+    private Uni<Void> record(SqlClient tx, String action, String entityId, JsonObject detail) {
+        String entityType = action.startsWith("directory-file") ? "directory-file" : DirectoryAdminService.ENTITY_TYPE;
+        return audit.record(tx, new AuditRecord(FILE_ACTOR.name(), FILE_ACTOR.organisation(), action, entityType,
+                entityId, AuditRecord.SUCCESS, detail));
+    }
+}

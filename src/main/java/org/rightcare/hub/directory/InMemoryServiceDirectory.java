@@ -1,0 +1,144 @@
+package org.rightcare.hub.directory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+
+/**
+ * The current directory, held in memory so that routing reads it without a database round trip. The copy is
+ * replaced whenever the database version moves on: at once when a change is committed on this replica, within
+ * moments on every other replica through PostgreSQL {@code LISTEN}/{@code NOTIFY}, and at worst after
+ * {@code hub.directory.refresh-interval}, when each replica compares versions in case a notification was lost.
+ */
+@ApplicationScoped
+public class InMemoryServiceDirectory implements ServiceDirectory {
+
+    private static final Logger LOG = Logger.getLogger(InMemoryServiceDirectory.class);
+    private static final long RECONNECT_DELAY_MS = 2000;
+
+    /** An immutable copy of the directory at one version. */
+    private record Copy(long version, List<CommunityService> services, Map<String, CommunityService> byId) {
+        static final Copy NONE = new Copy(-1, List.of(), Map.of());
+    }
+
+    private final Pool pool;
+    private final DirectoryRepository repository;
+    private final DirectoryConfig config;
+    private final Vertx vertx;
+    private final PgConnectOptions listenOptions;
+
+    private volatile Copy copy = Copy.NONE;
+    private PgSubscriber subscriber;
+    private Long timer;
+
+    public InMemoryServiceDirectory(Pool pool, DirectoryRepository repository, DirectoryConfig config, Vertx vertx,
+            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.pool = pool;
+        this.repository = repository;
+        this.config = config;
+        this.vertx = vertx;
+        // LISTEN holds one connection of its own, outside the pool, to the same database as the pool.
+        this.listenOptions = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
+        user.ifPresent(listenOptions::setUser);
+        password.ifPresent(listenOptions::setPassword);
+    }
+
+    @Override
+    public List<CommunityService> services() {
+        return copy.services();
+    }
+
+    @Override
+    public Optional<CommunityService> find(String serviceId) {
+        return Optional.ofNullable(copy.byId().get(serviceId));
+    }
+
+    /** The database version this copy was read at; -1 before the first load. */
+    public long version() {
+        return copy.version();
+    }
+
+    /**
+     * Loads the directory, then follows changes. Called once at start, after the directory file is applied; a
+     * failure to LISTEN is not fatal, because the periodic version check still converges.
+     */
+    void start() {
+        reload().await().indefinitely();
+        subscriber = PgSubscriber.subscriber(vertx, listenOptions)
+                .reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
+        subscriber.channel(DirectoryRepository.CHANGE_CHANNEL)
+                // (Re)subscribed: anything committed while the connection was down is picked up now.
+                .subscribeHandler(() -> refreshInBackground("LISTEN started"))
+                .handler(version -> refreshInBackground("change notification for version " + version));
+        subscriber.connect().subscribe().with(
+                ignored -> LOG.debugf("Listening for directory changes on %s", DirectoryRepository.CHANGE_CHANNEL),
+                failure -> LOG.warnf("Cannot LISTEN for directory changes (%s); relying on the check every %s",
+                        failure.toString(), config.refreshInterval()));
+        timer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> refreshInBackground("periodic check"));
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
+        if (subscriber != null) {
+            subscriber.closeAndForget();
+        }
+    }
+
+    /** Replaces the copy if the database holds a newer version; cheap when it does not. */
+    public Uni<Void> refresh() {
+        return repository.version(pool).chain(version -> version == copy.version()
+                ? Uni.createFrom().voidItem()
+                : reload());
+    }
+
+    /**
+     * {@link #refresh()} for a caller that has already committed its change: the change stands whether or not this
+     * replica's copy catches up now, and the notification or the periodic check will bring it up to date.
+     */
+    public Uni<Void> refreshQuietly() {
+        return refresh().onFailure().recoverWithUni(failure -> {
+            LOG.warnf("Directory refresh after a local change failed: %s", failure.toString());
+            return Uni.createFrom().voidItem();
+        });
+    }
+
+    private Uni<Void> reload() {
+        return repository.snapshot(pool).invoke(this::replace).replaceWithVoid();
+    }
+
+    private synchronized void replace(DirectoryRepository.Snapshot snapshot) {
+        // Reloads can finish out of order; a copy never goes back to an older version.
+        if (snapshot.version() <= copy.version()) {
+            return;
+        }
+        Map<String, CommunityService> byId = new LinkedHashMap<>();
+        snapshot.services().forEach(service -> byId.put(service.id(), service));
+        copy = new Copy(snapshot.version(), snapshot.services(), Map.copyOf(byId));
+        LOG.debugf("Directory version %d: %d services", snapshot.version(), snapshot.services().size());
+    }
+
+    private void refreshInBackground(String why) {
+        refresh().subscribe().with(
+                ignored -> {
+                },
+                failure -> LOG.warnf("Directory refresh after %s failed: %s", why, failure.toString()));
+    }
+}

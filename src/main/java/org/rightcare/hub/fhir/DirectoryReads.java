@@ -1,0 +1,54 @@
+package org.rightcare.hub.fhir;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hl7.fhir.r4.model.Resource;
+import org.rightcare.hub.directory.CapacityService;
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.ServiceDirectory;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Reads of the directory through {@code /fhir}: HealthcareService and Endpoint by service id, Organization by ODS
+ * code, from the current directory with the service's live capacity.
+ */
+@ApplicationScoped
+public class DirectoryReads {
+
+    private final ServiceDirectory directory;
+    private final CapacityService capacity;
+    private final DirectoryRenderer renderer;
+
+    public DirectoryReads(ServiceDirectory directory, CapacityService capacity, DirectoryRenderer renderer) {
+        this.directory = directory;
+        this.capacity = capacity;
+        this.renderer = renderer;
+    }
+
+    /** Empty when the directory has no such resource. */
+    public Uni<Optional<Resource>> read(String type, String id) {
+        switch (type) {
+            case "HealthcareService":
+                Optional<CommunityService> service = directory.find(id);
+                if (service.isEmpty()) {
+                    return Uni.createFrom().item(Optional.empty());
+                }
+                return capacity.current(List.of(id)).map(now -> Optional.<Resource>of(
+                        renderer.healthcareService(service.get(), now.get(id))));
+            case "Endpoint":
+                return Uni.createFrom().item(directory.find(id).flatMap(renderer::endpoint).map(Resource.class::cast));
+            case "Organization":
+                // One ODS code has one name throughout the directory; the directory rules make sure of it.
+                return Uni.createFrom().item(directory.services().stream()
+                        .filter(s -> s.odsCode().equals(id))
+                        .findFirst()
+                        .<Resource>map(s -> renderer.organization(s.odsCode(), s.organisationName())));
+            default:
+                return Uni.createFrom().item(Optional.empty());
+        }
+    }
+}
