@@ -69,6 +69,11 @@ public class DirectoryAdminService {
      * ODS code already has another name in the directory (one code, one FHIR Organization, one name).
      */
     public Uni<PutOutcome> put(CommunityService service, Actor actor) {
+        // Every way in obeys the file's rules, so the table never holds a definition a snapshot cannot read back.
+        ServiceDefinitionFormat.Result checked = ServiceDefinitionFormat.read(ServiceDefinitionFormat.write(service), "");
+        if (!checked.isValid()) {
+            return Uni.createFrom().failure(new ServiceDefinitionRejectedException(checked.errors()));
+        }
         Instant now = clock.instant();
         return pool.withTransaction(tx -> repository.lock(tx)
                 .chain(() -> repository.find(tx, service.id()))

@@ -45,7 +45,8 @@ class SendBackLoopTest {
 
     static Area fallsAndUcr() {
         String district = TestServices.freshDistrict();
-        Area area = new Area(district, "falls-" + district, "F" + district, "ucr-" + district, "U" + district);
+        String key = district.toLowerCase();
+        Area area = new Area(district, "falls-" + key, "F" + district, "ucr-" + key, "U" + district);
         TestServices.install(
                 TestServices.service(area.falls(), ServiceType.FALLS_RESPONSE, area.fallsOds(), district, Duration.ofMinutes(10)),
                 TestServices.service(area.ucr(), ServiceType.UCR, area.ucrOds(), district, Duration.ofMinutes(15)));
@@ -186,8 +187,11 @@ class SendBackLoopTest {
     @Test
     void sendsBackAtOnceWhenEverySuitableServiceIsClosed() {
         String district = TestServices.freshDistrict();
-        OpeningHours never = new OpeningHours(List.of(), List.of());
-        TestServices.install(TestServices.service("shut-" + district, ServiceType.FALLS_RESPONSE, "S" + district,
+        java.time.LocalDateTime today = java.time.LocalDateTime.now(OpeningHours.ZONE);
+        OpeningHours never = new OpeningHours(
+                List.of(OpeningHours.AvailableTime.allDay(java.util.EnumSet.allOf(java.time.DayOfWeek.class))),
+                List.of(new OpeningHours.NotAvailable("Closed for this test", today.minusDays(1), today.plusDays(1))));
+        TestServices.install(TestServices.service("shut-" + district.toLowerCase(), ServiceType.FALLS_RESPONSE, "S" + district,
                 district, Duration.ofMinutes(10), never));
 
         UUID referral = post(fallIn(district, "C3"));
@@ -200,7 +204,7 @@ class SendBackLoopTest {
     @Test
     void sendsBackWithNoCapacityWhenTheOnlyServiceIsFull() {
         String district = TestServices.freshDistrict();
-        String id = "full-" + district;
+        String id = "full-" + district.toLowerCase();
         TestServices.install(TestServices.service(id, ServiceType.UCR, "Q" + district, district, Duration.ofMinutes(10)));
         TestServices.capacity(id, Capacity.Rag.RED, 0);
 
@@ -254,7 +258,7 @@ class SendBackLoopTest {
     @Test
     void acceptingAnOfferUsesOneOfTheServicesPlaces() {
         String district = TestServices.freshDistrict();
-        String id = "places-" + district;
+        String id = "places-" + district.toLowerCase();
         TestServices.install(TestServices.service(id, ServiceType.FALLS_RESPONSE, "P" + district, district, Duration.ofMinutes(10)));
         TestServices.capacity(id, Capacity.Rag.GREEN, 2);
         UUID referral = post(fallIn(district, "C3"));
