@@ -3,6 +3,7 @@ package org.rightcare.hub.cad;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
@@ -19,6 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.routing.RoutingDecision;
+import org.rightcare.hub.sendback.ReferralRoute;
+import org.rightcare.hub.sendback.ReferralRoutes;
+import org.rightcare.hub.sendback.SendBackReason;
 import org.rightcare.hub.support.Problem;
 import org.rightcare.hub.support.PublicUrls;
 
@@ -32,18 +37,29 @@ import io.smallrye.mutiny.Uni;
 @Path("/cad/v1/incidents/{cadSystem}/{incidentId}")
 public class IncidentStatusResource {
 
-    /** The answer: where the referral stands, without patient identifiers. */
+    /** The answer: where the referral stands and why, without patient identifiers. */
     public record IncidentStatus(String cadSystem, String incidentId, String referralId, String status,
-            String category, Instant breachAt, Instant updatedAt, int version, String serviceRequest) {
+            String category, Instant breachAt, Instant updatedAt, int version, String serviceRequest,
+            Reason sendBackReason, RoutingDecision routing, List<OfferSummary> offers) {
+    }
+
+    public record Reason(String code, String display) {
+    }
+
+    /** One offer: to which service, how it ended (or that it is open) and when. */
+    public record OfferSummary(int sequence, String service, String status, Reason reason, Instant offeredAt,
+            Instant deadlineAt, Instant answeredAt) {
     }
 
     private final CadSystemRegistry cadSystems;
     private final ReferralRepository referrals;
     private final PublicUrls urls;
+    private final ReferralRoutes routes;
     private final Clock clock;
 
     public IncidentStatusResource(CadSystemRegistry cadSystems, ReferralRepository referrals, PublicUrls urls,
-            Clock clock) {
+            ReferralRoutes routes, Clock clock) {
+        this.routes = routes;
         this.cadSystems = cadSystems;
         this.referrals = referrals;
         this.urls = urls;
@@ -68,16 +84,22 @@ public class IncidentStatusResource {
                     "Sign the request path with the CAD system's secret: X-Hub-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<path>\")>")
                     .toResponse());
         }
-        return referrals.findByIncident(cadSystem, incidentId).map(found -> found
-                .map(referral -> Response.ok(status(referral, uriInfo)).build())
-                .orElseGet(() -> Problem.of(404, "unknown-incident", "Unknown incident",
-                        "The hub holds no referral for incident " + incidentId + " of " + cadSystem).toResponse()));
+        return referrals.findByIncident(cadSystem, incidentId).chain(found -> found
+                .map(referral -> routes.of(referral.id()).map(route -> Response.ok(status(referral, route, uriInfo)).build()))
+                .orElseGet(() -> Uni.createFrom().item(Problem.of(404, "unknown-incident", "Unknown incident",
+                        "The hub holds no referral for incident " + incidentId + " of " + cadSystem).toResponse())));
     }
 
-    private IncidentStatus status(Referral referral, UriInfo uriInfo) {
+    private IncidentStatus status(Referral referral, ReferralRoute route, UriInfo uriInfo) {
+        Reason sendBack = Optional.ofNullable(referral.sendBackReason()).flatMap(SendBackReason::fromCode)
+                .map(r -> new Reason(r.code(), r.display())).orElse(null);
+        List<OfferSummary> offers = route.offers().stream().map(o -> new OfferSummary(o.sequence(), o.serviceId(),
+                o.status().code(), o.reason() == null ? null : new Reason(o.reason().code(), o.reason().display()),
+                o.offeredAt(), o.deadlineAt(), o.answeredAt())).toList();
         return new IncidentStatus(referral.cadSystem(), referral.incidentId(), referral.id().toString(),
                 referral.status().wireValue(), referral.incident().category().code(), referral.breachAt(),
                 referral.updatedAt(), referral.version(),
-                urls.fhirBase(uriInfo).resolve("ServiceRequest/" + referral.id()).toString());
+                urls.fhirBase(uriInfo).resolve("ServiceRequest/" + referral.id()).toString(), sendBack,
+                route.latestDecision().orElse(null), offers);
     }
 }

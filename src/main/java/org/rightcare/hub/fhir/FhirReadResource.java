@@ -21,6 +21,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.sendback.ReferralRoute;
+import org.rightcare.hub.sendback.ReferralRoutes;
 import org.rightcare.hub.support.PublicUrls;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -44,9 +46,11 @@ public class FhirReadResource {
     private final DirectoryReads directory;
     private final CapabilityStatementFactory capabilities;
     private final PublicUrls urls;
+    private final ReferralRoutes routes;
 
     public FhirReadResource(FhirContext fhir, ReferralRepository referrals, ReferralRenderer renderer,
-            DirectoryReads directory, CapabilityStatementFactory capabilities, PublicUrls urls) {
+            DirectoryReads directory, CapabilityStatementFactory capabilities, PublicUrls urls, ReferralRoutes routes) {
+        this.routes = routes;
         this.fhir = fhir;
         this.referrals = referrals;
         this.renderer = renderer;
@@ -91,8 +95,11 @@ public class FhirReadResource {
         if (referralId.isEmpty()) {
             return Uni.createFrom().item(notFound(chosen, type, id));
         }
-        return referrals.findById(referralId.get()).map(referral -> referral
-                .flatMap(r -> renderer.render(r, type, id).map(resource -> found(chosen, pretty, r, resource)))
+        // Only the ServiceRequest tells the routing history, so only its read pays for loading it.
+        Uni<ReferralRoute> route = type.equals("ServiceRequest") ? routes.of(referralId.get())
+                : Uni.createFrom().item(ReferralRoute.NONE);
+        return Uni.combine().all().unis(referrals.findById(referralId.get()), route).with((referral, history) -> referral
+                .flatMap(r -> renderer.render(r, history, type, id).map(resource -> found(chosen, pretty, r, resource)))
                 .orElseGet(() -> notFound(chosen, type, id)));
     }
 

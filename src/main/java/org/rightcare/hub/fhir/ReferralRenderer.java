@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.TimeZone;
 import java.util.UUID;
 
@@ -36,7 +37,10 @@ import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestStatus;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Incident;
+import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.sendback.ReferralRoute;
+import org.rightcare.hub.sendback.SendBackReason;
 import org.rightcare.hub.referral.ReferralStatus;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
@@ -76,8 +80,16 @@ public class ReferralRenderer {
 
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
-    /** Every resource of the referral, the ServiceRequest first. */
+    /** Every resource of the referral, the ServiceRequest first, without its routing history. */
     public List<Resource> render(Referral referral) {
+        return render(referral, ReferralRoute.NONE);
+    }
+
+    /**
+     * Every resource of the referral, the ServiceRequest first; the ServiceRequest also names the service that holds
+     * the referral (performer) and explains the routing decision and each offer in notes.
+     */
+    public List<Resource> render(Referral referral, ReferralRoute route) {
         Patient patient = patient(referral);
         Location location = location(referral);
         Encounter encounter = encounter(referral, patient, location);
@@ -85,6 +97,7 @@ public class ReferralRenderer {
         List<Observation> observations = observations(referral, patient, encounter);
         ServiceRequest serviceRequest = serviceRequest(referral, patient, encounter, location, observations,
                 sceneSafety);
+        describeRoute(serviceRequest, referral, route);
 
         List<Resource> resources = new ArrayList<>();
         resources.add(serviceRequest);
@@ -101,7 +114,12 @@ public class ReferralRenderer {
      * safety not stated, an observation index past the end, or an id of another referral).
      */
     public Optional<Resource> render(Referral referral, String resourceType, String resourceId) {
-        return render(referral).stream()
+        return render(referral, ReferralRoute.NONE, resourceType, resourceId);
+    }
+
+    /** One resource of the referral, the ServiceRequest with its routing history. */
+    public Optional<Resource> render(Referral referral, ReferralRoute route, String resourceType, String resourceId) {
+        return render(referral, route).stream()
                 .filter(r -> r.fhirType().equals(resourceType))
                 .filter(r -> r.getIdElement().getIdPart().equals(resourceId))
                 .findFirst();
@@ -164,10 +182,41 @@ public class ReferralRenderer {
         }
         if (referral.status() == ReferralStatus.SENT_BACK) {
             // FHIR has no 'sent back' request status; revoked alone would read as a cancellation by the CAD.
-            request.addNote(new Annotation().setText(
-                    "Sent back to the ambulance service: no community service took the patient in time."));
+            String reason = Optional.ofNullable(referral.sendBackReason()).flatMap(SendBackReason::fromCode)
+                    .map(r -> " (" + r.code() + ": " + r.display() + ")").orElse("");
+            request.addNote(new Annotation().setText("Sent back to the ambulance service" + reason + "."));
         }
         return request;
+    }
+
+    /**
+     * Who holds the referral and why it went where it went, so a clinician reading the ServiceRequest can see it:
+     * the holding service as performer, the routing decision and every offer as notes.
+     */
+    private static void describeRoute(ServiceRequest request, Referral referral, ReferralRoute route) {
+        route.holder().ifPresent(offer -> request.addPerformer(new Reference("HealthcareService/" + offer.serviceId())));
+        route.latestDecision().ifPresent(decision -> {
+            StringBuilder text = new StringBuilder("Routing decision at ").append(decision.decidedAt()).append(": ");
+            text.append(decision.ruleId() == null ? "no routing rule applies" : "rule " + decision.ruleId());
+            if (!decision.candidates().isEmpty()) {
+                text.append("; candidates in order: ").append(decision.candidates().stream()
+                        .map(c -> c.serviceId() + " (" + c.serviceType() + ")").collect(Collectors.joining(", ")));
+            }
+            if (!decision.exclusions().isEmpty()) {
+                text.append("; excluded: ").append(decision.exclusions().stream()
+                        .map(e -> e.serviceId() + " (" + e.reason().name().toLowerCase().replace('_', ' ') + ": "
+                                + e.detail() + ")")
+                        .collect(Collectors.joining(", ")));
+            }
+            request.addNote(new Annotation().setText(text.append('.').toString()));
+        });
+        for (Offer offer : route.offers()) {
+            String reason = offer.reason() == null ? ""
+                    : " (" + Optional.ofNullable(offer.reason().display()).orElse(offer.reason().code())
+                            + (offer.reason().text() == null ? "" : ": " + offer.reason().text()) + ")";
+            request.addNote(new Annotation().setTimeElement(dateTime(offer.offeredAt())).setText("Offer " + offer.sequence()
+                    + " to " + offer.serviceId() + ": " + offer.status().code() + reason + "; Task/" + offer.id()));
+        }
     }
 
     /**

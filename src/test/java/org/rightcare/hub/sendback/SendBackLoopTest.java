@@ -155,6 +155,37 @@ class SendBackLoopTest {
     }
 
     @Test
+    void explainsTheRouteToTheCadAndOnTheServiceRequest() {
+        Area area = fallsAndUcr();
+        ObjectNode created = fallIn(area.district(), "C3");
+        UUID referral = post(created);
+        answer(awaitOffer(referral, 1), area.fallsOds(), "rejected", DOS_CAPACITY, "22").then().statusCode(200);
+        awaitOffer(referral, 2);
+
+        String path = "/cad/v1/incidents/" + CadWebhook.CAD_SYSTEM + "/" + created.at("/incident/incidentId").asText();
+        given().header(org.rightcare.hub.cad.WebhookSignature.HEADER, org.rightcare.hub.cad.WebhookSignature.sign(
+                CadWebhook.SECRET, Instant.now(), path.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .get(path).then().statusCode(200)
+                .body("status", equalTo("offered"))
+                .body("routing.ruleId", equalTo("fall-without-serious-injury"))
+                .body("routing.candidates[0].serviceId", equalTo(area.ucr()))
+                .body("routing.exclusions.find { it.serviceId == '" + area.falls() + "' }.reason",
+                        equalTo("ALREADY_DECLINED"))
+                .body("offers[0].service", equalTo(area.falls()))
+                .body("offers[0].status", equalTo("rejected"))
+                .body("offers[0].reason.code", equalTo("22"))
+                .body("offers[1].status", equalTo("requested"));
+
+        given().auth().oauth2(Tokens.provider(area.ucrOds())).get("/fhir/ServiceRequest/" + referral).then()
+                .statusCode(200)
+                .body("performer[0].reference", equalTo("HealthcareService/" + area.ucr()))
+                .body("note.text.find { it.startsWith('Routing decision') }",
+                        org.hamcrest.Matchers.containsString("rule fall-without-serious-injury"))
+                .body("note.text.find { it.startsWith('Offer 1') }",
+                        org.hamcrest.Matchers.containsString("rejected (Rejected for capacity reasons"));
+    }
+
+    @Test
     void movesOnWhenAServiceDoesNotAnswerWithinItsWindow() {
         Area area = fallsAndUcr();
         UUID referral = post(fallIn(area.district(), "C3"));
