@@ -120,6 +120,12 @@ public class ErrorMapper {
                     || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("onnection")) {
                 return true;
             }
+            // The pool's own failures carry no type of their own: a wait for a connection that ran out of time, or a
+            // connection the server closed under a query ("Connection is not active now").
+            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable
+                    && (String.valueOf(t.getMessage()).contains("onnection") || "Timeout".equals(t.getMessage()))) {
+                return true;
+            }
             if (t instanceof PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53")
                             || pg.getSqlState().startsWith("57P"))) {

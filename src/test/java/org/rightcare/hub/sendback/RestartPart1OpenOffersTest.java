@@ -3,6 +3,7 @@ package org.rightcare.hub.sendback;
 import java.time.Duration;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.TestServices;
@@ -12,9 +13,11 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * The first half of the restart proof: leaves referrals with open offers in the database. Quarkus then stops this
  * instance of the hub and starts another (with {@link RestartPart2DeadlinesFireAfterRestartTest}'s profile), as a
- * rolling restart would. Test classes with a profile of their own run after all the others, so this one runs first.
+ * rolling restart would. Test classes with a profile of their own run after all the others; {@code @Order} makes this
+ * the last of the others, so no other test's sweep into the future acts on its deadlines before the restart.
  */
 @QuarkusTest
+@Order(Integer.MAX_VALUE)
 class RestartPart1OpenOffersTest {
 
     static final String INCIDENT_PREFIX = "RESTART-";

@@ -39,6 +39,14 @@ class ErrorMapperTest {
     }
 
     @Test
+    void aPoolThatCannotHandOutAConnectionIsUnavailability() {
+        assertTrue(ErrorMapper.isDatabaseUnavailable(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")));
+        assertTrue(ErrorMapper.isDatabaseUnavailable(
+                new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
+        assertFalse(ErrorMapper.isDatabaseUnavailable(new io.vertx.core.impl.NoStackTraceThrowable("something else")));
+    }
+
+    @Test
     void aFailedStatementIsNotUnavailability() {
         assertFalse(ErrorMapper.isDatabaseUnavailable(
                 new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)));
