@@ -10,6 +10,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.testing.TestDatabase;
 
@@ -23,6 +24,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(RestartPart2DeadlinesFireAfterRestartTest.AfterRestart.class)
+@Order(Integer.MAX_VALUE) // after part 1 even when only the two run: equal orders fall back on the class name
 class RestartPart2DeadlinesFireAfterRestartTest {
 
     /** Same configuration; a profile of its own makes Quarkus stop the previous instance and start a new one. */
@@ -46,10 +48,12 @@ class RestartPart2DeadlinesFireAfterRestartTest {
             assertEquals(List.of("requested"), statuses(referral), "the previous instance left an open offer");
         }
 
+        // Other tests' referrals may be due then too, and a sweep advances at most a batch: sweep until quiet, as the
+        // replicas' schedules would.
         Instant afterTheirDeadlines = Instant.now().plus(Duration.ofMinutes(11));
-        sweeper.sweep(afterTheirDeadlines).await().atMost(Duration.ofSeconds(30));
-        // A second sweep, as another replica would run, finds nothing more to do.
-        assertEquals(0, sweeper.sweep(afterTheirDeadlines).await().atMost(Duration.ofSeconds(30)));
+        while (sweeper.sweep(afterTheirDeadlines).await().atMost(Duration.ofSeconds(60)) > 0) {
+            // next batch
+        }
 
         for (String referral : referrals) {
             assertEquals(List.of("failed", "requested"), statuses(referral), "timed out once, offered on once");
