@@ -203,6 +203,8 @@ public final class Bench {
         volatile long rejectSentMicros; // 0 when the last answer was not a rejection
         volatile long acceptSentMicros;
         volatile boolean concluded;
+        /** The hub acknowledged the incident.created: updates and cancels go only to such incidents. */
+        volatile boolean acked;
         final java.util.Set<String> answeredOffers = ConcurrentHashMap.newKeySet();
 
         Case(String incidentId, Step step, long intendedMicros, String category) {
@@ -608,12 +610,17 @@ public final class Bench {
         } else {
             double d = random.nextDouble();
             String body;
-            if (!recent.isEmpty() && d < opt.cancelShare) {
-                Case c = recent.remove(random.nextInt(recent.size()));
+            // An update or cancel of an incident whose creation the hub has not acknowledged yet would be refused
+            // (the CAD would not send it either): those slots become new incidents.
+            Case target = recent.isEmpty() ? null : recent.get(random.nextInt(recent.size()));
+            if (target == null || !target.acked) d = 1;
+            if (d < opt.cancelShare) {
+                Case c = target;
+                recent.remove(c);
                 kind = "incident.cancelled";
                 body = events.cancelled(c.incidentId);
-            } else if (!recent.isEmpty() && d < opt.cancelShare + opt.updateShare) {
-                Case c = recent.get(random.nextInt(recent.size()));
+            } else if (d < opt.cancelShare + opt.updateShare) {
+                Case c = target;
                 kind = "incident.updated";
                 body = events.updated(c.incidentId, c.category);
             } else {
@@ -632,6 +639,7 @@ public final class Bench {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }
         step.count("sent " + kind);
+        Case created = kind.equals("incident.created") ? recent.get(recent.size() - 1) : null;
         inFlight.incrementAndGet();
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
             long now = System.nanoTime();
@@ -641,6 +649,7 @@ public final class Bench {
                 step.count("error " + err.getClass().getSimpleName());
             } else if (r.statusCode() / 100 == 2) {
                 step.count("ok");
+                if (created != null) created.acked = true;
             } else {
                 step.count("error HTTP " + r.statusCode());
             }
