@@ -1,0 +1,823 @@
+package org.rightcare.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.HdrHistogram.Histogram;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * Open-loop load harness for rightcare-hub (issue 6). See bench/README.md.
+ *
+ * <p>Mode {@code hub}: starts an embedded PostgreSQL 17, starts the packaged hub (demo profile, pointed at that
+ * database), plays the CAD (signed events at fixed arrival rates, callbacks received on 127.0.0.1) and the providers
+ * (offers found through the hub's {@code referral.offered} callbacks, read from the offer table, answered with
+ * {@code PUT /fhir/Task/{id}}).
+ *
+ * <p>Mode {@code fhir}: posts the equivalent FHIR transaction Bundle to any FHIR server base URL at the same rates.
+ *
+ * <p>Latency is measured from each request's intended send time (the schedule), never from when it was actually
+ * sent, so a stalled server cannot hide its queueing (no coordinated omission).
+ */
+public final class Bench {
+
+    // ------------------------------------------------------------------------------------------------ options
+
+    static final class Options {
+        String mode = "hub";
+        List<Integer> rates = List.of(25, 50, 100, 200);
+        Duration duration = Duration.ofSeconds(15);
+        Duration settle = Duration.ofSeconds(3);
+        Duration warmup = Duration.ofSeconds(5);
+        Duration drain = Duration.ofSeconds(15);
+        double accept = 0.6, reject = 0.3, slow = 0.1;
+        Duration slowDelay = Duration.ofSeconds(2);
+        int directoryServices = 200; // 0 = the demo directory
+        String fhirBase;
+        Path hubJar = Path.of("target/quarkus-app/quarkus-run.jar");
+        Path out;
+        int hubPort = 0;
+        String hubJvmArgs = "";
+        double updateShare = 0.10, cancelShare = 0.05;
+        boolean fhirStub;
+        long seed = 42;
+    }
+
+    static Options parse(String[] args) {
+        Options o = new Options();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--mode" -> { o.mode = v; i++; }
+                case "--rates" -> {
+                    o.rates = new ArrayList<>();
+                    for (String r : v.split(",")) o.rates.add(Integer.parseInt(r.trim()));
+                    i++;
+                }
+                case "--duration" -> { o.duration = dur(v); i++; }
+                case "--settle" -> { o.settle = dur(v); i++; }
+                case "--warmup" -> { o.warmup = dur(v); i++; }
+                case "--drain" -> { o.drain = dur(v); i++; }
+                case "--accept" -> { o.accept = Double.parseDouble(v); i++; }
+                case "--reject" -> { o.reject = Double.parseDouble(v); i++; }
+                case "--slow" -> { o.slow = Double.parseDouble(v); i++; }
+                case "--slow-delay" -> { o.slowDelay = dur(v); i++; }
+                case "--updates" -> { o.updateShare = Double.parseDouble(v); i++; }
+                case "--cancels" -> { o.cancelShare = Double.parseDouble(v); i++; }
+                case "--directory-services" -> { o.directoryServices = Integer.parseInt(v); i++; }
+                case "--fhir-base" -> { o.fhirBase = v; i++; }
+                case "--fhir-stub" -> o.fhirStub = true;
+                case "--hub-jar" -> { o.hubJar = Path.of(v); i++; }
+                case "--hub-port" -> { o.hubPort = Integer.parseInt(v); i++; }
+                case "--hub-jvm-args" -> { o.hubJvmArgs = v; i++; }
+                case "--out" -> { o.out = Path.of(v); i++; }
+                case "--seed" -> { o.seed = Long.parseLong(v); i++; }
+                default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/README.md)");
+            }
+        }
+        double total = o.accept + o.reject + o.slow;
+        if (Math.abs(total - 1.0) > 1e-6) throw new IllegalArgumentException("--accept + --reject + --slow must be 1");
+        if (o.out == null) {
+            o.out = Path.of("bench/results", DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC)
+                    .format(Instant.now()));
+        }
+        return o;
+    }
+
+    static Duration dur(String s) {
+        s = s.trim();
+        if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        if (s.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
+        if (s.endsWith("m")) return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+        return Duration.ofSeconds(Long.parseLong(s));
+    }
+
+    // ------------------------------------------------------------------------------------------------ clock
+
+    static final long WALL0_MICROS = System.currentTimeMillis() * 1000;
+    static final long NANO0 = System.nanoTime();
+
+    /** Wall-clock microseconds, monotonic within the run; comparable with PostgreSQL timestamps on this machine. */
+    static long wallMicros(long nanoTime) {
+        return WALL0_MICROS + (nanoTime - NANO0) / 1000;
+    }
+
+    // ------------------------------------------------------------------------------------------------ per step
+
+    static final long MAX_US = TimeUnit.MINUTES.toMicros(10);
+
+    static final class Step {
+        final int rate;
+        final String name;
+        final Map<String, Histogram> hist = new LinkedHashMap<>();
+        final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+        long startNanos, endNanos, sendsDone, completedNanos;
+        long hubCpuStart, hubCpuEnd, pgCpuStart, pgCpuEnd, genCpuStart, genCpuEnd;
+        long sysBusyStart, sysTotalStart, sysBusyEnd, sysTotalEnd;
+        long dbRowsStart, dbRowsEnd, dbXactStart, dbXactEnd;
+        volatile long hubPeakRssKb, pgPeakRssKb;
+
+        Step(int rate) {
+            this.rate = rate;
+            this.name = rate + "/s";
+            for (String h : HISTS) hist.put(h, new Histogram(MAX_US, 3));
+        }
+
+        void record(String h, long micros) {
+            Histogram histogram = hist.get(h);
+            synchronized (histogram) {
+                histogram.recordValue(Math.max(0, Math.min(micros, MAX_US)));
+            }
+        }
+
+        void count(String c) {
+            counts.computeIfAbsent(c, k -> new AtomicLong()).incrementAndGet();
+        }
+
+        long count0(String c) {
+            AtomicLong a = counts.get(c);
+            return a == null ? 0 : a.get();
+        }
+    }
+
+    static final String ACK = "intake_ack";
+    static final String TO_OFFER = "incident_to_offer";
+    static final String TO_OFFERED_CALLBACK = "incident_to_offered_callback";
+    static final String REJECT_TO_NEXT = "reject_to_next_offer";
+    static final String ANSWER_TO_CALLBACK = "answer_to_callback";
+    static final String TASK_PUT = "task_put";
+    static final List<String> HISTS = List.of(ACK, TO_OFFER, TO_OFFERED_CALLBACK, REJECT_TO_NEXT, ANSWER_TO_CALLBACK,
+            TASK_PUT);
+
+    /** One incident as the CAD sees it. */
+    static final class Case {
+        final String incidentId;
+        final Step step;
+        final long intendedMicros;
+        final String category;
+        volatile String referralId;
+        volatile boolean offeredSeen;
+        volatile long rejectSentMicros; // 0 when the last answer was not a rejection
+        volatile long acceptSentMicros;
+        volatile boolean concluded;
+        /** The hub acknowledged the incident.created: updates and cancels go only to such incidents. */
+        volatile boolean acked;
+        final java.util.Set<String> answeredOffers = ConcurrentHashMap.newKeySet();
+
+        Case(String incidentId, Step step, long intendedMicros, String category) {
+            this.incidentId = incidentId;
+            this.step = step;
+            this.intendedMicros = intendedMicros;
+            this.category = category;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ state
+
+    final Options opt;
+    final SplittableRandom random;
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+    final Map<String, Case> cases = new ConcurrentHashMap<>();
+    final Map<String, String> tokens = new ConcurrentHashMap<>();
+    final AtomicInteger inFlight = new AtomicInteger();
+    final ExecutorService providerPool = Executors.newFixedThreadPool(4);
+    final ScheduledExecutorService slowAnswers = Executors.newSingleThreadScheduledExecutor();
+    final ThreadLocal<Connection> jdbc = new ThreadLocal<>();
+    final Events events;
+    String hubBase;
+    String jdbcUrl;
+    Process hub;
+    long hubReadyMillis = -1;
+    HttpServer receiver;
+    int receiverPort;
+    EmbeddedPostgres postgres;
+    Path pgDataDir;
+    volatile Step currentStep;
+    final List<Step> steps = new ArrayList<>();
+
+    Bench(Options opt) {
+        this.opt = opt;
+        this.random = new SplittableRandom(opt.seed);
+        this.events = new Events(new SplittableRandom(opt.seed + 1));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options opt = parse(args);
+        Files.createDirectories(opt.out);
+        Bench bench = new Bench(opt);
+        int rc = 1;
+        try {
+            bench.run();
+            rc = 0;
+        } finally {
+            bench.close();
+        }
+        System.exit(rc);
+    }
+
+    void run() throws Exception {
+        startReceiver();
+        if (opt.mode.equals("hub")) {
+            startDatabase();
+            startHub();
+        } else if (opt.mode.equals("fhir")) {
+            if (opt.fhirStub) opt.fhirBase = "http://127.0.0.1:" + receiverPort + "/fhir-stub";
+            if (opt.fhirBase == null) throw new IllegalArgumentException("--mode fhir needs --fhir-base URL");
+            log("comparison mode: FHIR transaction Bundles to " + opt.fhirBase);
+        } else {
+            throw new IllegalArgumentException("--mode hub|fhir");
+        }
+        Thread sampler = new Thread(this::sampleMemory, "rss-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        if (!opt.warmup.isZero()) {
+            // JIT warm-up of the hub (and of the generator) at the first rate; measured but not reported.
+            Step warm = new Step(opt.rates.get(0));
+            Duration d = opt.duration;
+            opt.duration = opt.warmup;
+            log("warm-up (not reported)");
+            runStep(warm);
+            opt.duration = d;
+        }
+        for (int rate : opt.rates) {
+            Step step = new Step(rate);
+            steps.add(step);
+            runStep(step);
+        }
+        waitForConclusions();
+        Report.write(this);
+    }
+
+    // ------------------------------------------------------------------------------------------------ database
+
+    void startDatabase() throws IOException {
+        pgDataDir = Files.createTempDirectory("bench-pg");
+        postgres = EmbeddedPostgres.builder()
+                .setDataDirectory(pgDataDir).setCleanDataDirectory(true)
+                // As the hub's own embedded database (EmbeddedDatabase): durability is not what is measured here.
+                .setServerConfig("fsync", "off")
+                .setServerConfig("synchronous_commit", "off")
+                .setServerConfig("full_page_writes", "off")
+                .setServerConfig("max_connections", "100")
+                .start();
+        jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        log("embedded PostgreSQL 17 on port " + postgres.getPort() + " (fsync off, as the demo profile's)");
+    }
+
+    Connection connection() throws Exception {
+        Connection c = jdbc.get();
+        if (c == null || c.isClosed()) {
+            c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+            c.setAutoCommit(true);
+            jdbc.set(c);
+        }
+        return c;
+    }
+
+    long[] dbStats() {
+        try (Statement s = connection().createStatement();
+                ResultSet rs = s.executeQuery("SELECT tup_inserted + tup_updated + tup_deleted, xact_commit "
+                        + "FROM pg_stat_database WHERE datname = 'postgres'")) {
+            rs.next();
+            return new long[] {rs.getLong(1), rs.getLong(2)};
+        } catch (Exception e) {
+            return new long[] {0, 0};
+        }
+    }
+
+    long postmasterPid() {
+        try {
+            return Long.parseLong(Files.readAllLines(pgDataDir.resolve("postmaster.pid")).get(0).trim());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ hub
+
+    void startHub() throws Exception {
+        Path directory = opt.out.resolve("directory.yaml");
+        if (opt.directoryServices > 0) {
+            Files.writeString(directory, Directory.generate(opt.directoryServices));
+        }
+        int port = opt.hubPort > 0 ? opt.hubPort : freePort();
+        hubBase = "http://127.0.0.1:" + port;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : opt.hubJvmArgs.trim().split("\\s+")) if (!a.isBlank()) cmd.add(a);
+        cmd.add("-Dquarkus.profile=demo");
+        cmd.add("-Dquarkus.http.host=127.0.0.1");
+        cmd.add("-Dquarkus.http.port=" + port);
+        cmd.add("-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+        cmd.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
+        cmd.add("-Dquarkus.datasource.username=postgres");
+        cmd.add("-Dquarkus.datasource.password=postgres");
+        if (opt.directoryServices > 0) {
+            cmd.add("-Dhub.directory.file=" + directory.toAbsolutePath());
+            cmd.add("-D%demo.hub.directory.file=" + directory.toAbsolutePath());
+        }
+        cmd.add("-jar");
+        cmd.add(opt.hubJar.toAbsolutePath().toString());
+        log("starting the hub: " + String.join(" ", cmd));
+        long t0 = System.nanoTime();
+        hub = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(opt.out.resolve("hub.log").toFile()).start();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+        while (true) {
+            if (!hub.isAlive()) throw new IllegalStateException("the hub exited; see " + opt.out.resolve("hub.log"));
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(hubBase + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) break;
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the hub was not ready within 90 s");
+            Thread.sleep(25);
+        }
+        hubReadyMillis = (System.nanoTime() - t0) / 1_000_000;
+        log("hub ready at " + hubBase + " after " + hubReadyMillis + " ms (JVM launch to ready, database already up), pid "
+                + hub.pid());
+    }
+
+    static int freePort() throws IOException {
+        try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ receiver
+
+    static final Pattern EVENT_TYPE = Pattern.compile("\"eventType\"\\s*:\\s*\"([^\"]+)\"");
+    static final Pattern INCIDENT_ID = Pattern.compile("\"incidentId\"\\s*:\\s*\"([^\"]+)\"");
+    static final Pattern REFERRAL_ID = Pattern.compile("\"referralId\"\\s*:\\s*\"([^\"]+)\"");
+
+    void startReceiver() throws IOException {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        receiver.setExecutor(Executors.newFixedThreadPool(4));
+        receiver.createContext("/cad-callbacks", ex -> {
+            long now = System.nanoTime();
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            ex.sendResponseHeaders(204, -1);
+            ex.close();
+            onCallback(new String(body, StandardCharsets.UTF_8), wallMicros(now));
+        });
+        // A stand-in FHIR server for checking the comparison mode itself (--fhir-stub); it stores nothing.
+        receiver.createContext("/fhir-stub", ex -> {
+            try (InputStream in = ex.getRequestBody()) {
+                in.readAllBytes();
+            }
+            byte[] b = "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        receiver.start();
+        receiverPort = receiver.getAddress().getPort();
+        events.callbackUrl = "http://127.0.0.1:" + receiverPort + "/cad-callbacks";
+        log("CAD callback receiver on " + events.callbackUrl);
+    }
+
+    void onCallback(String body, long recvMicros) {
+        String type = group(EVENT_TYPE, body);
+        String incidentId = group(INCIDENT_ID, body);
+        Case c = incidentId == null ? null : cases.get(incidentId);
+        Step step = c != null ? c.step : currentStep;
+        if (step == null) return;
+        step.count("callback " + type);
+        if (c == null) return;
+        switch (String.valueOf(type)) {
+            case "referral.offered" -> {
+                if (!c.offeredSeen) {
+                    c.offeredSeen = true;
+                    step.record(TO_OFFERED_CALLBACK, recvMicros - c.intendedMicros);
+                }
+                String referralId = group(REFERRAL_ID, body);
+                providerPool.execute(() -> provide(c, referralId));
+            }
+            case "referral.accepted" -> {
+                c.concluded = true;
+                if (c.acceptSentMicros > 0) step.record(ANSWER_TO_CALLBACK, recvMicros - c.acceptSentMicros);
+            }
+            case "referral.sent-back" -> {
+                c.concluded = true;
+                if (c.rejectSentMicros > 0) step.record(ANSWER_TO_CALLBACK, recvMicros - c.rejectSentMicros);
+            }
+            case "referral.cancelled" -> c.concluded = true;
+            default -> {
+            }
+        }
+    }
+
+    static String group(Pattern p, String s) {
+        Matcher m = p.matcher(s);
+        return m.find() ? m.group(1) : null;
+    }
+
+    // ------------------------------------------------------------------------------------------------ providers
+
+    /**
+     * Plays the provider that was offered {@code c}: the hub has no push to providers yet, so the offer is found
+     * from the {@code referral.offered} callback and read from the offer table (a harness shortcut), then answered
+     * through the hub's FHIR API like a real provider would.
+     */
+    void provide(Case c, String referralId) {
+        Step step = c.step;
+        try {
+            String offerId, ods;
+            int version;
+            long offeredMicros;
+            try (PreparedStatement ps = connection().prepareStatement(
+                    "SELECT id::text, ods_code, version, (extract(epoch FROM offered_at) * 1000000)::bigint "
+                            + "FROM offer WHERE referral_id = ?::uuid AND status IN ('requested', 'received')")) {
+                ps.setString(1, referralId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        step.count("offer gone before the provider saw it");
+                        return;
+                    }
+                    offerId = rs.getString(1);
+                    ods = rs.getString(2);
+                    version = rs.getInt(3);
+                    offeredMicros = rs.getLong(4);
+                }
+            }
+            if (!c.answeredOffers.add(offerId)) return;
+            step.count("offers seen");
+            if (c.answeredOffers.size() == 1) {
+                step.record(TO_OFFER, offeredMicros - c.intendedMicros);
+            } else if (c.rejectSentMicros > 0) {
+                step.record(REJECT_TO_NEXT, offeredMicros - c.rejectSentMicros);
+            }
+            double d = random.nextDouble();
+            if (d < opt.accept) {
+                answer(c, offerId, ods, version, true);
+            } else if (d < opt.accept + opt.reject) {
+                answer(c, offerId, ods, version, false);
+            } else {
+                step.count("slow answers");
+                slowAnswers.schedule(() -> providerPool.execute(() -> answer(c, offerId, ods, version, true)),
+                        opt.slowDelay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            step.count("provider error " + e.getClass().getSimpleName());
+        }
+    }
+
+    void answer(Case c, String offerId, String ods, int version, boolean accept) {
+        Step step = c.step;
+        try {
+            String token = tokens.computeIfAbsent(ods, this::token);
+            String body = accept
+                    ? "{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"accepted\",\"intent\":\"order\"}"
+                    : "{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"rejected\",\"intent\":\"order\","
+                            + "\"statusReason\":{\"coding\":[{\"system\":\"https://fhir.nhs.uk/CodeSystem/dos-rejected-reasons-bars\","
+                            + "\"code\":\"22\"}],\"text\":\"bench: no capacity\"}}";
+            long sent = System.nanoTime();
+            if (accept) {
+                c.acceptSentMicros = wallMicros(sent);
+                c.rejectSentMicros = 0;
+            } else {
+                c.rejectSentMicros = wallMicros(sent);
+            }
+            HttpRequest req = HttpRequest.newBuilder(URI.create(hubBase + "/fhir/Task/" + offerId))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Authorization", "Bearer " + token)
+                    .header("If-Match", "W/\"" + version + "\"")
+                    .header("Content-Type", "application/fhir+json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
+            http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
+                step.record(TASK_PUT, (System.nanoTime() - sent) / 1000);
+                if (err != null) {
+                    step.count("task put error " + err.getClass().getSimpleName());
+                } else if (r.statusCode() == 200) {
+                    step.count(accept ? "offers accepted" : "offers rejected");
+                } else {
+                    // 409 after a cancel or a withdrawal is expected; anything else is an error
+                    step.count("task put " + r.statusCode());
+                }
+            });
+        } catch (Exception e) {
+            step.count("provider error " + e.getClass().getSimpleName());
+        }
+    }
+
+    static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+
+    String token(String ods) {
+        try {
+            String form = "sub=bench-" + ods + "&org=" + URLEncoder.encode(ods, StandardCharsets.UTF_8) + "&roles=provider";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(hubBase + "/demo/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            String t = group(ACCESS_TOKEN, r.body());
+            if (t == null) throw new IllegalStateException("no token: " + r.statusCode() + " " + r.body());
+            return t;
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ load
+
+    void runStep(Step step) throws Exception {
+        currentStep = step;
+        long n = Math.round(step.rate * (opt.duration.toMillis() / 1000.0));
+        long periodNanos = 1_000_000_000L / step.rate;
+        List<Case> recent = new ArrayList<>();
+        snapshotStart(step);
+        log("step " + step.name + ": " + n + " events over " + opt.duration.toSeconds() + " s");
+        long start = System.nanoTime() + 1_000_000;
+        step.startNanos = start;
+        for (long i = 0; i < n; i++) {
+            long intended = start + i * periodNanos;
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+            send(step, intended, recent);
+        }
+        step.endNanos = start + n * periodNanos;
+        step.sendsDone = n;
+        long until = System.nanoTime() + opt.drain.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < until) Thread.sleep(5);
+        step.completedNanos = System.nanoTime();
+        if (inFlight.get() > 0) step.counts.computeIfAbsent("requests unanswered at drain", k -> new AtomicLong())
+                .addAndGet(inFlight.get());
+        Thread.sleep(opt.settle.toMillis());
+        snapshotEnd(step);
+        Histogram ack = step.hist.get(ACK);
+        log(String.format(Locale.ROOT, "step %s done: ack p50 %.1f ms p99 %.1f ms max %.1f ms; %s", step.name,
+                ack.getValueAtPercentile(50) / 1000.0, ack.getValueAtPercentile(99) / 1000.0, ack.getMaxValue() / 1000.0,
+                step.counts));
+    }
+
+    void send(Step step, long intendedNanos, List<Case> recent) {
+        HttpRequest req;
+        String kind;
+        if (opt.mode.equals("fhir")) {
+            kind = "bundle";
+            String body = events.bundle();
+            req = HttpRequest.newBuilder(URI.create(opt.fhirBase)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        } else {
+            double d = random.nextDouble();
+            String body;
+            // An update or cancel of an incident whose creation the hub has not acknowledged yet would be refused
+            // (the CAD would not send it either): those slots become new incidents.
+            Case target = recent.isEmpty() ? null : recent.get(random.nextInt(recent.size()));
+            if (target == null || !target.acked) d = 1;
+            if (d < opt.cancelShare) {
+                Case c = target;
+                recent.remove(c);
+                kind = "incident.cancelled";
+                body = events.cancelled(c.incidentId);
+            } else if (d < opt.cancelShare + opt.updateShare) {
+                Case c = target;
+                kind = "incident.updated";
+                body = events.updated(c.incidentId, c.category);
+            } else {
+                kind = "incident.created";
+                Events.Created created = events.created();
+                body = created.json();
+                Case c = new Case(created.incidentId(), step, wallMicros(intendedNanos), created.category());
+                cases.put(c.incidentId, c);
+                recent.add(c);
+                if (recent.size() > 500) recent.remove(0);
+            }
+            long t = System.currentTimeMillis() / 1000;
+            req = HttpRequest.newBuilder(URI.create(hubBase + "/cad/v1/events")).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .header("X-Hub-Signature", "t=" + t + ",v1=" + hmac("demo-secret", t + "." + body))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        }
+        step.count("sent " + kind);
+        Case created = kind.equals("incident.created") ? recent.get(recent.size() - 1) : null;
+        inFlight.incrementAndGet();
+        http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
+            long now = System.nanoTime();
+            inFlight.decrementAndGet();
+            step.record(ACK, (now - intendedNanos) / 1000);
+            if (err != null) {
+                step.count("error " + err.getClass().getSimpleName());
+            } else if (r.statusCode() / 100 == 2) {
+                step.count("ok");
+                if (created != null) created.acked = true;
+            } else {
+                step.count("error HTTP " + r.statusCode());
+            }
+        });
+    }
+
+    static String hmac(String secret, String data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            byte[] h = mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder(64);
+            for (byte b : h) sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            return sb.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void waitForConclusions() throws InterruptedException {
+        if (!opt.mode.equals("hub")) return;
+        long until = System.nanoTime() + opt.drain.toNanos();
+        while (System.nanoTime() < until && cases.values().stream().anyMatch(c -> !c.concluded)) Thread.sleep(100);
+        for (Case c : cases.values()) if (!c.concluded) c.step.count("referrals not concluded at the end");
+    }
+
+    // ------------------------------------------------------------------------------------------------ /proc
+
+    void snapshotStart(Step s) {
+        s.hubCpuStart = hub == null ? 0 : cpuTicks(hub.pid());
+        s.pgCpuStart = pgCpuTicks();
+        s.genCpuStart = genCpuNanos();
+        long[] sys = sysCpu();
+        s.sysBusyStart = sys[0];
+        s.sysTotalStart = sys[1];
+        long[] db = hub == null ? new long[2] : dbStats();
+        s.dbRowsStart = db[0];
+        s.dbXactStart = db[1];
+    }
+
+    void snapshotEnd(Step s) {
+        s.hubCpuEnd = hub == null ? 0 : cpuTicks(hub.pid());
+        s.pgCpuEnd = pgCpuTicks();
+        s.genCpuEnd = genCpuNanos();
+        long[] sys = sysCpu();
+        s.sysBusyEnd = sys[0];
+        s.sysTotalEnd = sys[1];
+        long[] db = hub == null ? new long[2] : dbStats();
+        s.dbRowsEnd = db[0];
+        s.dbXactEnd = db[1];
+    }
+
+    static long genCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+    }
+
+    /** utime + stime of a process, in clock ticks (1/100 s on Linux). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    static long ppid(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    List<Long> pgPids() {
+        List<Long> pids = new ArrayList<>();
+        long pm = postmasterPid();
+        if (pm < 0) return pids;
+        pids.add(pm);
+        try (var dirs = Files.list(Path.of("/proc"))) {
+            dirs.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .map(Long::parseLong).filter(p -> ppid(p) == pm).forEach(pids::add);
+        } catch (IOException e) {
+            // ignore
+        }
+        return pids;
+    }
+
+    long pgCpuTicks() {
+        return pgPids().stream().mapToLong(Bench::cpuTicks).sum();
+    }
+
+    static long rssKb(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("[^0-9]", ""));
+            }
+        } catch (Exception e) {
+            // gone
+        }
+        return 0;
+    }
+
+    static long[] sysCpu() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length; i++) total += Long.parseLong(f[i]);
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (Exception e) {
+            return new long[] {0, 1};
+        }
+    }
+
+    void sampleMemory() {
+        while (true) {
+            Step s = currentStep;
+            if (s != null) {
+                if (hub != null) s.hubPeakRssKb = Math.max(s.hubPeakRssKb, rssKb(hub.pid()));
+                if (postgres != null) {
+                    long sum = pgPids().stream().mapToLong(Bench::rssKb).sum();
+                    s.pgPeakRssKb = Math.max(s.pgPeakRssKb, sum);
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ end
+
+    void close() {
+        if (hub != null && hub.isAlive()) {
+            hub.destroy();
+            try {
+                if (!hub.waitFor(15, TimeUnit.SECONDS)) hub.destroyForcibly();
+            } catch (InterruptedException e) {
+                hub.destroyForcibly();
+            }
+        }
+        if (receiver != null) receiver.stop(0);
+        if (postgres != null) {
+            try {
+                postgres.close();
+            } catch (IOException e) {
+                log("could not stop PostgreSQL: " + e);
+            }
+        }
+        providerPool.shutdownNow();
+        slowAnswers.shutdownNow();
+    }
+
+    static void log(String s) {
+        System.out.println("[bench " + Instant.now().toString().substring(11, 23) + "] " + s);
+    }
+
+    static String today() {
+        return LocalDate.now(ZoneOffset.UTC).toString();
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+}
