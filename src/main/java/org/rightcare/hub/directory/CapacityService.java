@@ -46,8 +46,16 @@ public class CapacityService {
 
     /** The capacity of each service asked about, in the order asked; a service that never said is GREEN, no limit. */
     public Uni<Map<String, Capacity>> current(Collection<String> serviceIds) {
+        return current(pool, serviceIds);
+    }
+
+    /**
+     * The same, read on the caller's connection. Code that holds a transaction must use this one: asking the pool
+     * for a second connection while holding one starves the pool when enough transactions do it at once.
+     */
+    public Uni<Map<String, Capacity>> current(SqlClient client, Collection<String> serviceIds) {
         String[] ids = serviceIds.toArray(String[]::new);
-        return pool.preparedQuery(
+        return client.preparedQuery(
                 "SELECT service_id, rag, places, updated_at FROM service_capacity WHERE service_id = ANY($1)")
                 .execute(Tuple.of(ids))
                 .map(rows -> {
