@@ -120,6 +120,12 @@ public class ErrorMapper {
                     || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("onnection")) {
                 return true;
             }
+            // A statement queued on a pooled connection that the database has just closed fails with this bare
+            // Throwable ("Connection is not active now, current status: CLOSED"), not a VertxException.
+            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable
+                    && String.valueOf(t.getMessage()).startsWith("Connection is not active")) {
+                return true;
+            }
             if (t instanceof PgException pg && pg.getSqlState() != null
                     && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53")
                             || pg.getSqlState().startsWith("57P"))) {

@@ -9,6 +9,7 @@ import java.nio.channels.ClosedChannelException;
 
 import org.junit.jupiter.api.Test;
 
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -28,6 +29,8 @@ class ErrorMapperTest {
     void aRefusedOrLostConnectionIsUnavailability() {
         assertTrue(ErrorMapper.isDatabaseUnavailable(new ConnectException("Connection refused")));
         assertTrue(ErrorMapper.isDatabaseUnavailable(ClosedConnectionException.INSTANCE));
+        assertTrue(ErrorMapper.isDatabaseUnavailable(
+                new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
     }
 
     @Test
