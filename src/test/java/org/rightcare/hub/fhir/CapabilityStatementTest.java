@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
+import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
@@ -124,8 +125,9 @@ class CapabilityStatementTest {
             for (ResourceInteractionComponent interaction : resource.getInteraction()) {
                 IBaseResource answer = exercise(interaction.getCode(), id);
                 assertEquals(type, answer.fhirType());
-                assertEquals(resource.getProfile(), ((Resource) answer).getMeta().getProfile().get(0).getValue(),
-                        "a " + type + " claims the profile the statement declares for it");
+                assertEquals(resource.getProfile(), ((Resource) answer).getMeta().getProfile().stream().findFirst()
+                        .map(p -> p.getValue()).orElse(null),
+                        "a " + type + " claims the profile the statement declares for it (or none)");
             }
         }
     }
@@ -240,6 +242,11 @@ class CapabilityStatementTest {
         references.addAll(request.getSupportingInfo());
         Map<String, IdType> ids = new LinkedHashMap<>();
         ids.put("ServiceRequest", new IdType("ServiceRequest", referralId));
+        // The directory's resources, from a service of the test directory.
+        HealthcareService service = client.read().resource(HealthcareService.class).withId("test-ucr").execute();
+        ids.put("HealthcareService", new IdType("HealthcareService", "test-ucr"));
+        references.add(service.getProvidedBy());
+        references.addAll(service.getEndpoint());
         references.forEach(r -> ids.putIfAbsent(r.getReferenceElement().getResourceType(),
                 new IdType(r.getReferenceElement().getResourceType(), r.getReferenceElement().getIdPart())));
         return ids;
