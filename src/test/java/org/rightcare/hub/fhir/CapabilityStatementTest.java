@@ -284,8 +284,9 @@ class CapabilityStatementTest {
     }
 
     /**
-     * Updating a Task is how the offered organisation answers its offer, so the real update is an answer: the Task as
-     * read, marked received (the one answer that changes nothing else about the referral), with If-Match.
+     * Updating a Task is how the offered organisation answers its offer, so the real update is an answer: read the
+     * Task for its version, then PUT it as received (the one answer that changes nothing else about the referral)
+     * with that version in If-Match. The hub reads only status and statusReason from the body.
      */
     private IBaseResource answerOffer(IdType id) {
         Task read = client.read().resource(Task.class).withId(id.getIdPart()).execute();
