@@ -7,7 +7,9 @@
 ALTER TABLE referral
     ADD COLUMN next_action_at   timestamptz,
     ADD COLUMN budget_ends_at   timestamptz,
-    ADD COLUMN send_back_reason text;
+    ADD COLUMN send_back_reason text,
+    -- When the referral reached accepted, sent-back or cancelled: the end of its time in limbo.
+    ADD COLUMN concluded_at     timestamptz;
 
 UPDATE referral SET next_action_at = created_at WHERE status = 'routing';
 

@@ -53,7 +53,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     /** The Quarkus datasource settings that point at this database. */
     public Map<String, String> quarkusConfig() {
-        int port = postgres.getPort();
+        return quarkusConfig(postgres.getPort());
+    }
+
+    /** The Quarkus datasource settings for an embedded database already listening on {@code port}. */
+    public static Map<String, String> quarkusConfig(int port) {
         return Map.of(
                 "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
                 "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",

@@ -46,20 +46,19 @@ public class CapacityService {
 
     /** The capacity of each service asked about, in the order asked; a service that never said is GREEN, no limit. */
     public Uni<Map<String, Capacity>> current(Collection<String> serviceIds) {
-        return current(pool, serviceIds);
+        return current(pool, serviceIds, clock.instant());
     }
 
     /**
-     * The same, read on the caller's connection. Code that holds a transaction must use this one: asking the pool
-     * for a second connection while holding one starves the pool when enough transactions do it at once.
+     * The same, read on the caller's connection and as at {@code now}. A caller inside a transaction must use this:
+     * asking the pool for a second connection while holding one deadlocks the pool once every connection does it.
      */
-    public Uni<Map<String, Capacity>> current(SqlClient client, Collection<String> serviceIds) {
+    public Uni<Map<String, Capacity>> current(SqlClient client, Collection<String> serviceIds, Instant now) {
         String[] ids = serviceIds.toArray(String[]::new);
         return client.preparedQuery(
                 "SELECT service_id, rag, places, updated_at FROM service_capacity WHERE service_id = ANY($1)")
                 .execute(Tuple.of(ids))
                 .map(rows -> {
-                    Instant now = clock.instant();
                     Map<String, Capacity> stored = new HashMap<>();
                     rows.forEach(row -> stored.put(row.getString("service_id"), effective(toCapacity(row), now)));
                     Map<String, Capacity> answer = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
+import org.rightcare.hub.support.ConfigFiles;
 import org.rightcare.hub.support.ConfigProblem;
 import org.rightcare.hub.support.InvalidConfigurationException;
 import org.rightcare.hub.support.LocatedYaml;
@@ -32,8 +33,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class DirectoryFileLoader {
 
     /** The prefix of a {@code hub.directory.file} that names a classpath resource rather than a path. */
-    public static final String CLASSPATH_PREFIX = "classpath:";
-
     private DirectoryFileLoader() {
     }
 
@@ -46,7 +45,7 @@ public final class DirectoryFileLoader {
      * @throws InvalidConfigurationException when the file cannot be read or breaks any rule
      */
     public static DirectoryFile load(String location) {
-        return parse(location, read(location));
+        return parse(location, ConfigFiles.read(location));
     }
 
     public static DirectoryFile parse(String location, byte[] content) {
@@ -136,30 +135,6 @@ public final class DirectoryFileLoader {
             }
         }
         return problems;
-    }
-
-    private static byte[] read(String location) {
-        try {
-            if (location.startsWith(CLASSPATH_PREFIX)) {
-                String resource = location.substring(CLASSPATH_PREFIX.length()).replaceFirst("^/", "");
-                ClassLoader loader = Thread.currentThread().getContextClassLoader();
-                try (InputStream in = loader.getResourceAsStream(resource)) {
-                    if (in == null) {
-                        throw unreadable(location, "no such classpath resource");
-                    }
-                    return in.readAllBytes();
-                }
-            }
-            return Files.readAllBytes(Path.of(location));
-        } catch (NoSuchFileException e) {
-            throw unreadable(location, "no such file (working directory " + Path.of("").toAbsolutePath() + ")");
-        } catch (IOException e) {
-            throw unreadable(location, "cannot read the file: " + e);
-        }
-    }
-
-    private static InvalidConfigurationException unreadable(String location, String reason) {
-        return new InvalidConfigurationException(List.of(new ConfigProblem(location, 1, "", reason)));
     }
 
     static String sha256(byte[] content) {

@@ -1,7 +1,6 @@
 package org.rightcare.hub.directory;
 
 import java.time.LocalDate;
-import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +24,6 @@ import org.rightcare.hub.referral.Incident;
  */
 public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispatchPhases, List<Condition> conditions,
         Integer minimumAge, Integer maximumAge, Integer news2Ceiling, Integer minimumFrailty, Integer maximumFrailty) {
-
-    public static final String PATHWAYS_SYMPTOM_GROUP = "https://fhir.nhs.uk/CodeSystem/pathways-sg-codes";
-    public static final String PATHWAYS_SYMPTOM_DISCRIMINATOR = "https://fhir.nhs.uk/CodeSystem/pathways-sd-codes";
-    public static final String PATHWAYS_DISPOSITION = "https://fhir.nhs.uk/CodeSystem/pathways-dx-codes";
-    public static final String AMPDS = "https://fhir.nhs.uk/CodeSystem/ampds-dispatch-codes";
 
     public Eligibility {
         categories = Set.copyOf(categories);
@@ -64,7 +58,7 @@ public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispat
         if (!categories.contains(incident.category())) {
             return Optional.of("category " + incident.category().code() + " not accepted");
         }
-        Optional<String> age = checkRange("age", ageOf(incident.patient(), today).orElse(null), minimumAge, maximumAge);
+        Optional<String> age = checkRange("age", incident.patient() == null ? null : incident.patient().ageOn(today), minimumAge, maximumAge);
         if (age.isPresent()) {
             return age;
         }
@@ -82,17 +76,6 @@ public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispat
             return Optional.of("presenting complaint not in the conditions accepted");
         }
         return Optional.empty();
-    }
-
-    /** Whole years from the birth date at {@code today}; else the CAD's estimate; else unknown. */
-    public static Optional<Integer> ageOf(Incident.Patient patient, LocalDate today) {
-        if (patient == null) {
-            return Optional.empty();
-        }
-        if (patient.birthDate() != null) {
-            return Optional.of(Math.max(0, Period.between(patient.birthDate(), today).getYears()));
-        }
-        return Optional.ofNullable(patient.estimatedAge());
     }
 
     /** The rules as one line of text, for people reading the directory (HealthcareService.eligibility). */
@@ -114,18 +97,7 @@ public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispat
     }
 
     private boolean matchesACondition(Incident incident) {
-        List<String[]> codes = new ArrayList<>();
-        if (incident.presentingComplaint() != null) {
-            codes.add(new String[] { incident.presentingComplaint().system(), incident.presentingComplaint().code() });
-        }
-        Incident.Triage triage = incident.triage();
-        if (triage != null) {
-            codes.add(new String[] { PATHWAYS_SYMPTOM_GROUP, triage.symptomGroup() });
-            codes.add(new String[] { PATHWAYS_SYMPTOM_DISCRIMINATOR, triage.symptomDiscriminator() });
-            codes.add(new String[] { PATHWAYS_DISPOSITION, triage.dispositionCode() });
-            codes.add(new String[] { AMPDS, triage.ampdsDeterminant() });
-        }
-        return codes.stream().anyMatch(code -> conditions.stream().anyMatch(c -> c.matches(code[0], code[1])));
+        return incident.codes().stream().anyMatch(code -> conditions.stream().anyMatch(c -> c.matches(code.system(), code.code())));
     }
 
     private static Optional<String> checkRange(String what, Integer value, Integer minimum, Integer maximum) {

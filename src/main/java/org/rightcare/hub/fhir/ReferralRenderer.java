@@ -69,10 +69,6 @@ public class ReferralRenderer {
     static final String FLAG_CATEGORY = "https://fhir.nhs.uk/CodeSystem/flag-categories-bars";
     static final String SCENE_SAFETY = "https://fhir.nhs.uk/CodeSystem/scene-safety-codes-bars";
     static final String LOCATION_TYPE = "https://fhir.nhs.uk/CodeSystem/location-types-bars";
-    static final String PATHWAYS_SG = "https://fhir.nhs.uk/CodeSystem/pathways-sg-codes";
-    static final String PATHWAYS_SD = "https://fhir.nhs.uk/CodeSystem/pathways-sd-codes";
-    static final String PATHWAYS_DX = "https://fhir.nhs.uk/CodeSystem/pathways-dx-codes";
-    static final String AMPDS = "https://fhir.nhs.uk/CodeSystem/ampds-dispatch-codes";
 
     /** The UK Core early warning score total for NEWS2 (ValueSet UKCore-EarlyWarningTotalScore). */
     static final String NEWS2_CODE = "1104051000000101";
@@ -255,10 +251,10 @@ public class ReferralRenderer {
         }
         Incident.Triage triage = incident.triage();
         if (triage != null) {
-            addCoded(reasons, PATHWAYS_SG, triage.symptomGroup());
-            addCoded(reasons, PATHWAYS_SD, triage.symptomDiscriminator());
-            addCoded(reasons, PATHWAYS_DX, triage.dispositionCode());
-            addCoded(reasons, AMPDS, triage.ampdsDeterminant());
+            addCoded(reasons, Incident.PATHWAYS_SG, triage.symptomGroup());
+            addCoded(reasons, Incident.PATHWAYS_SD, triage.symptomDiscriminator());
+            addCoded(reasons, Incident.PATHWAYS_DX, triage.dispositionCode());
+            addCoded(reasons, Incident.AMPDS, triage.ampdsDeterminant());
         }
         return reasons;
     }

@@ -23,6 +23,36 @@ public record Incident(
         Clinical clinical,
         Crew crew) {
 
+    /** NHS Pathways symptom groups, symptom discriminators and dispositions, and AMPDS determinants. */
+    public static final String PATHWAYS_SG = "https://fhir.nhs.uk/CodeSystem/pathways-sg-codes";
+    public static final String PATHWAYS_SD = "https://fhir.nhs.uk/CodeSystem/pathways-sd-codes";
+    public static final String PATHWAYS_DX = "https://fhir.nhs.uk/CodeSystem/pathways-dx-codes";
+    public static final String AMPDS = "https://fhir.nhs.uk/CodeSystem/ampds-dispatch-codes";
+
+    /**
+     * The coded picture of the incident, as routing rules and service eligibility match it: the presenting complaint
+     * and every triage code, each with its code system.
+     */
+    public java.util.List<Coding> codes() {
+        java.util.List<Coding> codes = new java.util.ArrayList<>(5);
+        if (presentingComplaint != null) {
+            codes.add(new Coding(presentingComplaint.system(), presentingComplaint.code(), null));
+        }
+        if (triage != null) {
+            addCode(codes, PATHWAYS_SG, triage.symptomGroup());
+            addCode(codes, PATHWAYS_SD, triage.symptomDiscriminator());
+            addCode(codes, PATHWAYS_DX, triage.dispositionCode());
+            addCode(codes, AMPDS, triage.ampdsDeterminant());
+        }
+        return codes;
+    }
+
+    private static void addCode(java.util.List<Coding> codes, String system, String code) {
+        if (code != null) {
+            codes.add(new Coding(system, code, null));
+        }
+    }
+
     /** A code as the CAD recorded it; {@code display} may be null. */
     public record Coding(String system, String code, String display) {
     }

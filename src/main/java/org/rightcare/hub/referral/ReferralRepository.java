@@ -134,10 +134,12 @@ public class ReferralRepository {
     public Uni<Referral> updateCascade(SqlClient tx, UUID id, ReferralStatus status, Instant nextActionAt,
             Instant budgetEndsAt, String sendBackReason, Instant now) {
         Tuple params = Tuple.tuple().addUUID(id).addString(status.wireValue()).addOffsetDateTime(utc(nextActionAt))
-                .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason).addOffsetDateTime(utc(now));
+                .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason).addOffsetDateTime(utc(now))
+                .addBoolean(status.isTerminal());
         return tx.preparedQuery("""
                 UPDATE referral SET status = $2, next_action_at = $3, budget_ends_at = $4, send_back_reason = $5,
-                                    updated_at = $6, version = version + 1
+                                    updated_at = $6, version = version + 1,
+                                    concluded_at = CASE WHEN $7 THEN COALESCE(concluded_at, $6) END
                 WHERE id = $1
                 RETURNING %s""".formatted(COLUMNS))
                 .execute(params).map(rows -> toReferral(rows.iterator().next()));

@@ -28,6 +28,13 @@ public interface RoutingConfig {
     @WithDefault("200")
     int sweepBatch();
 
+    /**
+     * How many new referrals each replica routes at once, the moment they are stored, each on a connection of its
+     * own; more wait for the next sweep. Keep it well under the connection pool's size so intake always has some.
+     */
+    @WithDefault("8")
+    int maxImmediateRoutings();
+
     /** How long to wait before retrying a referral whose step failed unexpectedly. */
     @WithDefault("PT30S")
     Duration retryFailedStepAfter();

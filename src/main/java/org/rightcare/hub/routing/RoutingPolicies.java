@@ -1,16 +1,12 @@
 package org.rightcare.hub.routing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.support.ConfigFiles;
 
 import io.quarkus.runtime.Startup;
 
@@ -23,7 +19,6 @@ import io.quarkus.runtime.Startup;
 public class RoutingPolicies {
 
     private static final Logger LOG = Logger.getLogger(RoutingPolicies.class);
-    private static final String CLASSPATH = "classpath:";
 
     private final RoutingConfig config;
     private final AtomicReference<RoutingPolicy> current = new AtomicReference<>();
@@ -51,23 +46,6 @@ public class RoutingPolicies {
     }
 
     static RoutingPolicy read(String location) {
-        return RoutingPolicyLoader.load(location, text(location));
-    }
-
-    private static String text(String location) {
-        try {
-            if (location.startsWith(CLASSPATH)) {
-                String resource = location.substring(CLASSPATH.length());
-                try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
-                    if (in == null) {
-                        throw new IllegalStateException("No routing policy on the classpath at " + resource);
-                    }
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                }
-            }
-            return Files.readString(Path.of(location));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the routing policy " + location, e);
-        }
+        return RoutingPolicyLoader.load(location, new String(ConfigFiles.read(location), StandardCharsets.UTF_8));
     }
 }

@@ -32,7 +32,7 @@ public record RoutingRule(String id, String description, Conditions when, List<S
             if (!dispatchStates.isEmpty() && !dispatchStates.contains(incident.dispatchState())) {
                 return false;
             }
-            if (!codes.isEmpty() && IncidentCodes.of(incident).stream().noneMatch(codes::contains)) {
+            if (!codes.isEmpty() && incident.codes().stream().noneMatch(c -> codes.contains(new Code(c.system(), c.code())))) {
                 return false;
             }
             if ((minAge != null || maxAge != null) && ageYears == null) {

@@ -3,6 +3,7 @@ package org.rightcare.hub.sendback;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -31,6 +32,7 @@ public class DueReferralSweeper {
     private final ReferralCascade cascade;
     private final RoutingConfig config;
     private final Clock clock;
+    private final AtomicInteger kicksInFlight = new AtomicInteger();
 
     public DueReferralSweeper(Pool pool, ReferralRepository referrals, ReferralCascade cascade, RoutingConfig config,
             Clock clock) {
@@ -57,10 +59,17 @@ public class DueReferralSweeper {
      * Fire and forget: the sweep is the safety net if this fails or the replica dies.
      */
     public void kick(UUID referralId) {
+        // Intake comes first: beyond a few routings at once, new referrals wait for the sweep (a second at most)
+        // rather than take the connections the webhook needs to acknowledge.
+        if (kicksInFlight.incrementAndGet() > config.maxImmediateRoutings()) {
+            kicksInFlight.decrementAndGet();
+            return;
+        }
         Instant now = clock.instant();
         pool.withTransaction(tx -> referrals.lockIfDue(tx, referralId, now)
                 .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
                         : cascade.advance(tx, found.get(), now).replaceWithVoid()))
+                .onTermination().invoke(kicksInFlight::decrementAndGet)
                 .subscribe().with(done -> {
                 }, failure -> LOG.warnf("Could not route referral %s at once (the sweep will retry): %s", referralId,
                         failure.toString()));

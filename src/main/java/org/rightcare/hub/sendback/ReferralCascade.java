@@ -164,7 +164,7 @@ public class ReferralCascade {
         }
         List<CommunityService> services = servicesOfPreferredTypes(policy, referral, now);
         Set<String> tried = offersSoFar.stream().map(Offer::serviceId).collect(Collectors.toSet());
-        return capacity.current(tx, services.stream().map(CommunityService::id).toList()).chain(live -> {
+        return capacity.current(tx, services.stream().map(CommunityService::id).toList(), now).chain(live -> {
             RoutingDecision decision = router.decide(policy, referral.incident(), now, services, live, tried);
             return decisions.insert(tx, referral.id(), decision).chain(() -> decision.first()
                     .flatMap(candidate -> directory.find(candidate.serviceId()))

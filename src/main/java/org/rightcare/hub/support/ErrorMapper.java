@@ -120,10 +120,10 @@ public class ErrorMapper {
                     || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("onnection")) {
                 return true;
             }
-            // A statement queued on a pooled connection that the database has just closed fails with this bare
-            // Throwable ("Connection is not active now, current status: CLOSED"), not a VertxException.
+            // The pool's own failures carry no type of their own: a wait for a connection that ran out of time, or a
+            // connection the server closed under a query ("Connection is not active now").
             if (t instanceof io.vertx.core.impl.NoStackTraceThrowable
-                    && String.valueOf(t.getMessage()).startsWith("Connection is not active")) {
+                    && (String.valueOf(t.getMessage()).contains("onnection") || "Timeout".equals(t.getMessage()))) {
                 return true;
             }
             if (t instanceof PgException pg && pg.getSqlState() != null

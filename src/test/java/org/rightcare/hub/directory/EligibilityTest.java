@@ -102,7 +102,7 @@ class EligibilityTest {
 
     @Test
     void refusesAPresentationOutsideTheConditionsAccepted() {
-        Eligibility falls = rules(List.of(new Eligibility.Condition(Eligibility.AMPDS, "17A*", "Falls")), null, null,
+        Eligibility falls = rules(List.of(new Eligibility.Condition(Incident.AMPDS, "17A*", "Falls")), null, null,
                 null, null);
         Incident breathing = withCodes(fall(), new Incident.Triage("ampds", null, null, null, "06C01"),
                 new Incident.Coding("http://snomed.info/sct", "267036007", "Dyspnoea"));
@@ -117,17 +117,17 @@ class EligibilityTest {
                 noComplaint);
         Incident snomed = withCodes(fall(), null, new Incident.Coding("http://snomed.info/sct", "1912002", "Fall"));
 
-        assertEquals(Optional.empty(), why(only(Eligibility.AMPDS, "17A*"), ampds));
-        assertEquals(Optional.empty(), why(only(Eligibility.AMPDS, "17A02"), ampds));
+        assertEquals(Optional.empty(), why(only(Incident.AMPDS, "17A*"), ampds));
+        assertEquals(Optional.empty(), why(only(Incident.AMPDS, "17A02"), ampds));
         assertEquals(Optional.of("presenting complaint not in the conditions accepted"),
-                why(only(Eligibility.AMPDS, "17B*"), ampds));
-        assertEquals(Optional.empty(), why(only(Eligibility.PATHWAYS_SYMPTOM_GROUP, "SG1044"), pathways));
-        assertEquals(Optional.empty(), why(only(Eligibility.PATHWAYS_SYMPTOM_DISCRIMINATOR, "SD4052"), pathways));
-        assertEquals(Optional.empty(), why(only(Eligibility.PATHWAYS_DISPOSITION, "Dx0122"), pathways));
+                why(only(Incident.AMPDS, "17B*"), ampds));
+        assertEquals(Optional.empty(), why(only(Incident.PATHWAYS_SG, "SG1044"), pathways));
+        assertEquals(Optional.empty(), why(only(Incident.PATHWAYS_SD, "SD4052"), pathways));
+        assertEquals(Optional.empty(), why(only(Incident.PATHWAYS_DX, "Dx0122"), pathways));
         assertEquals(Optional.empty(), why(only("http://snomed.info/sct", "1912002"), snomed));
         // The same code in another system is another code.
         assertEquals(Optional.of("presenting complaint not in the conditions accepted"),
-                why(only(Eligibility.PATHWAYS_DISPOSITION, "SG1044"), pathways));
+                why(only(Incident.PATHWAYS_DX, "SG1044"), pathways));
     }
 
     @Test

@@ -50,13 +50,6 @@ class IntakeDurabilityTest {
     private record Answer(int status, String body) {
     }
 
-    /**
-     * How many times the send-back loop has changed referral {@code r}: intake routes each new referral at once, and
-     * every routing step records a decision in the same transaction as it bumps the referral's version. So a
-     * referral that no later event touched is at version 1 + this, whenever it is read.
-     */
-    private static final String ROUTING_STEPS = "(SELECT count(*) FROM routing_decision d WHERE d.referral_id = r.id)";
-
     @Test
     void storesEachOfTwoHundredConcurrentEventsExactlyOnceWithItsReferral() throws Exception {
         String run = "burst-" + UUID.randomUUID();
@@ -110,6 +103,12 @@ class IntakeDurabilityTest {
                 """.formatted(ROUTING_STEPS), run + "-%"), "a losing delivery leaves no trace on the referral either");
     }
 
+    /**
+     * The referral's version counts its own changes: one from intake, then one per routing step (each step stores a
+     * decision and changes the referral in one commit). Anything more would be a refused or losing request's trace.
+     */
+    static final String ROUTING_STEPS = "(SELECT count(*) FROM routing_decision d WHERE d.referral_id = r.id)";
+
     @Test
     void storesNothingForAnyRequestItRefuses() {
         ObjectNode accepted = CadWebhook.event(FALL);
@@ -154,10 +153,10 @@ class IntakeDurabilityTest {
         assertEquals(expected, refused);
         assertEquals(eventsBefore, TestDatabase.rows("cad_event"), "no refused request stored an event");
         assertEquals(referralsBefore, TestDatabase.rows("referral"), "no refused request stored a referral");
-        assertEquals(1, TestDatabase.count("""
-                SELECT count(*) FROM referral r WHERE cad_system = ? AND incident_id = ? AND category = 'C3'
-                AND r.version = 1 + %s""".formatted(ROUTING_STEPS),
-                CadWebhook.CAD_SYSTEM, accepted.at("/incident/incidentId").asText()), "the 409 changed nothing");
+        assertEquals(1, TestDatabase.count(
+                "SELECT count(*) FROM referral r WHERE cad_system = ? AND incident_id = ? AND category = 'C3' AND version = 1 + "
+                        + ROUTING_STEPS, CadWebhook.CAD_SYSTEM, accepted.at("/incident/incidentId").asText()),
+                "the 409 changed nothing");
     }
 
     private List<Answer> postConcurrently(List<byte[]> bodies, int threads) throws Exception {

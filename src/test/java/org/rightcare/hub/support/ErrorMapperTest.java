@@ -9,7 +9,6 @@ import java.nio.channels.ClosedChannelException;
 
 import org.junit.jupiter.api.Test;
 
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -29,8 +28,6 @@ class ErrorMapperTest {
     void aRefusedOrLostConnectionIsUnavailability() {
         assertTrue(ErrorMapper.isDatabaseUnavailable(new ConnectException("Connection refused")));
         assertTrue(ErrorMapper.isDatabaseUnavailable(ClosedConnectionException.INSTANCE));
-        assertTrue(ErrorMapper.isDatabaseUnavailable(
-                new NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
     }
 
     @Test
@@ -39,6 +36,14 @@ class ErrorMapperTest {
                 new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)));
         assertTrue(ErrorMapper.isDatabaseUnavailable(
                 new PgException("the database system is shutting down", "FATAL", "57P03", null)));
+    }
+
+    @Test
+    void aPoolThatCannotHandOutAConnectionIsUnavailability() {
+        assertTrue(ErrorMapper.isDatabaseUnavailable(new io.vertx.core.impl.NoStackTraceThrowable("Timeout")));
+        assertTrue(ErrorMapper.isDatabaseUnavailable(
+                new io.vertx.core.impl.NoStackTraceThrowable("Connection is not active now, current status: CLOSED")));
+        assertFalse(ErrorMapper.isDatabaseUnavailable(new io.vertx.core.impl.NoStackTraceThrowable("something else")));
     }
 
     @Test

@@ -30,17 +30,28 @@ public class HubTestResources implements QuarkusTestResourceLifecycleManager {
     private static int port;
     private static boolean running;
 
+    /**
+     * The running database's port, JVM-wide. A test with a profile of its own makes Quarkus load this class again in a
+     * new class loader, with fresh statics; the system property lets that copy find the database the suite already
+     * runs (and its data), as a restarted hub finds its database server.
+     */
+    private static final String PORT_PROPERTY = "rightcare.test.database.port";
+
     @Override
     public Map<String, String> start() {
-        synchronized (HubTestResources.class) {
-            if (database == null) {
+        synchronized (System.getProperties()) {
+            String started = System.getProperty(PORT_PROPERTY);
+            if (database == null && started != null) {
+                port = Integer.parseInt(started);
+            } else if (database == null) {
                 deleteRecursively(DATA_DIRECTORY);
                 database = EmbeddedDatabase.start(DATA_DIRECTORY, 0);
                 port = database.port();
                 running = true;
+                System.setProperty(PORT_PROPERTY, String.valueOf(port));
             }
         }
-        Map<String, String> config = new HashMap<>(database.quarkusConfig());
+        Map<String, String> config = new HashMap<>(EmbeddedDatabase.quarkusConfig(port));
         config.putAll(DemoTokenKeys.generate());
         return config;
     }
@@ -50,8 +61,14 @@ public class HubTestResources implements QuarkusTestResourceLifecycleManager {
         // The database outlives a Quarkus restart (tests with their own profile); the JVM's exit stops it.
     }
 
-    /** Stops the suite's database as an outage looks to the hub: open connections drop, new ones are refused. */
+    /**
+     * Stops the suite's database as an outage looks to the hub: open connections drop, new ones are refused. Only the
+     * class loader that started the database can stop it: the fault tests run on the default profile, which does.
+     */
     public static synchronized void stopDatabase() {
+        if (database == null) {
+            throw new IllegalStateException("This test instance did not start the database and cannot stop it");
+        }
         if (running) {
             database.close();
             running = false;
