@@ -2,12 +2,13 @@
 # Posts a CAD event file to the hub, signed as CAD contract v1 requires:
 #   X-Hub-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
 # Usage: scripts/post-cad-event.sh EVENT.json [HUB_URL] [SECRET]
-#   HUB_URL defaults to http://localhost:8080, SECRET to the demo profile's "demo-secret".
+#   HUB_URL defaults to the HUB_URL environment variable, else http://localhost:8080; SECRET to the demo
+#   profile's "demo-secret".
 # With FRESH_IDS=1 the eventId and incidentId are replaced by new ones, so the same file can be posted again as a
 # new incident (otherwise a second post is an idempotent replay of the first).
 set -euo pipefail
 file=${1:?usage: $0 EVENT.json [HUB_URL] [SECRET]}
-hub=${2:-http://localhost:8080}
+hub=${2:-${HUB_URL:-http://localhost:8080}}
 secret=${3:-demo-secret}
 
 body=$(cat "$file")

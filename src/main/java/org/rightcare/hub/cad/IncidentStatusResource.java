@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.rightcare.hub.referral.Referral;
-import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.sendback.ReferralRoute;
 import org.rightcare.hub.sendback.ReferralRoutes;
@@ -52,16 +51,14 @@ public class IncidentStatusResource {
     }
 
     private final CadSystemRegistry cadSystems;
-    private final ReferralRepository referrals;
     private final PublicUrls urls;
     private final ReferralRoutes routes;
     private final Clock clock;
 
-    public IncidentStatusResource(CadSystemRegistry cadSystems, ReferralRepository referrals, PublicUrls urls,
-            ReferralRoutes routes, Clock clock) {
+    public IncidentStatusResource(CadSystemRegistry cadSystems, PublicUrls urls, ReferralRoutes routes,
+            Clock clock) {
         this.routes = routes;
         this.cadSystems = cadSystems;
-        this.referrals = referrals;
         this.urls = urls;
         this.clock = clock;
     }
@@ -84,10 +81,10 @@ public class IncidentStatusResource {
                     "Sign the request path with the CAD system's secret: X-Hub-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, \"<t>.<path>\")>")
                     .toResponse());
         }
-        return referrals.findByIncident(cadSystem, incidentId).chain(found -> found
-                .map(referral -> routes.of(referral.id()).map(route -> Response.ok(status(referral, route, uriInfo)).build()))
-                .orElseGet(() -> Uni.createFrom().item(Problem.of(404, "unknown-incident", "Unknown incident",
-                        "The hub holds no referral for incident " + incidentId + " of " + cadSystem).toResponse())));
+        return routes.byIncident(cadSystem, incidentId).map(found -> found
+                .map(routed -> Response.ok(status(routed.referral(), routed.route(), uriInfo)).build())
+                .orElseGet(() -> Problem.of(404, "unknown-incident", "Unknown incident",
+                        "The hub holds no referral for incident " + incidentId + " of " + cadSystem).toResponse()));
     }
 
     private IncidentStatus status(Referral referral, ReferralRoute route, UriInfo uriInfo) {

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -21,8 +22,9 @@ import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 
 /**
- * What the FHIR API does, said truthfully: only the interactions that {@link FhirReadResource} serves are declared.
- * A test reads every declared interaction back, so the statement cannot drift from the server.
+ * What the FHIR API does, said truthfully: only the interactions that {@link FhirReadResource} and
+ * {@link FhirTaskResource} serve are declared. A test exercises every declared interaction and tries every undeclared
+ * one, so the statement cannot drift from the server.
  */
 @ApplicationScoped
 public class CapabilityStatementFactory {
@@ -42,6 +44,13 @@ public class CapabilityStatementFactory {
     /** Every type the server reads by id. */
     static final Set<String> READABLE_TYPES = Stream.concat(PROFILES.keySet().stream(), DIRECTORY_TYPES.stream())
             .collect(Collectors.toUnmodifiableSet());
+
+    /**
+     * Offers, read and answered (updated) by the organisation offered the case. Rendered to core R4 without a project
+     * profile: {@link TaskRenderer} follows the BaRS and FHIR workflow usage, but no profile in {@code fhir-profiles/}
+     * describes it yet, so none is claimed.
+     */
+    static final String OFFER_TYPE = "Task";
 
     private final String version;
     private final Date started = new Date();
@@ -63,8 +72,8 @@ public class CapabilityStatementFactory {
         statement.getImplementation().setDescription("rightcare-hub FHIR facade").setUrl(stripSlash(fhirBase));
 
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
-        rest.setDocumentation("Resources are rendered from the hub's referrals and service directory; reads need an "
-                + "OAuth 2.0 bearer token.");
+        rest.setDocumentation("Resources are rendered from the hub's referrals, offers and service directory; every "
+                + "interaction needs an OAuth 2.0 bearer token.");
         rest.getSecurity()
                 .setCors(false)
                 .setDescription("Bearer tokens from the hub's OIDC provider (client credentials for systems).")
@@ -76,6 +85,20 @@ public class CapabilityStatementFactory {
                 .setProfile(PROFILES.get(type))
                 .addInteraction(new CapabilityStatement.ResourceInteractionComponent()
                         .setCode(TypeRestfulInteraction.READ)));
+        // After the readable types, so every type stays in alphabetical order.
+        rest.addResource()
+                .setType(OFFER_TYPE)
+                .setDocumentation("One Task per offer of a referral to a service: focus the ServiceRequest, owner the "
+                        + "service's organisation, restriction.period.end the deadline to answer. Only that "
+                        + "organisation reads or updates it. An update answers the offer: only status (received, "
+                        + "accepted, rejected, in-progress, completed) and statusReason (a rejected-reasons-bars or "
+                        + "dos-rejected-reasons-bars code, required to reject) are read; If-Match is honoured.")
+                .setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE)
+                .setUpdateCreate(false)
+                .addInteraction(new CapabilityStatement.ResourceInteractionComponent()
+                        .setCode(TypeRestfulInteraction.READ))
+                .addInteraction(new CapabilityStatement.ResourceInteractionComponent()
+                        .setCode(TypeRestfulInteraction.UPDATE));
         return statement;
     }
 

@@ -95,11 +95,15 @@ public class FhirReadResource {
         if (referralId.isEmpty()) {
             return Uni.createFrom().item(notFound(chosen, type, id));
         }
-        // Only the ServiceRequest tells the routing history, so only its read pays for loading it.
-        Uni<ReferralRoute> route = type.equals("ServiceRequest") ? routes.of(referralId.get())
-                : Uni.createFrom().item(ReferralRoute.NONE);
-        return Uni.combine().all().unis(referrals.findById(referralId.get()), route).with((referral, history) -> referral
-                .flatMap(r -> renderer.render(r, history, type, id).map(resource -> found(chosen, pretty, r, resource)))
+        // Only the ServiceRequest tells the routing history, so only its read pays for loading it (with the referral,
+        // as of one moment, so its versionId and status match the offers it shows).
+        Uni<Optional<ReferralRoutes.RoutedReferral>> read = type.equals("ServiceRequest")
+                ? routes.byId(referralId.get())
+                : referrals.findById(referralId.get())
+                        .map(referral -> referral.map(r -> new ReferralRoutes.RoutedReferral(r, ReferralRoute.NONE)));
+        return read.map(found -> found
+                .flatMap(routed -> renderer.render(routed.referral(), routed.route(), type, id)
+                        .map(resource -> found(chosen, pretty, routed.referral(), resource)))
                 .orElseGet(() -> notFound(chosen, type, id)));
     }
 

@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.offers.Offer;
 
 /**
@@ -22,7 +23,6 @@ import org.rightcare.hub.offers.Offer;
 public class TaskRenderer {
 
     public static final String TASK_CODE_SYSTEM = "http://hl7.org/fhir/CodeSystem/task-code";
-    public static final String SERVICE_TYPE_SYSTEM = "https://fhir.rightcare-hub.org/CodeSystem/service-type";
 
     /** @param service the service offered the case, if it is still in the directory */
     public Task render(Offer offer, CommunityService service) {
@@ -46,7 +46,7 @@ public class TaskRenderer {
                 .setIdentifier(new Identifier().setSystem(HubIdentifiers.ODS_ORGANIZATION_CODE).setValue(offer.odsCode()));
         if (service != null) {
             owner.setDisplay(service.organisationName());
-            task.addPerformerType(new CodeableConcept(new Coding(SERVICE_TYPE_SYSTEM, service.type().code(),
+            task.addPerformerType(new CodeableConcept(new Coding(ServiceType.SYSTEM, service.type().code(),
                     service.type().display())).setText(service.name()));
             task.addInput().setType(new CodeableConcept().setText("healthcare-service"))
                     .setValue(new Reference("HealthcareService/" + service.id()).setDisplay(service.name()));

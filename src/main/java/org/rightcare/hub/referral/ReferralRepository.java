@@ -36,7 +36,11 @@ public class ReferralRepository {
     }
 
     public Uni<Optional<Referral>> findById(UUID id) {
-        return pool.preparedQuery("SELECT " + COLUMNS + " FROM referral WHERE id = $1")
+        return findById(pool, id);
+    }
+
+    public Uni<Optional<Referral>> findById(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM referral WHERE id = $1")
                 .execute(Tuple.of(id))
                 .map(this::first);
     }

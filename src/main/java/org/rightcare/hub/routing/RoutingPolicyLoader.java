@@ -3,6 +3,7 @@ package org.rightcare.hub.routing;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -123,27 +124,28 @@ public final class RoutingPolicyLoader {
         }
         unknownFields(problems, node, pointer, CONDITIONS);
         Set<ArpCategory> categories = new LinkedHashSet<>();
-        for (String code : strings(problems, node.get("categories"), pointer + "/categories")) {
-            ArpCategory.fromCode(code).ifPresentOrElse(category -> {
+        for (Item item : strings(problems, node.get("categories"), pointer + "/categories")) {
+            ArpCategory.fromCode(item.text()).ifPresentOrElse(category -> {
                 if (category.isAmbulanceOnly() && category != ArpCategory.C2) {
-                    problems.add(pointer + "/categories", category + " is for an ambulance response only");
+                    problems.add(item.pointer(), category + " is for an ambulance response only");
                 }
                 categories.add(category);
-            }, () -> problems.add(pointer + "/categories", code + " is not an ARP category"));
+            }, () -> problems.add(item.pointer(), item.text() + " is not an ARP category"));
         }
         Set<RoutingRule.Code> codes = new LinkedHashSet<>();
-        for (String token : strings(problems, node.get("codes"), pointer + "/codes")) {
+        for (Item item : strings(problems, node.get("codes"), pointer + "/codes")) {
+            String token = item.text();
             int bar = token.indexOf('|');
             if (bar <= 0 || bar == token.length() - 1) {
-                problems.add(pointer + "/codes", token + " must be written system|code");
+                problems.add(item.pointer(), token + " must be written system|code");
             } else {
                 codes.add(new RoutingRule.Code(token.substring(0, bar), token.substring(bar + 1)));
             }
         }
         Set<DispatchState> states = new LinkedHashSet<>();
-        for (String state : strings(problems, node.get("dispatchStates"), pointer + "/dispatchStates")) {
-            DispatchState.fromWireValue(state).ifPresentOrElse(states::add,
-                    () -> problems.add(pointer + "/dispatchStates", state + " is not a dispatch state"));
+        for (Item item : strings(problems, node.get("dispatchStates"), pointer + "/dispatchStates")) {
+            DispatchState.fromWireValue(item.text()).ifPresentOrElse(states::add,
+                    () -> problems.add(item.pointer(), item.text() + " is not a dispatch state"));
         }
         Integer minAge = bounded(problems, node, pointer, "minAge", 0, 130);
         Integer maxAge = bounded(problems, node, pointer, "maxAge", 0, 130);
@@ -162,24 +164,28 @@ public final class RoutingPolicyLoader {
 
     private static List<ServiceType> preferred(Problems problems, JsonNode node, String pointer) {
         List<ServiceType> types = new ArrayList<>();
-        List<String> codes = strings(problems, node, pointer);
+        List<Item> codes = strings(problems, node, pointer);
         if (codes.isEmpty()) {
             problems.add(pointer, "must name at least one service type");
         }
-        for (String code : codes) {
-            ServiceType.fromCode(code).ifPresentOrElse(type -> {
+        for (Item item : codes) {
+            ServiceType.fromCode(item.text()).ifPresentOrElse(type -> {
                 if (types.contains(type)) {
-                    problems.add(pointer, code + " is listed twice");
+                    problems.add(item.pointer(), item.text() + " is listed twice");
                 } else {
                     types.add(type);
                 }
-            }, () -> problems.add(pointer, code + " is not a service type"));
+            }, () -> problems.add(item.pointer(), item.text() + " is not a service type"));
         }
         return types;
     }
 
-    private static List<String> strings(Problems problems, JsonNode node, String pointer) {
-        List<String> values = new ArrayList<>();
+    /** One text entry of a list, with its own pointer, so a problem with it is reported at its own line. */
+    private record Item(String pointer, String text) {
+    }
+
+    private static List<Item> strings(Problems problems, JsonNode node, String pointer) {
+        List<Item> values = new ArrayList<>();
         if (node == null || node.isNull()) {
             return values;
         }
@@ -191,7 +197,7 @@ public final class RoutingPolicyLoader {
             if (!node.get(i).isTextual()) {
                 problems.add(pointer + "/" + i, "must be text");
             } else {
-                values.add(node.get(i).textValue());
+                values.add(new Item(pointer + "/" + i, node.get(i).textValue()));
             }
         }
         return values;
@@ -234,8 +240,10 @@ public final class RoutingPolicyLoader {
             return found.isEmpty();
         }
 
+        /** Every problem, in the order of the file's lines, as an engineer fixes them. */
         InvalidConfigurationException failure() {
-            return new InvalidConfigurationException(List.copyOf(found));
+            return new InvalidConfigurationException(found.stream()
+                    .sorted(Comparator.comparingInt(ConfigProblem::line)).toList());
         }
     }
 }

@@ -3,6 +3,7 @@ package org.rightcare.hub.fhir;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,12 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -24,6 +27,7 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
@@ -33,27 +37,37 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.TestServices;
 import org.rightcare.hub.testing.Tokens;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.rest.api.EncodingEnum;
+import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /**
  * {@code /fhir/metadata} says what the server does, and the server does exactly that: every declared interaction is
- * exercised against a real referral, and every interaction not declared is refused, so the statement and the server
- * cannot drift apart.
+ * exercised against a real referral, its offer and the directory, and every interaction not declared is refused, so
+ * the statement and the server cannot drift apart. Each test has a falls service of its own (in a district no other
+ * test uses) and calls the API as that service's organisation, so the referral it posts is offered to it and the
+ * offer's Task is its to read and answer.
  */
 @QuarkusTest
 class CapabilityStatementTest {
@@ -63,13 +77,19 @@ class CapabilityStatementTest {
     @TestHTTPResource("/fhir")
     URL fhirBase;
 
+    private String district;
+    private String offeredOds;
     private IGenericClient client;
     private CapabilityStatement statement;
 
     @BeforeEach
     void readTheStatement() {
+        district = TestServices.freshDistrict();
+        offeredOds = "C" + district;
+        TestServices.install(TestServices.service("capability-" + district.toLowerCase(), ServiceType.FALLS_RESPONSE,
+                offeredOds, district, Duration.ofMinutes(30)));
         client = FHIR.newRestfulGenericClient(fhirBase.toString());
-        client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.provider("RXY")));
+        client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.provider(offeredOds)));
         statement = client.capabilities().ofType(CapabilityStatement.class).execute();
     }
 
@@ -130,13 +150,35 @@ class CapabilityStatementTest {
                         .map(p -> p.getValue()).orElse(null),
                         "a " + type + " claims the profile the statement declares for it (or none)");
             }
+            keepsItsUpdateClaims(resource, id);
+        }
+    }
+
+    /**
+     * What the statement says about updates beyond the interaction itself. Run after the declared update has moved
+     * the resource on from version 1.
+     */
+    private void keepsItsUpdateClaims(CapabilityStatementRestResourceComponent resource, IdType id) {
+        String type = resource.getType();
+        if (resource.getVersioning() == ResourceVersionPolicy.VERSIONEDUPDATE) {
+            PreconditionFailedException stale = assertThrows(PreconditionFailedException.class,
+                    () -> answerOffer(id, "1"), "a version-aware update of " + type + " refuses a stale If-Match");
+            assertInstanceOf(OperationOutcome.class, stale.getOperationOutcome());
+        } else {
+            assertFalse(resource.hasVersioning(), "declares versioning on " + type + " that no test exercises");
+        }
+        if (resource.hasUpdateCreate()) {
+            assertFalse(resource.getUpdateCreate(), "declares update-as-create on " + type + "; test it as served");
+            IdType unknown = new IdType(type, UUID.randomUUID().toString());
+            assertThrows(ResourceNotFoundException.class, () -> answerOffer(unknown, "1"),
+                    "an update of an unknown " + type + " creates nothing");
         }
     }
 
     @Test
     void everyInteractionNotDeclaredIsRefusedWithAnOperationOutcome() {
         Map<String, IdType> realIds = realIdsByType(postIncident());
-        String versionBefore = client.read().resource(ServiceRequest.class)
+        String referralVersion = client.read().resource(ServiceRequest.class)
                 .withId(realIds.get("ServiceRequest").getIdPart()).execute().getMeta().getVersionId();
 
         for (CapabilityStatementRestResourceComponent resource : statement.getRestFirstRep().getResource()) {
@@ -155,8 +197,11 @@ class CapabilityStatementTest {
 
         ServiceRequest unchanged = client.read().resource(ServiceRequest.class)
                 .withId(realIds.get("ServiceRequest").getIdPart()).execute();
-        assertEquals(versionBefore, unchanged.getMeta().getVersionId(), "no refused write changed the referral");
+        assertEquals(referralVersion, unchanged.getMeta().getVersionId(), "no refused write changed the referral");
         assertEquals(ServiceRequest.ServiceRequestStatus.ACTIVE, unchanged.getStatus());
+        Task offer = client.read().resource(Task.class).withId(realIds.get("Task").getIdPart()).execute();
+        assertEquals("1", offer.getMeta().getVersionId(), "no refused write changed the offer");
+        assertEquals(Task.TaskStatus.REQUESTED, offer.getStatus());
     }
 
     @Test
@@ -192,16 +237,23 @@ class CapabilityStatementTest {
 
     @Test
     void readsNoResourceTypeBeyondThoseDeclared() {
-        String referralId = postIncident();
+        Map<String, IdType> realIds = realIdsByType(postIncident());
         Set<String> declared = statement.getRestFirstRep().getResource().stream()
                 .map(CapabilityStatementRestResourceComponent::getType).collect(Collectors.toSet());
+        // Every real id, whatever type it belongs to: a type served under another type's ids is still served.
+        Set<String> ids = realIds.values().stream().map(IdType::getIdPart).collect(Collectors.toSet());
 
         List<String> servedButUndeclared = new ArrayList<>();
         for (String type : FHIR.getResourceTypes()) {
-            int status = given().auth().oauth2(Tokens.provider("RXY")).get("/fhir/" + type + "/" + referralId)
-                    .statusCode();
-            if (status != 404 && !declared.contains(type)) {
-                servedButUndeclared.add(type + " answered " + status);
+            if (declared.contains(type)) {
+                continue;
+            }
+            for (String id : ids) {
+                int status = given().auth().oauth2(Tokens.provider(offeredOds)).get("/fhir/" + type + "/" + id)
+                        .statusCode();
+                if (status != 404) {
+                    servedButUndeclared.add(type + "/" + id + " answered " + status);
+                }
             }
         }
         assertEquals(List.of(), servedButUndeclared);
@@ -213,7 +265,8 @@ class CapabilityStatementTest {
         return switch (interaction) {
             case READ -> client.read().resource(type).withId(id.getIdPart()).execute();
             case VREAD -> client.read().resource(type).withIdAndVersion(id.getIdPart(), "1").execute();
-            case UPDATE -> client.update().resource(blank(type).setIdElement(id)).execute().getResource();
+            case UPDATE -> type.equals("Task") ? answerOffer(id)
+                    : client.update().resource(blank(type).setIdElement(id)).execute().getResource();
             case PATCH -> client.patch()
                     .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"revoked\"}]")
                     .withId(id).execute().getResource();
@@ -230,16 +283,49 @@ class CapabilityStatementTest {
         return (Resource) FHIR.getResourceDefinition(type).newInstance();
     }
 
-    /** Posts an incident and waits until the router has acted on it, so nothing but the test changes it after. */
-    private static String postIncident() {
-        String referralId = CadWebhook.post(CadWebhook.event("incident-created.json")).then().statusCode(202).extract()
-                .path("referralId");
-        TestDatabase.await("the referral is routed", () -> !"routing".equals(
-                TestDatabase.text("SELECT status FROM referral WHERE id = ?::uuid", referralId)));
+    /**
+     * Updating a Task is how the offered organisation answers its offer, so the real update is an answer: read the
+     * Task for its version, then PUT it as received (the one answer that changes nothing else about the referral)
+     * with that version in If-Match. The hub reads only status and statusReason from the body.
+     */
+    private IBaseResource answerOffer(IdType id) {
+        Task read = client.read().resource(Task.class).withId(id.getIdPart()).execute();
+        Task answered = (Task) answerOffer(id, read.getMeta().getVersionId());
+        assertEquals(Task.TaskStatus.RECEIVED, answered.getStatus());
+        return answered;
+    }
+
+    private IBaseResource answerOffer(IdType id, String ifMatchVersion) {
+        Task task = new Task().setStatus(Task.TaskStatus.RECEIVED).setIntent(Task.TaskIntent.ORDER);
+        task.setId(id.getIdPart());
+        MethodOutcome outcome = client.update().resource(task)
+                .withAdditionalHeader("If-Match", "W/\"" + ifMatchVersion + "\"").execute();
+        assertEquals(200, outcome.getResponseStatusCode());
+        return outcome.getResource();
+    }
+
+    /** A fall in the test's own district, posted by the CAD; returns the referral id once it has been offered. */
+    private String postIncident() {
+        ObjectNode event = CadWebhook.event("incident-created.json");
+        ObjectNode location = (ObjectNode) event.at("/incident/location");
+        location.put("postcode", TestServices.postcodeIn(district));
+        location.remove("latitude");
+        location.remove("longitude");
+        String referralId = CadWebhook.post(event).then().statusCode(202).extract().path("referralId");
+        TestDatabase.await("the referral is offered to the test's service",
+                () -> offerOf(referralId) != null);
         return referralId;
     }
 
-    /** One real id of every type a referral renders: the ServiceRequest and everything it references. */
+    private static String offerOf(String referralId) {
+        List<String> offers = TestDatabase.strings("SELECT id::text FROM offer WHERE referral_id = ?::uuid", referralId);
+        return offers.isEmpty() ? null : offers.get(0);
+    }
+
+    /**
+     * One real id of every type the server renders: the ServiceRequest and everything it references, the offer's
+     * Task, and a directory service with its organisation and endpoint.
+     */
     private Map<String, IdType> realIdsByType(String referralId) {
         ServiceRequest request = client.read().resource(ServiceRequest.class).withId(referralId).execute();
         List<Reference> references = new ArrayList<>();
@@ -249,6 +335,7 @@ class CapabilityStatementTest {
         references.addAll(request.getSupportingInfo());
         Map<String, IdType> ids = new LinkedHashMap<>();
         ids.put("ServiceRequest", new IdType("ServiceRequest", referralId));
+        ids.put("Task", new IdType("Task", offerOf(referralId)));
         // The directory's resources, from a service of the test directory.
         HealthcareService service = client.read().resource(HealthcareService.class).withId("test-ucr").execute();
         ids.put("HealthcareService", new IdType("HealthcareService", "test-ucr"));

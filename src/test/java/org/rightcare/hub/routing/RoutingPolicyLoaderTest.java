@@ -1,0 +1,171 @@
+package org.rightcare.hub.routing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.rightcare.hub.referral.ArpCategory;
+import org.rightcare.hub.support.InvalidConfigurationException;
+
+/**
+ * Routing policy files: the shipped default policy keeps the clinical safety line (never C1, HCP or IFT; C2 only when
+ * a policy turns segmentation on) and gives every category it routes a time budget; a file with many mistakes is
+ * refused with every one of them at its line, so an integration engineer fixes the file in one pass.
+ */
+class RoutingPolicyLoaderTest {
+
+    private static final String DEFAULT = "classpath:routing/default-policy.yaml";
+    private static final String INVALID = "classpath:routing/invalid-policy.yaml";
+
+    /** Categories a community service may ever be offered: C2 only under segmentation. */
+    private static final Set<ArpCategory> ALWAYS_ROUTABLE = EnumSet.of(ArpCategory.C3, ArpCategory.C4, ArpCategory.C4T,
+            ArpCategory.C5);
+
+    @Test
+    void theDefaultPolicyLoads() {
+        RoutingPolicy policy = RoutingPolicies.read(DEFAULT);
+
+        assertEquals(DEFAULT, policy.source());
+        assertFalse(policy.rules().isEmpty());
+    }
+
+    @Test
+    void theDefaultPolicyNamesOnlyCategoriesItMayRoute() {
+        RoutingPolicy policy = RoutingPolicies.read(DEFAULT);
+
+        assertFalse(policy.c2Segmentation(), "the default policy leaves C2 segmentation off");
+        for (RoutingRule rule : policy.rules()) {
+            Set<ArpCategory> named = rule.when().categories();
+            assertFalse(named.isEmpty(), "rule " + rule.id() + " names its categories rather than matching any");
+            for (ArpCategory category : named) {
+                assertTrue(policy.mayRoute(category), "rule " + rule.id() + " names " + category
+                        + ", which this policy may not route");
+                assertTrue(ALWAYS_ROUTABLE.contains(category), "rule " + rule.id() + " names " + category);
+            }
+        }
+    }
+
+    @Test
+    void theDefaultPolicyHasATimeBudgetForEveryCategoryItRoutes() {
+        RoutingPolicy policy = RoutingPolicies.read(DEFAULT);
+
+        Set<ArpCategory> routed = policy.rules().stream().flatMap(rule -> rule.when().categories().stream())
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(ArpCategory.class)));
+        assertEquals(ALWAYS_ROUTABLE, routed, "the rules between them route every category a community service may take");
+        for (ArpCategory category : routed) {
+            Duration budget = policy.timeBudget(category);
+            assertTrue(!budget.isNegative() && !budget.isZero(), category + " is routed but has no time budget, so it would go straight back");
+        }
+    }
+
+    @Test
+    void theDefaultPolicyTriesItsRulesInTheOrderOfTheFile() {
+        RoutingPolicy policy = RoutingPolicies.read(DEFAULT);
+
+        // Read the ids from the text, not through the loader, so a loader that reordered rules would be caught.
+        List<String> idsInFile = new ArrayList<>();
+        Matcher id = Pattern.compile("(?m)^  - id: (\\S+)").matcher(resource("routing/default-policy.yaml"));
+        while (id.find()) {
+            idsInFile.add(id.group(1));
+        }
+        assertEquals(idsInFile, policy.rules().stream().map(RoutingRule::id).toList());
+        assertEquals("fall-without-serious-injury", policy.rules().get(0).id());
+        assertEquals("low-acuity-clinical-assessment", policy.rules().get(policy.rules().size() - 1).id(),
+                "the catch-all for low acuity comes last, after every specific rule");
+    }
+
+    @Test
+    void refusesABadPolicyWithEveryProblemAtItsLine() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RoutingPolicies.read(INVALID));
+
+        List<String> expected = List.of(
+                "4: is not a known setting (expected one of [c2Segmentation, rules, timeBudgets]) (/defaultBudget)",
+                "7: C1 is for an ambulance response only and is never routed (/timeBudgets/C1)",
+                "8: must be a positive duration (/timeBudgets/C3)",
+                "9: is not an ISO-8601 duration such as PT60M (/timeBudgets/C4)",
+                "14: C1 is for an ambulance response only (/rules/0/when/categories/0)",
+                "17: 1912002 must be written system|code (/rules/0/when/codes/1)",
+                "18: must be a whole number from 0 to 20 (/rules/0/when/maxNews2)",
+                "19: urgent-care is not a service type (/rules/0/prefer/1)",
+                "21: duplicates an earlier rule's id falls (/rules/1/id)",
+                "23: is above maxAge (/rules/1/when/minAge)",
+                "27: en-route is not a dispatch state (/rules/1/when/dispatchStates/1)");
+        assertEquals(expected.stream().map(line -> INVALID + ":" + line).collect(Collectors.joining("\n")),
+                e.getMessage());
+        assertTrue(e.problems().stream().allMatch(p -> p.file().equals(INVALID)));
+    }
+
+    @Test
+    void refusesAPolicyWithoutRulesOrBudgets() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RoutingPolicyLoader.load("p.yaml", "c2Segmentation: maybe\n"));
+
+        assertEquals(String.join("\n",
+                "p.yaml:1: must be true or false (/c2Segmentation)",
+                "p.yaml:1: must map each routable ARP category to an ISO-8601 duration, e.g. C3: PT60M (/timeBudgets)",
+                "p.yaml:1: must be a list of at least one rule (/rules)"), e.getMessage());
+    }
+
+    @Test
+    void routesOnlyCommunityCategoriesWithoutC2Segmentation() {
+        RoutingPolicy policy = new RoutingPolicy("test", false, Map.of(), List.of());
+
+        assertEquals(ALWAYS_ROUTABLE, routable(policy));
+    }
+
+    @Test
+    void routesC2TooWhenAPolicyTurnsOnC2Segmentation() {
+        RoutingPolicy policy = new RoutingPolicy("test", true, Map.of(), List.of());
+
+        Set<ArpCategory> expected = EnumSet.copyOf(ALWAYS_ROUTABLE);
+        expected.add(ArpCategory.C2);
+        assertEquals(expected, routable(policy));
+    }
+
+    @Test
+    void neverRoutesC1HcpOrIftWhateverThePolicySays() {
+        for (boolean c2Segmentation : new boolean[] { false, true }) {
+            RoutingPolicy policy = new RoutingPolicy("test", c2Segmentation, Map.of(), List.of());
+            for (ArpCategory category : ArpCategory.values()) {
+                if (category == ArpCategory.C1 || category.name().startsWith("HCP") || category.name().startsWith("IFT")) {
+                    assertFalse(policy.mayRoute(category), category + " with c2Segmentation " + c2Segmentation);
+                }
+            }
+        }
+    }
+
+    private static Set<ArpCategory> routable(RoutingPolicy policy) {
+        Set<ArpCategory> routable = EnumSet.noneOf(ArpCategory.class);
+        for (ArpCategory category : ArpCategory.values()) {
+            if (policy.mayRoute(category)) {
+                routable.add(category);
+            }
+        }
+        return routable;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RoutingPolicyLoaderTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
