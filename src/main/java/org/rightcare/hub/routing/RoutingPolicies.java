@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 import org.rightcare.hub.support.ConfigFiles;
+import org.rightcare.hub.support.InvalidConfigurationException;
 
 import io.quarkus.runtime.Startup;
 
@@ -25,7 +26,13 @@ public class RoutingPolicies {
 
     public RoutingPolicies(RoutingConfig config) {
         this.config = config;
-        current.set(read(config.policyFile()));
+        try {
+            current.set(read(config.policyFile()));
+        } catch (InvalidConfigurationException e) {
+            LOG.errorf("The routing policy %s is invalid, so the hub does not start. Fix every problem below:%n%s",
+                    config.policyFile(), e.getMessage());
+            throw e;
+        }
         LOG.infof("Routing policy %s: %d rules", config.policyFile(), current.get().rules().size());
     }
 

@@ -52,10 +52,37 @@ public final class RoutingPolicyLoader {
         }
         Map<ArpCategory, Duration> budgets = timeBudgets(problems, root.get("timeBudgets"));
         List<RoutingRule> rules = rules(problems, root.get("rules"));
+        RoutingPolicy policy = new RoutingPolicy(file, c2Segmentation, Map.copyOf(budgets), List.copyOf(rules));
+        everyRoutedCategoryHasABudget(problems, policy);
         if (!problems.isEmpty()) {
             throw problems.failure();
         }
-        return new RoutingPolicy(file, c2Segmentation, Map.copyOf(budgets), List.copyOf(rules));
+        return policy;
+    }
+
+    /**
+     * A rule that routes a category the policy gives no time budget would send every such case straight back as if
+     * no service had answered; and a rule naming C2 without C2 segmentation would never apply. Both are mistakes in
+     * the file, not choices, so they are refused.
+     */
+    private static void everyRoutedCategoryHasABudget(Problems problems, RoutingPolicy policy) {
+        for (int i = 0; i < policy.rules().size(); i++) {
+            RoutingRule rule = policy.rules().get(i);
+            String pointer = "/rules/" + i + "/when/categories";
+            java.util.Collection<ArpCategory> routed = rule.when().categories().isEmpty()
+                    ? java.util.Arrays.stream(ArpCategory.values()).filter(policy::mayRoute).toList()
+                    : rule.when().categories();
+            if (routed.contains(ArpCategory.C2) && !policy.c2Segmentation()) {
+                problems.add(pointer, "C2 is routed only with c2Segmentation: true; this rule would never apply to it");
+            }
+            List<String> unbudgeted = java.util.Arrays.stream(ArpCategory.values())
+                    .filter(routed::contains).filter(policy::mayRoute)
+                    .filter(category -> !policy.timeBudgets().containsKey(category)).map(ArpCategory::code).toList();
+            if (!unbudgeted.isEmpty()) {
+                problems.add(rule.when().categories().isEmpty() ? "/rules/" + i : pointer, "rule " + rule.id()
+                        + " routes " + String.join(", ", unbudgeted) + " but timeBudgets gives no budget for it");
+            }
+        }
     }
 
     private static Map<ArpCategory, Duration> timeBudgets(Problems problems, JsonNode node) {

@@ -91,6 +91,27 @@ class RoutingPolicyLoaderTest {
     }
 
     @Test
+    void refusesARuleForC2WithoutSegmentationBecauseItWouldNeverApply() {
+        String yaml = """
+                c2Segmentation: false
+                timeBudgets: { C2: PT20M, C3: PT60M }
+                rules:
+                  - id: chest-infection
+                    when:
+                      categories: [C2, C3]
+                    prefer: [virtual-ward-ari]
+                """;
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RoutingPolicyLoader.load("c2.yaml", yaml));
+        assertEquals("c2.yaml:6: C2 is routed only with c2Segmentation: true; this rule would never apply to it"
+                + " (/rules/0/when/categories)", e.getMessage());
+
+        RoutingPolicy segmented = RoutingPolicyLoader.load("c2.yaml", yaml.replace("c2Segmentation: false",
+                "c2Segmentation: true"));
+        assertTrue(segmented.mayRoute(org.rightcare.hub.referral.ArpCategory.C2));
+    }
+
+    @Test
     void refusesABadPolicyWithEveryProblemAtItsLine() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> RoutingPolicies.read(INVALID));
@@ -101,10 +122,12 @@ class RoutingPolicyLoaderTest {
                 "8: must be a positive duration (/timeBudgets/C3)",
                 "9: is not an ISO-8601 duration such as PT60M (/timeBudgets/C4)",
                 "14: C1 is for an ambulance response only (/rules/0/when/categories/0)",
+                "14: rule falls routes C3 but timeBudgets gives no budget for it (/rules/0/when/categories)",
                 "17: 1912002 must be written system|code (/rules/0/when/codes/1)",
                 "18: must be a whole number from 0 to 20 (/rules/0/when/maxNews2)",
                 "19: urgent-care is not a service type (/rules/0/prefer/1)",
                 "21: duplicates an earlier rule's id falls (/rules/1/id)",
+                "21: rule falls routes C3, C4, C4T, C5 but timeBudgets gives no budget for it (/rules/1)",
                 "23: is above maxAge (/rules/1/when/minAge)",
                 "27: en-route is not a dispatch state (/rules/1/when/dispatchStates/1)");
         assertEquals(expected.stream().map(line -> INVALID + ":" + line).collect(Collectors.joining("\n")),
