@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,6 +30,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * how late the send-back loop is. A scheduled collection reads them with one cheap, indexed query each through the
  * reactive client and caches the values; scrapes read the cache and never touch the database.
  */
+@Startup
 @ApplicationScoped
 public class DatabaseGauges {
 

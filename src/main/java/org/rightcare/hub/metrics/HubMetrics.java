@@ -10,6 +10,7 @@ import org.rightcare.hub.support.Problem;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.Timer;
  * timers, so the meters here are named without them. Label values are codes from bounded sets, never identifiers or
  * free text.
  */
+@Startup
 @ApplicationScoped
 public class HubMetrics {
 
