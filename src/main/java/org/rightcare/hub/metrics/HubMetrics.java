@@ -10,8 +10,8 @@ import org.rightcare.hub.support.Problem;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.Startup;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 
 /**
  * The hub's event metrics, exported on {@code /q/metrics} under the names k8s/README.md lists (the alerts and the
