@@ -37,6 +37,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.testing.CadWebhook;
+import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.Tokens;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -134,7 +135,13 @@ class CapabilityStatementTest {
 
     @Test
     void everyInteractionNotDeclaredIsRefusedWithAnOperationOutcome() {
-        Map<String, IdType> realIds = realIdsByType(postIncident());
+        String referralId = postIncident();
+        // Routing changes the referral (and its version) just after the 202: let it settle before comparing.
+        TestDatabase.await("referral " + referralId + " is routed",
+                () -> !"routing".equals(TestDatabase.text(
+                        "SELECT status FROM referral WHERE id = ?::uuid", referralId)));
+        Map<String, IdType> realIds = realIdsByType(referralId);
+        ServiceRequest before = client.read().resource(ServiceRequest.class).withId(referralId).execute();
 
         for (CapabilityStatementRestResourceComponent resource : statement.getRestFirstRep().getResource()) {
             EnumSet<TypeRestfulInteraction> undeclared = EnumSet.complementOf(EnumSet.of(TypeRestfulInteraction.NULL));
@@ -152,8 +159,9 @@ class CapabilityStatementTest {
 
         ServiceRequest unchanged = client.read().resource(ServiceRequest.class)
                 .withId(realIds.get("ServiceRequest").getIdPart()).execute();
-        assertEquals("1", unchanged.getMeta().getVersionId(), "no refused write changed the referral");
-        assertEquals(ServiceRequest.ServiceRequestStatus.ACTIVE, unchanged.getStatus());
+        assertEquals(before.getMeta().getVersionId(), unchanged.getMeta().getVersionId(),
+                "no refused write changed the referral");
+        assertEquals(before.getStatus(), unchanged.getStatus());
     }
 
     @Test
