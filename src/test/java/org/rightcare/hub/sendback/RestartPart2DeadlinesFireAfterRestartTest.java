@@ -47,8 +47,11 @@ class RestartPart2DeadlinesFireAfterRestartTest {
         }
 
         Instant afterTheirDeadlines = Instant.now().plus(Duration.ofMinutes(11));
-        sweeper.sweep(afterTheirDeadlines).await().atMost(Duration.ofSeconds(30));
-        // A second sweep, as another replica would run, finds nothing more to do.
+        // Other test classes' open offers are due then too, and one sweep does at most hub.routing.sweep-batch.
+        for (int sweeps = 0; sweeps < 20 && sweeper.sweep(afterTheirDeadlines).await().atMost(Duration.ofSeconds(30)) > 0; sweeps++) {
+            // until everything due has been advanced once
+        }
+        // A further sweep, as another replica would run, finds nothing more to do.
         assertEquals(0, sweeper.sweep(afterTheirDeadlines).await().atMost(Duration.ofSeconds(30)));
 
         for (String referral : referrals) {
