@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.rightcare.hub.cad.CadSystemRegistry;
 import org.rightcare.hub.cad.WebhookSignature;
+import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.support.FieldError;
 import org.rightcare.hub.support.Problem;
 import org.rightcare.hub.support.PublicUrls;
@@ -27,7 +28,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * {@code POST /cad/v1/events}: the CAD webhook of contract v1. Checks run cheapest and least trusting first: size,
  * content type, signature on the raw bytes, then parsing and the contract's rules. Nothing is stored unless every
- * check passes, and the 202 is sent only after the commit.
+ * check passes, and the 202 is sent only after the commit. Every refusal is counted by status and problem type.
  */
 @Path("/cad/v1/events")
 public class CadEventResource {
@@ -37,15 +38,17 @@ public class CadEventResource {
     private final IntakeService intake;
     private final IntakeConfig config;
     private final PublicUrls urls;
+    private final HubMetrics metrics;
     private final Clock clock;
 
     public CadEventResource(CadSystemRegistry cadSystems, CadEventParser parser, IntakeService intake,
-            IntakeConfig config, PublicUrls urls, Clock clock) {
+            IntakeConfig config, PublicUrls urls, HubMetrics metrics, Clock clock) {
         this.cadSystems = cadSystems;
         this.parser = parser;
         this.intake = intake;
         this.config = config;
         this.urls = urls;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -101,17 +104,17 @@ public class CadEventResource {
         return intake.accept(event, bytes, urls.fhirBase(uriInfo)).map(outcome -> toResponse(event, outcome));
     }
 
-    private static Response toResponse(CadEvent event, IntakeService.Outcome outcome) {
+    private Response toResponse(CadEvent event, IntakeService.Outcome outcome) {
         if (outcome instanceof IntakeService.Acknowledged acknowledged) {
             return Response.status(acknowledged.status()).type(MediaType.APPLICATION_JSON)
                     .entity(acknowledged.body()).build();
         }
         if (outcome instanceof IntakeService.EventIdConflict) {
-            return Problem.of(409, "event-id-conflict", "eventId already used", "eventId " + event.eventId()
-                    + " was already received with a different body; a retry must resend the same bytes").toResponse();
+            return refused(Problem.of(409, "event-id-conflict", "eventId already used", "eventId " + event.eventId()
+                    + " was already received with a different body; a retry must resend the same bytes"));
         }
-        return Problem.invalid(List.of(new FieldError("/incident/incidentId",
-                "no referral exists for this incident; nothing to cancel or close"))).toResponse();
+        return refused(Problem.invalid(List.of(new FieldError("/incident/incidentId",
+                "no referral exists for this incident; nothing to cancel or close"))));
     }
 
     private static boolean isJson(String contentType) {
@@ -128,11 +131,16 @@ public class CadEventResource {
         }
     }
 
-    private static Uni<Response> unauthorised(String detail) {
+    private Uni<Response> unauthorised(String detail) {
         return answer(Problem.of(401, "invalid-signature", "Unauthorised", detail));
     }
 
-    private static Uni<Response> answer(Problem problem) {
-        return Uni.createFrom().item(problem.toResponse());
+    private Uni<Response> answer(Problem problem) {
+        return Uni.createFrom().item(refused(problem));
+    }
+
+    private Response refused(Problem problem) {
+        metrics.webhookRejected(problem);
+        return problem.toResponse();
     }
 }

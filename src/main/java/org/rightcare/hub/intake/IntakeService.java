@@ -12,9 +12,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.sendback.CascadeOutcomes;
 import org.rightcare.hub.sendback.DueReferralSweeper;
 import org.rightcare.hub.sendback.ReferralCascade;
 
@@ -57,16 +59,18 @@ public class IntakeService {
     private final ReferralCascade cascade;
     private final DueReferralSweeper sweeper;
     private final IntakeConfig config;
+    private final HubMetrics metrics;
     private final Clock clock;
 
     public IntakeService(Pool pool, CadEventRepository events, ReferralRepository referrals, ReferralCascade cascade,
-            DueReferralSweeper sweeper, IntakeConfig config, Clock clock) {
+            DueReferralSweeper sweeper, IntakeConfig config, HubMetrics metrics, Clock clock) {
         this.pool = pool;
         this.events = events;
         this.referrals = referrals;
         this.cascade = cascade;
         this.sweeper = sweeper;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -83,7 +87,8 @@ public class IntakeService {
 
     private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase) {
         Instant now = clock.instant();
-        return pool.withTransaction(tx -> applyToReferral(tx, event, now)
+        CascadeOutcomes outcomes = new CascadeOutcomes();
+        return pool.withTransaction(tx -> applyToReferral(tx, event, now, outcomes)
                 .chain(referral -> {
                     if (referral.isEmpty()) {
                         return Uni.createFrom().failure(new UnknownIncidentException());
@@ -94,6 +99,7 @@ public class IntakeService {
                                     ? Uni.createFrom().item((Outcome) new Acknowledged(referral.get().id(), ACCEPTED, answer, false))
                                     : Uni.createFrom().failure(new DuplicateEventException()));
                 }))
+                .invoke(committed -> metrics.committed(outcomes))
                 .onFailure(DuplicateEventException.class).recoverWithUni(() -> events
                         .find(event.cadSystem(), event.eventId())
                         .map(stored -> replayOrConflict(stored.orElseThrow(), sha256)))
@@ -108,24 +114,25 @@ public class IntakeService {
                 });
     }
 
-    private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, Instant now) {
+    private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, Instant now,
+            CascadeOutcomes outcomes) {
         Incident incident = event.incident();
         return switch (event.eventType()) {
             case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,
                     breachTime(incident), event.callbackUrl() == null ? null : event.callbackUrl().toString(),
                     event.occurredAt(), now)
                     // An upgrade to an ambulance-only category withdraws every open offer in this same transaction.
-                    .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now)
+                    .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now, outcomes)
                             : Uni.createFrom().item(referral))
                     .map(Optional::of);
             // A cancel withdraws the referral whatever a service has done with it, so an accepting service is told.
             case CANCELLED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
-                            : cascade.cancelledByCad(tx, found.get(), true, now).map(Optional::of));
+                            : cascade.cancelledByCad(tx, found.get(), true, now, outcomes).map(Optional::of));
             // Closing the CAD incident is normal once a service has accepted; it only withdraws open referrals.
             case CLOSED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
-                            : cascade.cancelledByCad(tx, found.get(), false, now).map(Optional::of));
+                            : cascade.cancelledByCad(tx, found.get(), false, now, outcomes).map(Optional::of));
         };
     }
 

@@ -8,8 +8,10 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.sendback.CascadeOutcomes;
 import org.rightcare.hub.sendback.ReferralCascade;
 
 import io.smallrye.mutiny.Uni;
@@ -78,14 +80,16 @@ public class OfferAnswers {
     private final OfferRepository offers;
     private final ReferralRepository referrals;
     private final ReferralCascade cascade;
+    private final HubMetrics metrics;
     private final Clock clock;
 
     public OfferAnswers(Pool pool, OfferRepository offers, ReferralRepository referrals, ReferralCascade cascade,
-            Clock clock) {
+            HubMetrics metrics, Clock clock) {
         this.pool = pool;
         this.offers = offers;
         this.referrals = referrals;
         this.cascade = cascade;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -101,6 +105,7 @@ public class OfferAnswers {
                     + OfferStatusReason.BARS_SYSTEM + " or " + OfferStatusReason.DOS_SYSTEM));
         }
         Instant now = clock.instant();
+        CascadeOutcomes outcomes = new CascadeOutcomes();
         return pool.withTransaction(tx -> offers.findById(tx, offerId).chain(found -> {
             if (found.isEmpty() || !found.get().odsCode().equals(callerOds)) {
                 return Uni.createFrom().item((Result) new NotFound());
@@ -109,12 +114,12 @@ public class OfferAnswers {
             return referrals.lockById(tx, found.get().referralId())
                     .chain(referral -> offers.findById(tx, offerId)
                             .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), answer, reason,
-                                    expectedVersion, now)));
-        }));
+                                    expectedVersion, now, outcomes)));
+        })).invoke(committed -> metrics.committed(outcomes));
     }
 
     private Uni<Result> decide(SqlClient tx, Referral referral, Offer offer, Answer answer, OfferStatusReason reason,
-            Integer expectedVersion, Instant now) {
+            Integer expectedVersion, Instant now, CascadeOutcomes outcomes) {
         if (expectedVersion != null && expectedVersion != offer.version()) {
             return Uni.createFrom().item(new StaleVersion(offer.version()));
         }
@@ -128,10 +133,10 @@ public class OfferAnswers {
         }
         Uni<?> step = switch (answer) {
             case RECEIVED -> offers.updateStatus(tx, offer.id(), OfferStatus.RECEIVED, null, now);
-            case ACCEPT -> cascade.accepted(tx, referral, offer, now);
-            case REJECT -> cascade.declined(tx, referral, offer, reason, now);
+            case ACCEPT -> cascade.accepted(tx, referral, offer, now, outcomes);
+            case REJECT -> cascade.declined(tx, referral, offer, reason, now, outcomes);
             case START -> offers.updateStatus(tx, offer.id(), OfferStatus.IN_PROGRESS, null, now);
-            case COMPLETE -> cascade.completed(tx, referral, offer, now);
+            case COMPLETE -> cascade.completed(tx, referral, offer, now, outcomes);
         };
         return step.chain(ignored -> offers.findById(tx, offer.id()))
                 .map(updated -> (Result) new Answered(updated.orElseThrow()));

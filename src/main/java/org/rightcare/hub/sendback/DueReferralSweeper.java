@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.routing.RoutingConfig;
@@ -31,15 +32,17 @@ public class DueReferralSweeper {
     private final ReferralRepository referrals;
     private final ReferralCascade cascade;
     private final RoutingConfig config;
+    private final HubMetrics metrics;
     private final Clock clock;
     private final AtomicInteger kicksInFlight = new AtomicInteger();
 
     public DueReferralSweeper(Pool pool, ReferralRepository referrals, ReferralCascade cascade, RoutingConfig config,
-            Clock clock) {
+            HubMetrics metrics, Clock clock) {
         this.pool = pool;
         this.referrals = referrals;
         this.cascade = cascade;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -66,9 +69,11 @@ public class DueReferralSweeper {
             return;
         }
         Instant now = clock.instant();
+        CascadeOutcomes outcomes = new CascadeOutcomes();
         pool.withTransaction(tx -> referrals.lockIfDue(tx, referralId, now)
                 .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
-                        : cascade.advance(tx, found.get(), now).replaceWithVoid()))
+                        : cascade.advance(tx, found.get(), now, outcomes).replaceWithVoid()))
+                .invoke(() -> metrics.committed(outcomes))
                 .onTermination().invoke(kicksInFlight::decrementAndGet)
                 .subscribe().with(done -> {
                 }, failure -> LOG.warnf("Could not route referral %s at once (the sweep will retry): %s", referralId,
@@ -84,14 +89,15 @@ public class DueReferralSweeper {
 
     private Uni<Boolean> advanceNextDue(Instant now) {
         UUID[] claimed = new UUID[1];
+        CascadeOutcomes outcomes = new CascadeOutcomes();
         return pool.withTransaction(tx -> referrals.lockNextDue(tx, now).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(false);
             }
             Referral referral = found.get();
             claimed[0] = referral.id();
-            return cascade.advance(tx, referral, now).replaceWith(true);
-        })).onFailure().recoverWithUni(failure -> {
+            return cascade.advance(tx, referral, now, outcomes).replaceWith(true);
+        })).invoke(() -> metrics.committed(outcomes)).onFailure().recoverWithUni(failure -> {
             if (claimed[0] == null) {
                 return Uni.createFrom().failure(failure);
             }

@@ -1,5 +1,6 @@
 package org.rightcare.hub.sendback;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * candidate service; on a rejection or a deadline with no answer it goes to the next candidate while the policy's
  * time budget lasts; otherwise it goes back to the ambulance service with the reason. An upgrade to an
  * ambulance-only category or a CAD cancel withdraws every offer at once. Each step runs in the caller's transaction
- * with the referral's row locked, and queues the CAD callback in that same transaction.
+ * with the referral's row locked, and queues the CAD callback in that same transaction. What each step did (offers
+ * answered, referrals concluded) goes into the caller's {@link CascadeOutcomes}, for the metrics once it commits.
  */
 @ApplicationScoped
 public class ReferralCascade {
@@ -72,7 +74,7 @@ public class ReferralCascade {
      * Looks at a referral whose next action is due: routes a new one, moves past an offer whose deadline passed, or
      * sends it back. The caller holds the referral's row lock.
      */
-    public Uni<Referral> advance(SqlClient tx, Referral referral, Instant now) {
+    public Uni<Referral> advance(SqlClient tx, Referral referral, Instant now, CascadeOutcomes outcomes) {
         if (referral.status().isTerminal()) {
             return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
                     referral.sendBackReason(), now);
@@ -80,26 +82,34 @@ public class ReferralCascade {
         return offers.findByReferral(tx, referral.id()).chain(all -> {
             Optional<Offer> open = all.stream().filter(o -> o.status().isOpen()).findFirst();
             if (open.isEmpty()) {
-                return routeNext(tx, referral, all, now);
+                return routeNext(tx, referral, all, now, outcomes);
             }
             if (open.get().deadlineAt().isAfter(now)) {
                 return referrals.updateCascade(tx, referral.id(), referral.status(), open.get().deadlineAt(),
                         referral.budgetEndsAt(), null, now);
             }
             return offers.updateStatus(tx, open.get().id(), OfferStatus.FAILED, OfferStatusReason.TIMED_OUT, now)
-                    .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now));
+                    .invoke(() -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.TIMED_OUT))
+                    .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now, outcomes));
         });
     }
 
     /** A provider declined: the case moves on to the next candidate, or back to the ambulance service. */
-    public Uni<Referral> declined(SqlClient tx, Referral referral, Offer offer, OfferStatusReason reason, Instant now) {
+    public Uni<Referral> declined(SqlClient tx, Referral referral, Offer offer, OfferStatusReason reason, Instant now,
+            CascadeOutcomes outcomes) {
+        outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.REJECTED);
         return offers.updateStatus(tx, offer.id(), OfferStatus.REJECTED, reason, now)
                 .chain(rejected -> offers.findByReferral(tx, referral.id()))
-                .chain(all -> routeNext(tx, referral, all, now));
+                .chain(all -> routeNext(tx, referral, all, now, outcomes));
     }
 
     /** A provider took the patient: the referral is accepted, a place is used, the CAD is told. */
-    public Uni<Referral> accepted(SqlClient tx, Referral referral, Offer offer, Instant now) {
+    public Uni<Referral> accepted(SqlClient tx, Referral referral, Offer offer, Instant now,
+            CascadeOutcomes outcomes) {
+        String serviceType = serviceType(offer.serviceId());
+        outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.ACCEPTED);
+        outcomes.concluded(CascadeOutcomes.ReferralOutcome.ACCEPTED, serviceType, null);
+        outcomes.accepted(serviceType, Duration.between(referral.createdAt(), now));
         return offers.updateStatus(tx, offer.id(), OfferStatus.ACCEPTED, null, now)
                 .chain(taken -> capacity.usePlace(tx, offer.serviceId()))
                 .chain(ignored -> referrals.updateCascade(tx, referral.id(), ReferralStatus.ACCEPTED, null,
@@ -110,7 +120,9 @@ public class ReferralCascade {
     }
 
     /** The accepting service finished its care. */
-    public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, Instant now) {
+    public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, Instant now,
+            CascadeOutcomes outcomes) {
+        outcomes.concluded(CascadeOutcomes.ReferralOutcome.COMPLETED, serviceType(offer.serviceId()), null);
         return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
                 .chain(done -> referrals.updateCascade(tx, referral.id(), ReferralStatus.COMPLETED, null,
                         referral.budgetEndsAt(), null, now))
@@ -123,12 +135,22 @@ public class ReferralCascade {
      * The CAD withdrew the referral. {@code evenIfAccepted}: a cancel withdraws it from an accepting service too;
      * closing the CAD incident does not, because that is what a CAD does once a service has accepted.
      */
-    public Uni<Referral> cancelledByCad(SqlClient tx, Referral referral, boolean evenIfAccepted, Instant now) {
+    public Uni<Referral> cancelledByCad(SqlClient tx, Referral referral, boolean evenIfAccepted, Instant now,
+            CascadeOutcomes outcomes) {
         boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
         if (!open && !(evenIfAccepted && referral.status() == ReferralStatus.ACCEPTED)) {
             return Uni.createFrom().item(referral);
         }
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CANCELLED_BY_CAD, now)
+                .invoke(withdrawn -> {
+                    // An open referral's withdrawn offer was awaiting an answer; an accepted one's had its answer.
+                    String holder = open || withdrawn.isEmpty() ? CascadeOutcomes.NO_SERVICE
+                            : serviceType(withdrawn.get(0).serviceId());
+                    if (open) {
+                        withdrawn.forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED));
+                    }
+                    outcomes.concluded(CascadeOutcomes.ReferralOutcome.CANCELLED, holder, null);
+                })
                 .chain(withdrawn -> referrals.updateCascade(tx, referral.id(), ReferralStatus.CANCELLED, null,
                         referral.budgetEndsAt(), null, now))
                 .call(updated -> offers.findByReferral(tx, referral.id())
@@ -140,27 +162,30 @@ public class ReferralCascade {
      * The CAD sent a new clinical picture. An upgrade to a category the policy may not route (C1, C2 without
      * segmentation, HCP, IFT) withdraws every open offer at once and hands the case back.
      */
-    public Uni<Referral> incidentChanged(SqlClient tx, Referral referral, Instant now) {
+    public Uni<Referral> incidentChanged(SqlClient tx, Referral referral, Instant now, CascadeOutcomes outcomes) {
         boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
         if (!open || policies.current().mayRoute(referral.incident().category())) {
             return Uni.createFrom().item(referral);
         }
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CATEGORY_UPGRADED, now)
+                .invoke(withdrawn -> withdrawn
+                        .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
-                .chain(all -> sendBack(tx, referral, SendBackReason.NOT_ELIGIBLE_CATEGORY, all, now));
+                .chain(all -> sendBack(tx, referral, SendBackReason.NOT_ELIGIBLE_CATEGORY, all, now, outcomes));
     }
 
-    private Uni<Referral> routeNext(SqlClient tx, Referral referral, List<Offer> offersSoFar, Instant now) {
+    private Uni<Referral> routeNext(SqlClient tx, Referral referral, List<Offer> offersSoFar, Instant now,
+            CascadeOutcomes outcomes) {
         RoutingPolicy policy = policies.current();
         Instant budgetEnds = referral.budgetEndsAt() != null ? referral.budgetEndsAt()
                 : referral.createdAt().plus(policy.timeBudget(referral.incident().category()));
         Referral budgeted = withBudget(referral, budgetEnds);
         if (!policy.mayRoute(referral.incident().category())) {
-            return sendBack(tx, budgeted, SendBackReason.NOT_ELIGIBLE_CATEGORY, offersSoFar, now);
+            return sendBack(tx, budgeted, SendBackReason.NOT_ELIGIBLE_CATEGORY, offersSoFar, now, outcomes);
         }
         if (!now.isBefore(budgetEnds)) {
             return sendBack(tx, budgeted, lastAttemptReason(offersSoFar).orElse(SendBackReason.TIMED_OUT),
-                    offersSoFar, now);
+                    offersSoFar, now, outcomes);
         }
         List<CommunityService> services = servicesOfPreferredTypes(policy, referral, now);
         Set<String> tried = offersSoFar.stream().map(Offer::serviceId).collect(Collectors.toSet());
@@ -170,7 +195,7 @@ public class ReferralCascade {
                     .flatMap(candidate -> directory.find(candidate.serviceId()))
                     .map(service -> offer(tx, budgeted, service, offersSoFar.size() + 1, now))
                     .orElseGet(() -> sendBack(tx, budgeted, reasonWhenNoCandidate(decision, offersSoFar),
-                            offersSoFar, now)));
+                            offersSoFar, now, outcomes)));
         });
     }
 
@@ -189,8 +214,9 @@ public class ReferralCascade {
     }
 
     private Uni<Referral> sendBack(SqlClient tx, Referral referral, SendBackReason reason, List<Offer> offersSoFar,
-            Instant now) {
+            Instant now, CascadeOutcomes outcomes) {
         LOG.debugf("Sending referral %s back: %s", referral.id(), reason.code());
+        outcomes.concluded(CascadeOutcomes.ReferralOutcome.SENT_BACK, CascadeOutcomes.NO_SERVICE, reason);
         return referrals.updateCascade(tx, referral.id(), ReferralStatus.SENT_BACK, null, referral.budgetEndsAt(),
                 reason.code(), now)
                 .call(updated -> callbacks.enqueue(tx, updated,
@@ -253,6 +279,11 @@ public class ReferralCascade {
                         s.dosServiceId())).orElse(null),
                 reason == null ? null : new CadCallback.Reason(reason.code(), reason.display()),
                 List.copyOf(attempts));
+    }
+
+    /** The service's type code, a bounded label value (a service removed from the directory since is "unknown"). */
+    private String serviceType(String serviceId) {
+        return directory.find(serviceId).map(s -> s.type().code()).orElse("unknown");
     }
 
     private static List<Offer> replace(List<Offer> all, Offer changed) {

@@ -1,0 +1,130 @@
+package org.rightcare.hub.metrics;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Gauges whose truth is in PostgreSQL, shared by every replica: the delivery queue per endpoint, dead letters, and
+ * how late the send-back loop is. A scheduled collection reads them with one cheap, indexed query each through the
+ * reactive client and caches the values; scrapes read the cache and never touch the database.
+ */
+@Startup
+@ApplicationScoped
+public class DatabaseGauges {
+
+    private static final Logger LOG = Logger.getLogger(DatabaseGauges.class);
+
+    static final String QUEUE_DEPTH = "rightcare.delivery.queue.depth";
+    static final String QUEUE_AGE = "rightcare.delivery.queue.age.seconds";
+    static final String DEAD_LETTERS = "rightcare.delivery.dead.letters";
+    static final String SWEEPER_LAG = "rightcare.sweeper.lag.seconds";
+
+    /** One endpoint's queue, as last read. */
+    private record EndpointQueue(AtomicLong depth, AtomicReference<Double> ageSeconds) {
+    }
+
+    private final Pool pool;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final AtomicLong deadLetters = new AtomicLong();
+    private final AtomicReference<Double> sweeperLagSeconds = new AtomicReference<>(0.0);
+    /** Every endpoint seen since start; one whose queue emptied reads 0 rather than keeping its last value. */
+    private final Map<String, EndpointQueue> queues = new ConcurrentHashMap<>();
+
+    public DatabaseGauges(Pool pool, MeterRegistry registry, Clock clock) {
+        this.pool = pool;
+        this.registry = registry;
+        this.clock = clock;
+        Gauge.builder(DEAD_LETTERS, deadLetters, AtomicLong::get)
+                .description("Deliveries given up and waiting for an operator").register(registry);
+        Gauge.builder(SWEEPER_LAG, sweeperLagSeconds, AtomicReference::get)
+                .description("How long the oldest due referral step has been waiting (0 when none is due)")
+                .register(registry);
+    }
+
+    @Scheduled(every = "${hub.metrics.collect-interval}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> collectOnSchedule() {
+        // The gauges keep their last values while the database is away; readiness reports the outage itself.
+        return collect().onFailure().invoke(failure -> LOG.debugf("Could not read the database gauges: %s", failure))
+                .onFailure().recoverWithNull();
+    }
+
+    /** Reads every gauge from the database now. */
+    public Uni<Void> collect() {
+        Instant now = clock.instant();
+        return Uni.combine().all().unis(collectQueues(now), collectDeadLetters(), collectSweeperLag(now))
+                .discardItems();
+    }
+
+    private Uni<Void> collectQueues(Instant now) {
+        return pool.preparedQuery("""
+                SELECT destination, count(*) AS depth, min(pending_since) AS oldest
+                FROM delivery_outbox WHERE state = 'pending' GROUP BY destination
+                """).execute().invoke(rows -> {
+            Set<String> seen = new HashSet<>();
+            for (Row row : rows) {
+                String endpoint = row.getString("destination");
+                seen.add(endpoint);
+                EndpointQueue queue = queue(endpoint);
+                queue.depth().set(row.getLong("depth"));
+                queue.ageSeconds().set(secondsSince(row.getOffsetDateTime("oldest"), now));
+            }
+            queues.forEach((endpoint, queue) -> {
+                if (!seen.contains(endpoint)) {
+                    queue.depth().set(0);
+                    queue.ageSeconds().set(0.0);
+                }
+            });
+        }).replaceWithVoid();
+    }
+
+    private Uni<Void> collectDeadLetters() {
+        return pool.preparedQuery("SELECT count(*) AS dead FROM delivery_outbox WHERE state = 'dead'").execute()
+                .invoke(rows -> deadLetters.set(rows.iterator().next().getLong("dead"))).replaceWithVoid();
+    }
+
+    private Uni<Void> collectSweeperLag(Instant now) {
+        return pool.preparedQuery("SELECT min(next_action_at) AS oldest FROM referral WHERE next_action_at <= $1")
+                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
+                .invoke(rows -> sweeperLagSeconds.set(secondsSince(rows.iterator().next().getOffsetDateTime("oldest"), now)))
+                .replaceWithVoid();
+    }
+
+    private EndpointQueue queue(String endpoint) {
+        return queues.computeIfAbsent(endpoint, name -> {
+            EndpointQueue queue = new EndpointQueue(new AtomicLong(), new AtomicReference<>(0.0));
+            Gauge.builder(QUEUE_DEPTH, queue.depth(), AtomicLong::get).tag("endpoint", name)
+                    .description("Undelivered messages per endpoint").register(registry);
+            Gauge.builder(QUEUE_AGE, queue.ageSeconds(), AtomicReference::get).tag("endpoint", name)
+                    .description("Age of the oldest undelivered message per endpoint").register(registry);
+            return queue;
+        });
+    }
+
+    private static double secondsSince(OffsetDateTime oldest, Instant now) {
+        return oldest == null ? 0.0 : Math.max(0, Duration.between(oldest.toInstant(), now).toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,244 @@
+package org.rightcare.hub.metrics;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.rightcare.hub.cad.WebhookSignature;
+import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.testing.CadWebhook;
+import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.TestServices;
+import org.rightcare.hub.testing.Tokens;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+
+/**
+ * {@code /q/metrics} as Prometheus scrapes it: the names, types and labels that k8s/README.md lists (the alerts and
+ * the dashboard read them), and values that move by what a scripted flow did. Other tests share the registry, so
+ * each check compares a value before and after.
+ */
+@QuarkusTest
+class MetricsTest {
+
+    static final String DOS = "https://fhir.nhs.uk/CodeSystem/dos-rejected-reasons-bars";
+
+    @Inject
+    DatabaseGauges gauges;
+
+    @Test
+    void countsOffersOutcomesSendBacksAndTimeToAcceptAfterAScriptedFlow() {
+        String district = TestServices.freshDistrict();
+        String key = district.toLowerCase();
+        String falls = "falls-m-" + key;
+        String ucr = "ucr-m-" + key;
+        TestServices.install(
+                TestServices.service(falls, ServiceType.FALLS_RESPONSE, "FM" + district, district, Duration.ofMinutes(10)),
+                TestServices.service(ucr, ServiceType.UCR, "UM" + district, district, Duration.ofMinutes(15)));
+        Scrape before = Scrape.now();
+
+        // Accepted by the second service after the first declines for capacity.
+        UUID accepted = post(fallIn(district));
+        answer(awaitOffer(accepted, 1), "FM" + district, "rejected", "22");
+        answer(awaitOffer(accepted, 2), "UM" + district, "accepted", null);
+        // Declined by both: sent back with the last service's reason.
+        UUID sentBack = post(fallIn(district));
+        answer(awaitOffer(sentBack, 1), "FM" + district, "rejected", "22");
+        answer(awaitOffer(sentBack, 2), "UM" + district, "rejected", "23");
+        // Cancelled by the CAD while offered.
+        ObjectNode created = fallIn(district);
+        UUID cancelled = post(created);
+        awaitOffer(cancelled, 1);
+        CadWebhook.post(CadWebhook.follow(created, "incident.cancelled", Instant.now())).then().statusCode(202);
+
+        Scrape after = Scrape.now();
+        assertEquals(3, after.delta(before, "rightcare_offers_total", Map.of("answer", "rejected")));
+        assertEquals(1, after.delta(before, "rightcare_offers_total", Map.of("answer", "accepted")));
+        assertEquals(1, after.delta(before, "rightcare_offers_total", Map.of("answer", "cancelled")));
+        assertEquals(1, after.delta(before, "rightcare_referrals_total",
+                Map.of("outcome", "accepted", "service_type", "ucr")));
+        assertEquals(1, after.delta(before, "rightcare_referrals_total",
+                Map.of("outcome", "cancelled", "service_type", "none")));
+        assertTrue(after.delta(before, "rightcare_referrals_total",
+                Map.of("outcome", "sent_back", "service_type", "none")) >= 1);
+        assertEquals(1, after.delta(before, "rightcare_referrals_sent_back_total",
+                Map.of("reason", "clinically-inappropriate")));
+        assertEquals(1, after.delta(before, "rightcare_referral_time_to_accept_seconds_count",
+                Map.of("service_type", "ucr")));
+        assertEquals(1, after.delta(before, "rightcare_referral_time_to_accept_seconds_bucket",
+                Map.of("service_type", "ucr", "le", "+Inf")));
+        assertTrue(after.value("rightcare_referral_time_to_accept_seconds_bucket",
+                Map.of("service_type", "ucr", "le", "120.0")) != null, "buckets in seconds: " + after.lines("rightcare_referral_time_to_accept_seconds_bucket"));
+        // Every fixed label value exists from the start, so the first event of its kind is not lost to rate().
+        for (String answer : List.of("accepted", "rejected", "timed_out", "cancelled")) {
+            assertTrue(after.value("rightcare_offers_total", Map.of("answer", answer)) != null, answer);
+        }
+        assertTrue(after.value("rightcare_referrals_sent_back_total", Map.of("reason", "no-capacity")) != null);
+        // The text format names a counter's family with or without _total, depending on the client version.
+        assertTrue(after.text.matches("(?s).*# TYPE rightcare_referrals(_total)? counter\n.*"),
+                "referrals is a counter: " + after.lines("# TYPE rightcare_"));
+        assertTrue(after.text.contains("# TYPE rightcare_referral_time_to_accept_seconds histogram"),
+                "time to accept is a histogram: " + after.lines("# TYPE rightcare_"));
+    }
+
+    @Test
+    void countsWebhookRejectsByStatusAndReason() {
+        Scrape before = Scrape.now();
+        byte[] body = CadWebhook.bytes(CadWebhook.event("incident-created.json"));
+        CadWebhook.postSigned(body, WebhookSignature.sign("not-the-secret", Instant.now(), body)).then().statusCode(401);
+        ObjectNode broken = CadWebhook.event("incident-created.json");
+        broken.put("occurredAt", "yesterday");
+        CadWebhook.post(broken).then().statusCode(422);
+        CadWebhook.post("{not json".getBytes()).then().statusCode(400);
+
+        Scrape after = Scrape.now();
+        assertEquals(1, after.delta(before, "rightcare_webhook_rejected_total",
+                Map.of("status", "401", "reason", "invalid-signature")));
+        assertEquals(1, after.delta(before, "rightcare_webhook_rejected_total",
+                Map.of("status", "422", "reason", "invalid-event")));
+        assertEquals(1, after.delta(before, "rightcare_webhook_rejected_total",
+                Map.of("status", "400", "reason", "malformed-json")));
+    }
+
+    @Test
+    void gaugesReflectTheDatabaseOnceCollected() {
+        String endpoint = "metrics-test-" + UUID.randomUUID();
+        UUID id = UUID.randomUUID();
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        // A pending delivery on a channel no dispatcher serves, queued two minutes ago: it stays where it is.
+        TestDatabase.execute("""
+                INSERT INTO delivery_outbox (id, channel, destination, ordering_key, url, content_type, payload, state,
+                                             next_attempt_at, created_at, pending_since)
+                VALUES (?, 'metrics-test', ?, 'k', 'http://localhost:9/', 'application/json', '{}', 'pending',
+                        ?, ?, ?)""", id, endpoint, now.plusDays(1), now.minusMinutes(2), now.minusMinutes(2));
+        try {
+            // Callbacks of other tests die while we look (their CAD is unreachable): retry until a stable read.
+            for (int attempt = 0; ; attempt++) {
+                long deadBefore = TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE state = 'dead'");
+                gauges.collect().await().atMost(Duration.ofSeconds(10));
+                long deadAfter = TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE state = 'dead'");
+                if (deadBefore == deadAfter) {
+                    Scrape scrape = Scrape.now();
+                    assertEquals(deadAfter, scrape.value("rightcare_delivery_dead_letters", Map.of()));
+                    break;
+                }
+                if (attempt == 20) {
+                    fail("the dead-letter count never held still");
+                }
+            }
+            Scrape scrape = Scrape.now();
+            assertEquals(1.0, scrape.value("rightcare_delivery_queue_depth", Map.of("endpoint", endpoint)));
+            double age = scrape.value("rightcare_delivery_queue_age_seconds", Map.of("endpoint", endpoint));
+            assertTrue(age >= 119 && age < 180, "queue age " + age);
+            assertTrue(scrape.value("rightcare_sweeper_lag_seconds", Map.of()) >= 0);
+        } finally {
+            TestDatabase.execute("DELETE FROM delivery_outbox WHERE id = ?", id);
+        }
+
+        gauges.collect().await().atMost(Duration.ofSeconds(10));
+        Scrape emptied = Scrape.now();
+        assertEquals(0.0, emptied.value("rightcare_delivery_queue_depth", Map.of("endpoint", endpoint)));
+        assertEquals(0.0, emptied.value("rightcare_delivery_queue_age_seconds", Map.of("endpoint", endpoint)));
+    }
+
+    // ------------------------------------------------------------------ the flow
+
+    static ObjectNode fallIn(String district) {
+        ObjectNode event = CadWebhook.event("incident-created.json");
+        ObjectNode incident = (ObjectNode) event.get("incident");
+        incident.put("category", "C3");
+        incident.put("receivedAt", Instant.now().minusSeconds(60).toString());
+        ((ObjectNode) incident.get("location")).put("postcode", TestServices.postcodeIn(district));
+        ((ObjectNode) incident.get("location")).remove("latitude");
+        ((ObjectNode) incident.get("location")).remove("longitude");
+        return event;
+    }
+
+    static UUID post(ObjectNode event) {
+        return UUID.fromString(CadWebhook.post(event).then().statusCode(202).extract().path("referralId"));
+    }
+
+    static UUID awaitOffer(UUID referralId, int count) {
+        String sql = "SELECT id FROM offer WHERE referral_id = ? ORDER BY sequence";
+        TestDatabase.await("referral " + referralId + " has " + count + " offers",
+                () -> TestDatabase.strings(sql, referralId).size() >= count);
+        return UUID.fromString(TestDatabase.strings(sql, referralId).get(count - 1));
+    }
+
+    static void answer(UUID offerId, String ods, String status, String dosReason) {
+        String reason = dosReason == null ? "" : """
+                ,"statusReason":{"coding":[{"system":"%s","code":"%s"}]}""".formatted(DOS, dosReason);
+        Response response = given().auth().oauth2(Tokens.provider(ods)).contentType("application/fhir+json")
+                .body("{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"" + status
+                        + "\",\"intent\":\"order\"" + reason + "}")
+                .put("/fhir/Task/" + offerId);
+        response.then().statusCode(200);
+    }
+
+    // ------------------------------------------------------------------ the scrape
+
+    /** One scrape of {@code /q/metrics}, in the Prometheus text format. */
+    record Scrape(String text) {
+
+        private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)");
+        private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+        static Scrape now() {
+            return new Scrape(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        }
+
+        /** The sample with exactly these labels, or null when there is none. */
+        Double value(String name, Map<String, String> labels) {
+            for (String line : text.split("\n")) {
+                Matcher sample = SAMPLE.matcher(line);
+                if (sample.find() && sample.group(1).equals(name) && labels(sample.group(2)).equals(labels)) {
+                    return Double.parseDouble(sample.group(3));
+                }
+            }
+            return null;
+        }
+
+        /** How much a sample grew since {@code before}; a series that did not exist then counts from 0. */
+        long delta(Scrape before, String name, Map<String, String> labels) {
+            Double now = value(name, labels);
+            if (now == null) {
+                fail("no sample " + name + labels + " in " + lines(name));
+            }
+            Double then = before.value(name, labels);
+            return Math.round(now - (then == null ? 0 : then));
+        }
+
+        List<String> lines(String name) {
+            return text.lines().filter(line -> line.startsWith(name)).toList();
+        }
+
+        private static Map<String, String> labels(String text) {
+            Map<String, String> labels = new HashMap<>();
+            if (text != null) {
+                Matcher label = LABEL.matcher(text);
+                while (label.find()) {
+                    labels.put(label.group(1), label.group(2));
+                }
+            }
+            return labels;
+        }
+    }
+}
