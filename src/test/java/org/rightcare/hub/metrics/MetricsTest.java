@@ -23,13 +23,12 @@ import org.rightcare.hub.cad.WebhookSignature;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.TestServices;
-import org.rightcare.hub.testing.Tokens;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
 /**
  * {@code /q/metrics} as Prometheus scrapes it: the names, types and labels that k8s/README.md lists (the alerts and
@@ -56,17 +55,17 @@ class MetricsTest {
         Scrape before = Scrape.now();
 
         // Accepted by the second service after the first declines for capacity.
-        UUID accepted = post(fallIn(district));
-        answer(awaitOffer(accepted, 1), "FM" + district, "rejected", "22");
-        answer(awaitOffer(accepted, 2), "UM" + district, "accepted", null);
+        UUID accepted = Referrals.post(Referrals.fallIn(district, "C3"));
+        Referrals.answer(Referrals.awaitOffer(accepted, 1), "FM" + district, "rejected", DOS, "22").then().statusCode(200);
+        Referrals.answer(Referrals.awaitOffer(accepted, 2), "UM" + district, "accepted", null, null).then().statusCode(200);
         // Declined by both: sent back with the last service's reason.
-        UUID sentBack = post(fallIn(district));
-        answer(awaitOffer(sentBack, 1), "FM" + district, "rejected", "22");
-        answer(awaitOffer(sentBack, 2), "UM" + district, "rejected", "23");
+        UUID sentBack = Referrals.post(Referrals.fallIn(district, "C3"));
+        Referrals.answer(Referrals.awaitOffer(sentBack, 1), "FM" + district, "rejected", DOS, "22").then().statusCode(200);
+        Referrals.answer(Referrals.awaitOffer(sentBack, 2), "UM" + district, "rejected", DOS, "23").then().statusCode(200);
         // Cancelled by the CAD while offered.
-        ObjectNode created = fallIn(district);
-        UUID cancelled = post(created);
-        awaitOffer(cancelled, 1);
+        ObjectNode created = Referrals.fallIn(district, "C3");
+        UUID cancelled = Referrals.post(created);
+        Referrals.awaitOffer(cancelled, 1);
         CadWebhook.post(CadWebhook.follow(created, "incident.cancelled", Instant.now())).then().statusCode(202);
 
         Scrape after = Scrape.now();
@@ -160,38 +159,6 @@ class MetricsTest {
     }
 
     // ------------------------------------------------------------------ the flow
-
-    static ObjectNode fallIn(String district) {
-        ObjectNode event = CadWebhook.event("incident-created.json");
-        ObjectNode incident = (ObjectNode) event.get("incident");
-        incident.put("category", "C3");
-        incident.put("receivedAt", Instant.now().minusSeconds(60).toString());
-        ((ObjectNode) incident.get("location")).put("postcode", TestServices.postcodeIn(district));
-        ((ObjectNode) incident.get("location")).remove("latitude");
-        ((ObjectNode) incident.get("location")).remove("longitude");
-        return event;
-    }
-
-    static UUID post(ObjectNode event) {
-        return UUID.fromString(CadWebhook.post(event).then().statusCode(202).extract().path("referralId"));
-    }
-
-    static UUID awaitOffer(UUID referralId, int count) {
-        String sql = "SELECT id FROM offer WHERE referral_id = ? ORDER BY sequence";
-        TestDatabase.await("referral " + referralId + " has " + count + " offers",
-                () -> TestDatabase.strings(sql, referralId).size() >= count);
-        return UUID.fromString(TestDatabase.strings(sql, referralId).get(count - 1));
-    }
-
-    static void answer(UUID offerId, String ods, String status, String dosReason) {
-        String reason = dosReason == null ? "" : """
-                ,"statusReason":{"coding":[{"system":"%s","code":"%s"}]}""".formatted(DOS, dosReason);
-        Response response = given().auth().oauth2(Tokens.provider(ods)).contentType("application/fhir+json")
-                .body("{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"" + status
-                        + "\",\"intent\":\"order\"" + reason + "}")
-                .put("/fhir/Task/" + offerId);
-        response.then().statusCode(200);
-    }
 
     // ------------------------------------------------------------------ the scrape
 

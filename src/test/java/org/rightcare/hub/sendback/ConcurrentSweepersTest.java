@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.TestServices;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,9 +44,9 @@ class ConcurrentSweepersTest {
                 TestServices.service("race-ucr-" + key, ServiceType.UCR, "RU" + district, district, Duration.ofMinutes(15)));
         List<UUID> referrals = new ArrayList<>();
         for (int i = 0; i < REFERRALS; i++) {
-            referrals.add(SendBackLoopTest.post(SendBackLoopTest.fallIn(district, "C3")));
+            referrals.add(Referrals.post(Referrals.fallIn(district, "C3")));
         }
-        referrals.forEach(id -> SendBackLoopTest.awaitOffer(id, 1));
+        referrals.forEach(id -> Referrals.awaitOffer(id, 1));
 
         // Every first offer's window has closed: four "replicas" sweep at once.
         Instant later = Instant.now().plus(Duration.ofMinutes(11));
@@ -66,7 +67,7 @@ class ConcurrentSweepersTest {
         }
 
         for (UUID referral : referrals) {
-            assertEquals(List.of("failed", "requested"), SendBackLoopTest.offers(referral).stream()
+            assertEquals(List.of("failed", "requested"), Referrals.offers(referral).stream()
                     .map(o -> o.get("status")).toList(), "referral " + referral);
             assertEquals(2, TestDatabase.count("""
                     SELECT count(*) FROM delivery_outbox WHERE referral_id = ? AND payload::json->>'eventType' = 'referral.offered'""",

@@ -6,6 +6,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.TestServices;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,10 +32,10 @@ class RestartPart1OpenOffersTest {
                 TestServices.service("restart-falls-" + key, ServiceType.FALLS_RESPONSE, "XF" + district, district, Duration.ofMinutes(10)),
                 TestServices.service("restart-ucr-" + key, ServiceType.UCR, "XU" + district, district, Duration.ofMinutes(15)));
         for (int i = 0; i < REFERRALS; i++) {
-            var event = SendBackLoopTest.fallIn(district, "C3");
+            var event = Referrals.fallIn(district, "C3");
             ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("incident"))
                     .put("incidentId", INCIDENT_PREFIX + UUID.randomUUID());
-            SendBackLoopTest.awaitOffer(SendBackLoopTest.post(event), 1);
+            Referrals.awaitOffer(Referrals.post(event), 1);
         }
     }
 }

@@ -4,6 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rightcare.hub.testing.Referrals.answer;
+import static org.rightcare.hub.testing.Referrals.awaitOffer;
+import static org.rightcare.hub.testing.Referrals.fallIn;
+import static org.rightcare.hub.testing.Referrals.offers;
+import static org.rightcare.hub.testing.Referrals.post;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +30,6 @@ import org.rightcare.hub.testing.Tokens;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.Response;
 
 /**
  * The send-back loop end to end through the real webhook, router, Task API and database: every referral is
@@ -53,26 +57,6 @@ class SendBackLoopTest {
         return area;
     }
 
-    static ObjectNode fallIn(String district, String category) {
-        ObjectNode event = CadWebhook.event("incident-created.json");
-        ObjectNode incident = (ObjectNode) event.get("incident");
-        incident.put("category", category);
-        incident.put("receivedAt", Instant.now().minusSeconds(60).toString());
-        ((ObjectNode) incident.get("location")).put("postcode", TestServices.postcodeIn(district));
-        ((ObjectNode) incident.get("location")).remove("latitude");
-        ((ObjectNode) incident.get("location")).remove("longitude");
-        return event;
-    }
-
-    static UUID post(ObjectNode event) {
-        return UUID.fromString(CadWebhook.post(event).then().statusCode(202).extract().path("referralId"));
-    }
-
-    static List<Map<String, Object>> offers(UUID referralId) {
-        return TestDatabase.query("SELECT id, service_id, status, status_reason_code FROM offer WHERE referral_id = ? ORDER BY sequence",
-                referralId);
-    }
-
     static String status(UUID referralId) {
         return (String) TestDatabase.query("SELECT status FROM referral WHERE id = ?", referralId).get(0).get("status");
     }
@@ -87,33 +71,6 @@ class SendBackLoopTest {
                 SELECT payload::json->>'eventType' AS type FROM delivery_outbox
                 WHERE referral_id = ? ORDER BY sequence""", referralId)
                 .stream().map(row -> (String) row.get("type")).toList();
-    }
-
-    static UUID awaitOffer(UUID referralId, int count) {
-        TestDatabase.await("referral " + referralId + " has " + count + " offers", () -> offers(referralId).size() >= count);
-        return (UUID) offers(referralId).get(count - 1).get("id");
-    }
-
-    static Response answer(UUID offerId, String ods, String status, String reasonSystem, String reasonCode) {
-        String reason = reasonCode == null ? "" : """
-                ,"statusReason":{"coding":[{"system":"%s","code":"%s"}],"text":"answered by a test"}"""
-                .formatted(reasonSystem, reasonCode);
-        return given().auth().oauth2(Tokens.provider(ods)).contentType("application/fhir+json")
-                .body("{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"" + status
-                        + "\",\"intent\":\"order\"" + reason + "}")
-                .put("/fhir/Task/" + offerId);
-    }
-
-    /**
-     * Sweeps until nothing is due at {@code at}. One sweep advances at most hub.routing.sweep-batch referrals, oldest
-     * due first, and the suite's database holds every other test's referrals too, so a single sweep at a future time
-     * may stop before it reaches this test's one.
-     */
-    void sweepEverythingDueAt(Instant at) {
-        int advanced;
-        do {
-            advanced = sweeper.sweep(at).await().atMost(Duration.ofSeconds(60));
-        } while (advanced > 0);
     }
 
     @Test
@@ -334,5 +291,17 @@ class SendBackLoopTest {
         answer(offer, area.fallsOds(), "completed", null, null).then().statusCode(200);
         assertEquals("completed", status(referral));
         assertEquals("referral.completed", callbacks(referral).get(callbacks(referral).size() - 1));
+    }
+
+    /**
+     * Sweeps until nothing is due at {@code at}. One sweep advances at most hub.routing.sweep-batch referrals, oldest
+     * due first, and the suite's database holds every other test's referrals too, so a single sweep at a future time
+     * may stop before it reaches this test's one.
+     */
+    void sweepEverythingDueAt(Instant at) {
+        int advanced;
+        do {
+            advanced = sweeper.sweep(at).await().atMost(Duration.ofSeconds(60));
+        } while (advanced > 0);
     }
 }
