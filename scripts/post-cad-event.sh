@@ -15,6 +15,8 @@ body=$(cat "$file")
 if [ "${FRESH_IDS:-0}" = "1" ]; then
   suffix=$(date +%s%N)
   body=$(printf '%s' "$body" | sed -E "s/\"eventId\": *\"[^\"]*\"/\"eventId\": \"evt-$suffix\"/; s/\"incidentId\": *\"[^\"]*\"/\"incidentId\": \"INC-$suffix\"/")
+  # Say which incident this is, so it can be polled (scripts/poll-incident.sh) or cancelled later.
+  echo "incidentId: INC-$suffix" >&2
 fi
 t=$(date +%s)
 sig=$(printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$secret" -r | cut -d' ' -f1)

@@ -45,9 +45,9 @@ public class IncidentStatusResource {
     public record Reason(String code, String display) {
     }
 
-    /** One offer: to which service, how it ended (or that it is open) and when. */
+    /** One offer: to which service, how it ended (or that it is open) and when; {@code task} is its FHIR Task. */
     public record OfferSummary(int sequence, String service, String status, Reason reason, Instant offeredAt,
-            Instant deadlineAt, Instant answeredAt) {
+            Instant deadlineAt, Instant answeredAt, String task) {
     }
 
     private final CadSystemRegistry cadSystems;
@@ -92,7 +92,8 @@ public class IncidentStatusResource {
                 .map(r -> new Reason(r.code(), r.display())).orElse(null);
         List<OfferSummary> offers = route.offers().stream().map(o -> new OfferSummary(o.sequence(), o.serviceId(),
                 o.status().code(), o.reason() == null ? null : new Reason(o.reason().code(), o.reason().display()),
-                o.offeredAt(), o.deadlineAt(), o.answeredAt())).toList();
+                o.offeredAt(), o.deadlineAt(), o.answeredAt(),
+                urls.fhirBase(uriInfo).resolve("Task/" + o.id()).toString())).toList();
         return new IncidentStatus(referral.cadSystem(), referral.incidentId(), referral.id().toString(),
                 referral.status().wireValue(), referral.incident().category().code(), referral.breachAt(),
                 referral.updatedAt(), referral.version(),

@@ -143,6 +143,7 @@ class SendBackLoopTest {
                 .body("offers[0].service", equalTo(area.falls()))
                 .body("offers[0].status", equalTo("rejected"))
                 .body("offers[0].reason.code", equalTo("22"))
+                .body("offers[0].task", org.hamcrest.Matchers.endsWith("/fhir/Task/" + offers(referral).get(0).get("id")))
                 .body("offers[1].status", equalTo("requested"));
 
         given().auth().oauth2(Tokens.provider(area.ucrOds())).get("/fhir/ServiceRequest/" + referral).then()
