@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.hl7.fhir.r4.model.CapabilityStatement;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.rightcare.hub.referral.Referral;
@@ -66,7 +65,7 @@ public class FhirReadResource {
             @Context HttpHeaders headers, @Context UriInfo uriInfo) {
         FhirFormat chosen = FhirFormat.negotiate(format, headers);
         if (chosen == null) {
-            return unsupportedFormat(format);
+            return OperationOutcomes.unsupportedFormat(fhir, format);
         }
         CapabilityStatement statement = capabilities.build(urls.fhirBase(uriInfo));
         return Response.ok(chosen.encode(fhir, statement, pretty), chosen.mediaType()).build();
@@ -80,20 +79,20 @@ public class FhirReadResource {
             @QueryParam("_format") String format, @QueryParam("_pretty") boolean pretty, @Context HttpHeaders headers) {
         FhirFormat chosen = FhirFormat.negotiate(format, headers);
         if (chosen == null) {
-            return Uni.createFrom().item(unsupportedFormat(format));
+            return Uni.createFrom().item(OperationOutcomes.unsupportedFormat(fhir, format));
         }
         if (!READABLE_TYPES.contains(type)) {
-            return Uni.createFrom().item(error(chosen, 404, OperationOutcomes.error(IssueType.NOTSUPPORTED,
-                    "UNKNOWN_RESOURCE_TYPE", "This server does not serve resources of type " + type)));
+            return Uni.createFrom().item(OperationOutcomes.response(fhir, chosen, 404, IssueType.NOTSUPPORTED,
+                    "UNKNOWN_RESOURCE_TYPE", "This server does not serve resources of type " + type).build());
         }
         if (CapabilityStatementFactory.DIRECTORY_TYPES.contains(type)) {
             return directory.read(type, id).map(resource -> resource
                     .map(r -> Response.ok(chosen.encode(fhir, r, pretty), chosen.mediaType()).build())
-                    .orElseGet(() -> notFound(chosen, type, id)));
+                    .orElseGet(() -> OperationOutcomes.notFound(fhir, chosen, type, id)));
         }
         Optional<UUID> referralId = ReferralResourceIds.referralIdOf(id);
         if (referralId.isEmpty()) {
-            return Uni.createFrom().item(notFound(chosen, type, id));
+            return Uni.createFrom().item(OperationOutcomes.notFound(fhir, chosen, type, id));
         }
         // Only the ServiceRequest tells the routing history, so only its read pays for loading it (with the referral,
         // as of one moment, so its versionId and status match the offers it shows).
@@ -104,7 +103,7 @@ public class FhirReadResource {
         return read.map(found -> found
                 .flatMap(routed -> renderer.render(routed.referral(), routed.route(), type, id)
                         .map(resource -> found(chosen, pretty, routed.referral(), resource)))
-                .orElseGet(() -> notFound(chosen, type, id)));
+                .orElseGet(() -> OperationOutcomes.notFound(fhir, chosen, type, id)));
     }
 
     private Response found(FhirFormat format, boolean pretty, Referral referral, Resource resource) {
@@ -112,19 +111,5 @@ public class FhirReadResource {
                 .tag(new EntityTag(String.valueOf(referral.version()), true))
                 .lastModified(java.util.Date.from(referral.updatedAt()))
                 .build();
-    }
-
-    private Response notFound(FhirFormat format, String type, String id) {
-        return error(format, 404, OperationOutcomes.error(IssueType.NOTFOUND, "RESOURCE_NOT_FOUND",
-                type + "/" + id + " is not known"));
-    }
-
-    private Response unsupportedFormat(String format) {
-        return error(FhirFormat.JSON, 406, OperationOutcomes.error(IssueType.NOTSUPPORTED, "UNSUPPORTED_FORMAT",
-                "_format " + format + " is not supported; use json or xml"));
-    }
-
-    private Response error(FhirFormat format, int status, OperationOutcome outcome) {
-        return Response.status(status).type(format.mediaType()).entity(format.encode(fhir, outcome, false)).build();
     }
 }

@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.hl7.fhir.r4.model.Coding;
-import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.directory.ServiceDirectory;
@@ -76,8 +75,7 @@ public class FhirTaskResource {
             @QueryParam("_pretty") boolean pretty, @Context HttpHeaders headers) {
         FhirFormat chosen = FhirFormat.negotiate(format, headers);
         if (chosen == null) {
-            return Uni.createFrom().item(error(FhirFormat.JSON, 406, IssueType.NOTSUPPORTED, "UNSUPPORTED_FORMAT",
-                    "_format " + format + " is not supported; use json or xml"));
+            return Uni.createFrom().item(OperationOutcomes.unsupportedFormat(fhir, format));
         }
         Optional<UUID> offerId = uuid(id);
         if (offerId.isEmpty()) {
@@ -184,12 +182,11 @@ public class FhirTaskResource {
     }
 
     private Response notFound(FhirFormat format, String id) {
-        return error(format, 404, IssueType.NOTFOUND, "RESOURCE_NOT_FOUND", "Task/" + id + " is not known");
+        return OperationOutcomes.notFound(fhir, format, "Task", id);
     }
 
     private Response error(FhirFormat format, int status, IssueType type, String code, String detail) {
-        OperationOutcome outcome = OperationOutcomes.error(type, code, detail);
-        return Response.status(status).type(format.mediaType()).entity(format.encode(fhir, outcome, false)).build();
+        return OperationOutcomes.response(fhir, format, status, type, code, detail).build();
     }
 
     private static Optional<UUID> uuid(String id) {

@@ -89,8 +89,7 @@ public class ErrorMapper {
         if (uri.getPath().startsWith("/fhir")) {
             FhirFormat format = FhirFormat.negotiate(uri.getQueryParameters().getFirst("_format"), headers);
             FhirFormat chosen = format == null ? FhirFormat.JSON : format;
-            builder = Response.status(status).type(chosen.mediaType())
-                    .entity(chosen.encode(fhir, OperationOutcomes.error(type, fhirCode, detail), false));
+            builder = OperationOutcomes.response(fhir, chosen, status, type, fhirCode, detail);
         } else {
             builder = Response.fromResponse(Problem.of(status, slug, title, detail).toResponse());
         }
