@@ -19,7 +19,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.rightcare.hub.audit.Actor;
+import org.rightcare.hub.security.Callers;
+import org.rightcare.hub.security.Roles;
 import org.rightcare.hub.support.FieldError;
 import org.rightcare.hub.support.Problem;
 
@@ -29,7 +30,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -42,7 +42,7 @@ import io.smallrye.mutiny.Uni;
 @Produces(MediaType.APPLICATION_JSON)
 public class DirectoryAdminResource {
 
-    public static final String ROLE = "hub-admin";
+    public static final String ROLE = Roles.HUB_ADMIN;
 
     /** What a service says about its capacity: {@code {"rag": "AMBER", "places": 2}}. */
     public record CapacityView(String serviceId, Capacity.Rag rag, Integer places, Instant updatedAt,
@@ -59,11 +59,11 @@ public class DirectoryAdminResource {
             .build();
 
     private final DirectoryAdminService admin;
-    private final SecurityIdentity identity;
+    private final Callers callers;
 
-    public DirectoryAdminResource(DirectoryAdminService admin, SecurityIdentity identity) {
+    public DirectoryAdminResource(DirectoryAdminService admin, Callers callers) {
         this.admin = admin;
-        this.identity = identity;
+        this.callers = callers;
     }
 
     @GET
@@ -112,7 +112,7 @@ public class DirectoryAdminResource {
         if (!errors.isEmpty()) {
             return answer(invalid(errors));
         }
-        return admin.put(result.service().orElseThrow(), Actor.of(identity))
+        return admin.put(result.service().orElseThrow(), callers.current().actor())
                 .map(outcome -> Response.status(outcome.created() ? 201 : 200)
                         .entity(ServiceDefinitionFormat.write(outcome.service())).build())
                 .onFailure(ServiceDefinitionRejectedException.class)
@@ -125,7 +125,7 @@ public class DirectoryAdminResource {
     @APIResponse(responseCode = "204", description = "Removed")
     @APIResponse(responseCode = "404", description = "No such service")
     public Uni<Response> delete(@PathParam("id") String id) {
-        return admin.delete(id, Actor.of(identity))
+        return admin.delete(id, callers.current().actor())
                 .map(deleted -> deleted ? Response.noContent().build() : unknownService(id));
     }
 
@@ -183,7 +183,7 @@ public class DirectoryAdminResource {
         if (!errors.isEmpty()) {
             return answer(invalid(errors));
         }
-        return admin.updateCapacity(id, rag, places, Actor.of(identity))
+        return admin.updateCapacity(id, rag, places, callers.current().actor())
                 .map(capacity -> Response.ok(CapacityView.of(id, capacity)).build())
                 .onFailure(UnknownServiceException.class).recoverWithItem(() -> unknownService(id));
     }

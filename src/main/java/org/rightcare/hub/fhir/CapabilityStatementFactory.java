@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
@@ -20,10 +21,13 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
+import org.rightcare.hub.fhir.search.SearchParameter;
+import org.rightcare.hub.fhir.search.SearchableType;
 
 /**
- * What the FHIR API does, said truthfully: only the interactions that {@link FhirReadResource} and
- * {@link FhirTaskResource} serve are declared. A test exercises every declared interaction and tries every undeclared
+ * What the FHIR API does, said truthfully: only the interactions, search parameters and operations that
+ * {@link FhirReadResource}, {@link FhirTaskResource} and {@link SetCapacityOperation} serve are declared (search
+ * parameters straight from {@link SearchableType}, which the searches parse). A test exercises every declared interaction and tries every undeclared
  * one, so the statement cannot drift from the server.
  */
 @ApplicationScoped
@@ -39,7 +43,8 @@ public class CapabilityStatementFactory {
             "Flag", HubIdentifiers.FLAG_PROFILE);
 
     /** The service directory's types, readable by id and rendered to core FHIR R4 without a project profile. */
-    static final Set<String> DIRECTORY_TYPES = Set.of("HealthcareService", "Organization", "Endpoint");
+    static final Set<String> DIRECTORY_TYPES = Set.of("HealthcareService", "Organization", "Endpoint",
+            "OperationDefinition");
 
     /** Every type the server reads by id. */
     static final Set<String> READABLE_TYPES = Stream.concat(PROFILES.keySet().stream(), DIRECTORY_TYPES.stream())
@@ -76,30 +81,65 @@ public class CapabilityStatementFactory {
                 + "interaction needs an OAuth 2.0 bearer token.");
         rest.getSecurity()
                 .setCors(false)
-                .setDescription("Bearer tokens from the hub's OIDC provider (client credentials for systems).")
                 .addService(new CodeableConcept(new Coding()
                         .setSystem("http://terminology.hl7.org/CodeSystem/restful-security-service")
                         .setCode("OAuth").setDisplay("OAuth")));
-        READABLE_TYPES.stream().sorted().forEach(type -> rest.addResource()
-                .setType(type)
-                .setProfile(PROFILES.get(type))
-                .addInteraction(new CapabilityStatement.ResourceInteractionComponent()
-                        .setCode(TypeRestfulInteraction.READ)));
+        rest.getSecurity().setDescription("Bearer tokens from the hub's OIDC provider (client credentials for "
+                + "systems). The token's roles (provider, cad, hub-clinician, hub-admin, auditor) decide which "
+                + "resource types a caller may read or write; SMART system scopes in the token (system/Task.write, "
+                + "system/ServiceRequest.read, ...), when present, narrow that further. A provider sees the cases "
+                + "offered to its organisation (ODS code from the token) and, redacted, the open category 3 and 4 "
+                + "cases its services may claim; anything else answers 404.");
+        rest.setDocumentation(rest.getDocumentation() + " Searches answer searchset Bundles, newest change first "
+                + "(_sort=-_lastUpdated; _lastUpdated for oldest first), _count 1-100 (default 20), with a next "
+                + "link carrying an opaque _page token. Unknown search parameters are refused with 400 unless the "
+                + "request says Prefer: handling=lenient.");
+        for (String type : READABLE_TYPES.stream().sorted().toList()) {
+            CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
+                    .setProfile(PROFILES.get(type));
+            resource.addInteraction().setCode(TypeRestfulInteraction.READ);
+            if (type.equals("HealthcareService")) {
+                resource.addOperation().setName(SetCapacityOperation.NAME)
+                        .setDefinition(stripSlash(fhirBase) + "/OperationDefinition/" + SetCapacityOperation.DEFINITION_ID)
+                        .setDocumentation("A provider publishes its own service's capacity (RAG, places)");
+            }
+            SearchableType.of(type).ifPresent(searchable -> declareSearch(resource, searchable));
+        }
         // After the readable types, so every type stays in alphabetical order.
-        rest.addResource()
+        CapabilityStatementRestResourceComponent task = rest.addResource()
                 .setType(OFFER_TYPE)
                 .setDocumentation("One Task per offer of a referral to a service: focus the ServiceRequest, owner the "
                         + "service's organisation, restriction.period.end the deadline to answer. Only that "
-                        + "organisation reads or updates it. An update answers the offer: only status (received, "
-                        + "accepted, rejected, in-progress, completed) and statusReason (a rejected-reasons-bars or "
-                        + "dos-rejected-reasons-bars code, required to reject) are read; If-Match is honoured.")
+                        + "organisation reads or answers it. Update (PUT) or JSON Patch (PATCH, "
+                        + "application/json-patch+json) answers the offer: only status (received, accepted, "
+                        + "rejected, in-progress, completed) and statusReason (a rejected-reasons-bars or "
+                        + "dos-rejected-reasons-bars code, required to reject) are read; If-Match is honoured (412 "
+                        + "when stale), an illegal step is 409. Create (POST) claims a case from the provider's "
+                        + "clinical stack: status accepted, focus the ServiceRequest, and an input of type "
+                        + "healthcare-service naming the HealthcareService when several of its services could "
+                        + "take it; 409 when another service was first.")
                 .setVersioning(ResourceVersionPolicy.VERSIONEDUPDATE)
                 .setUpdateCreate(false)
-                .addInteraction(new CapabilityStatement.ResourceInteractionComponent()
-                        .setCode(TypeRestfulInteraction.READ))
-                .addInteraction(new CapabilityStatement.ResourceInteractionComponent()
-                        .setCode(TypeRestfulInteraction.UPDATE));
+                .setConditionalCreate(false);
+        for (TypeRestfulInteraction interaction : new TypeRestfulInteraction[] { TypeRestfulInteraction.READ,
+                TypeRestfulInteraction.UPDATE, TypeRestfulInteraction.PATCH, TypeRestfulInteraction.CREATE }) {
+            task.addInteraction().setCode(interaction);
+        }
+        declareSearch(task, SearchableType.TASK);
+        CapabilityStatementRestResourceComponent audit = rest.addResource().setType("AuditEvent")
+                .setDocumentation("The audit trail: every read, search and change of patient data and every "
+                        + "refused call; the auditor role only.");
+        declareSearch(audit, SearchableType.AUDIT_EVENT);
         return statement;
+    }
+
+    private static void declareSearch(CapabilityStatementRestResourceComponent resource, SearchableType type) {
+        resource.addInteraction().setCode(TypeRestfulInteraction.SEARCHTYPE);
+        for (SearchParameter parameter : type.parameters()) {
+            resource.addSearchParam().setName(parameter.name()).setType(parameter.type())
+                    .setDocumentation(parameter.documentation());
+        }
+        type.includes().forEach(resource::addSearchInclude);
     }
 
     private static String stripSlash(URI base) {

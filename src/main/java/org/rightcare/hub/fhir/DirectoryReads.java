@@ -9,12 +9,14 @@ import org.hl7.fhir.r4.model.Resource;
 import org.rightcare.hub.directory.CapacityService;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.support.PublicUrls;
 
 import io.smallrye.mutiny.Uni;
 
 /**
  * Reads of the directory through {@code /fhir}: HealthcareService and Endpoint by service id, Organization by ODS
- * code, from the current directory with the service's live capacity.
+ * code, from the current directory with the service's live capacity; and the OperationDefinition of
+ * {@code $set-capacity}, which providers use to publish that capacity.
  */
 @ApplicationScoped
 public class DirectoryReads {
@@ -22,11 +24,14 @@ public class DirectoryReads {
     private final ServiceDirectory directory;
     private final CapacityService capacity;
     private final DirectoryRenderer renderer;
+    private final PublicUrls urls;
 
-    public DirectoryReads(ServiceDirectory directory, CapacityService capacity, DirectoryRenderer renderer) {
+    public DirectoryReads(ServiceDirectory directory, CapacityService capacity, DirectoryRenderer renderer,
+            PublicUrls urls) {
         this.directory = directory;
         this.capacity = capacity;
         this.renderer = renderer;
+        this.urls = urls;
     }
 
     /** Empty when the directory has no such resource. */
@@ -47,6 +52,10 @@ public class DirectoryReads {
                         .filter(s -> s.odsCode().equals(id))
                         .findFirst()
                         .<Resource>map(s -> renderer.organization(s.odsCode(), s.organisationName())));
+            case "OperationDefinition":
+                return Uni.createFrom().item(SetCapacityOperation.DEFINITION_ID.equals(id)
+                        ? Optional.of(SetCapacityOperation.definition(urls.fhirBase().toString().replaceAll("/$", "")))
+                        : Optional.empty());
             default:
                 return Uni.createFrom().item(Optional.empty());
         }

@@ -19,19 +19,22 @@ import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Resource;
 import org.rightcare.hub.referral.Referral;
-import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.sendback.ReferralRoute;
+import org.rightcare.hub.security.Caller;
+import org.rightcare.hub.security.Callers;
+import org.rightcare.hub.security.Permission;
 import org.rightcare.hub.sendback.ReferralRoutes;
 import org.rightcare.hub.support.PublicUrls;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 
 /**
- * The FHIR R4 facade: {@code /fhir/metadata} and reads by id of the resources rendered from a referral or from the
- * service directory. It is not a general-purpose FHIR store: every resource is rendered from the domain model on
- * each read.
+ * The FHIR R4 facade: {@code /fhir/metadata}, reads by id of the resources rendered from a referral or from the
+ * service directory, and searches. It is not a general-purpose FHIR store: every resource is rendered from the
+ * domain model on each read, as the caller may see it. A read of patient data the caller may not see answers 404
+ * exactly as for one that does not exist; each read of patient data, and each refusal, is audited.
  */
 @Path("/fhir")
 public class FhirReadResource {
@@ -40,22 +43,27 @@ public class FhirReadResource {
     private static final Set<String> READABLE_TYPES = CapabilityStatementFactory.READABLE_TYPES;
 
     private final FhirContext fhir;
-    private final ReferralRepository referrals;
-    private final ReferralRenderer renderer;
+    private final ReferralRoutes routes;
+    private final CaseResources cases;
     private final DirectoryReads directory;
     private final CapabilityStatementFactory capabilities;
     private final PublicUrls urls;
-    private final ReferralRoutes routes;
+    private final Callers callers;
+    private final FhirAccessAudit audit;
+    private final FhirSearches searches;
 
-    public FhirReadResource(FhirContext fhir, ReferralRepository referrals, ReferralRenderer renderer,
-            DirectoryReads directory, CapabilityStatementFactory capabilities, PublicUrls urls, ReferralRoutes routes) {
-        this.routes = routes;
+    public FhirReadResource(FhirContext fhir, ReferralRoutes routes, CaseResources cases, DirectoryReads directory,
+            CapabilityStatementFactory capabilities, PublicUrls urls, Callers callers, FhirAccessAudit audit,
+            FhirSearches searches) {
         this.fhir = fhir;
-        this.referrals = referrals;
-        this.renderer = renderer;
+        this.routes = routes;
+        this.cases = cases;
         this.directory = directory;
         this.capabilities = capabilities;
         this.urls = urls;
+        this.callers = callers;
+        this.audit = audit;
+        this.searches = searches;
     }
 
     @GET
@@ -72,6 +80,19 @@ public class FhirReadResource {
     }
 
     @GET
+    @Path("/{type}")
+    @Authenticated
+    @Operation(hidden = true)
+    public Uni<Response> search(@PathParam("type") String type, @QueryParam("_format") String format,
+            @QueryParam("_pretty") boolean pretty, @Context HttpHeaders headers, @Context UriInfo uriInfo) {
+        FhirFormat chosen = FhirFormat.negotiate(format, headers);
+        if (chosen == null) {
+            return Uni.createFrom().item(OperationOutcomes.unsupportedFormat(fhir, format));
+        }
+        return searches.search(callers.current(), type, chosen, pretty, uriInfo, headers);
+    }
+
+    @GET
     @Path("/{type}/{id}")
     @Authenticated
     @Operation(hidden = true)
@@ -85,25 +106,44 @@ public class FhirReadResource {
             return Uni.createFrom().item(OperationOutcomes.response(fhir, chosen, 404, IssueType.NOTSUPPORTED,
                     "UNKNOWN_RESOURCE_TYPE", "This server does not serve resources of type " + type).build());
         }
-        if (CapabilityStatementFactory.DIRECTORY_TYPES.contains(type)) {
+        Caller caller = callers.current();
+        boolean patientData = !CapabilityStatementFactory.DIRECTORY_TYPES.contains(type);
+        if (!caller.may(Permission.read(type))) {
+            Uni<Void> recorded = patientData
+                    ? audit.recordRefusal(caller, FhirAccessAudit.READ, type, id, FhirAccessAudit.DENIED, null)
+                    : Uni.createFrom().voidItem();
+            return recorded.map(ignored -> OperationOutcomes.forbidden(fhir, chosen,
+                    "The token does not grant reading " + type));
+        }
+        if (!patientData) {
             return directory.read(type, id).map(resource -> resource
                     .map(r -> Response.ok(chosen.encode(fhir, r, pretty), chosen.mediaType()).build())
                     .orElseGet(() -> OperationOutcomes.notFound(fhir, chosen, type, id)));
         }
         Optional<UUID> referralId = ReferralResourceIds.referralIdOf(id);
         if (referralId.isEmpty()) {
-            return Uni.createFrom().item(OperationOutcomes.notFound(fhir, chosen, type, id));
+            return notFound(caller, chosen, type, id);
         }
-        // Only the ServiceRequest tells the routing history, so only its read pays for loading it (with the referral,
-        // as of one moment, so its versionId and status match the offers it shows).
-        Uni<Optional<ReferralRoutes.RoutedReferral>> read = type.equals("ServiceRequest")
-                ? routes.byId(referralId.get())
-                : referrals.findById(referralId.get())
-                        .map(referral -> referral.map(r -> new ReferralRoutes.RoutedReferral(r, ReferralRoute.NONE)));
-        return read.map(found -> found
-                .flatMap(routed -> renderer.render(routed.referral(), routed.route(), type, id)
-                        .map(resource -> found(chosen, pretty, routed.referral(), resource)))
-                .orElseGet(() -> OperationOutcomes.notFound(fhir, chosen, type, id)));
+        return routes.byId(referralId.get()).chain(found -> {
+            Optional<Resource> visible = found.flatMap(routed -> cases
+                    .visibleTo(caller, routed.referral(), routed.route().offers(), routed.route().latestDecision())
+                    .stream()
+                    .filter(r -> r.fhirType().equals(type) && r.getIdElement().getIdPart().equals(id))
+                    .findFirst());
+            if (visible.isEmpty()) {
+                return notFound(caller, chosen, type, id);
+            }
+            Referral referral = found.get().referral();
+            return audit.record(caller, FhirAccessAudit.READ, type, id, FhirAccessAudit.SUCCESS,
+                    new JsonObject().put("referral", referral.id().toString()))
+                    .map(ignored -> found(chosen, pretty, referral, visible.get()));
+        });
+    }
+
+    /** 404 whether the resource does not exist or the caller may not see it: existence must not leak. */
+    private Uni<Response> notFound(Caller caller, FhirFormat format, String type, String id) {
+        return audit.recordRefusal(caller, FhirAccessAudit.READ, type, id, FhirAccessAudit.NOT_FOUND, null)
+                .map(ignored -> OperationOutcomes.notFound(fhir, format, type, id));
     }
 
     private Response found(FhirFormat format, boolean pretty, Referral referral, Resource resource) {

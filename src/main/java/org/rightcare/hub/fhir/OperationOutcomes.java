@@ -41,6 +41,11 @@ public final class OperationOutcomes {
                 resourceType + "/" + id + " is not known").build();
     }
 
+    /** 403: the caller's roles or scopes do not allow this kind of call at all (so nothing leaks about any one case). */
+    public static Response forbidden(FhirContext fhir, FhirFormat format, String diagnostics) {
+        return response(fhir, format, 403, IssueType.FORBIDDEN, "FORBIDDEN", diagnostics).build();
+    }
+
     /** 406 for a {@code _format} the hub does not speak, answered in JSON since the asked-for format is unknown. */
     public static Response unsupportedFormat(FhirContext fhir, String format) {
         return response(fhir, FhirFormat.JSON, 406, IssueType.NOTSUPPORTED, "UNSUPPORTED_FORMAT",

@@ -219,7 +219,7 @@ public class ReferralRenderer {
      * BaRS only knows active, revoked and entered-in-error for a request in flight. Accepted stays active: the
      * request is being fulfilled, the Encounter and the offer's Task say by whom.
      */
-    static ServiceRequestStatus serviceRequestStatus(ReferralStatus status) {
+    public static ServiceRequestStatus serviceRequestStatus(ReferralStatus status) {
         return switch (status) {
             case ROUTING, OFFERED, ACCEPTED -> ServiceRequestStatus.ACTIVE;
             case COMPLETED -> ServiceRequestStatus.COMPLETED;
@@ -228,7 +228,7 @@ public class ReferralRenderer {
     }
 
     /** Exhaustive on purpose: a new ARP category must be given a priority before the code compiles. */
-    static ServiceRequestPriority priority(ArpCategory category) {
+    public static ServiceRequestPriority priority(ArpCategory category) {
         return switch (category) {
             case C1, HCP1, IFT1 -> ServiceRequestPriority.STAT;
             case C2, HCP2, IFT2 -> ServiceRequestPriority.ASAP;

@@ -3,7 +3,10 @@ package org.rightcare.hub.offers;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -73,6 +76,68 @@ public class OfferRepository {
                 WHERE referral_id = $1 AND status IN ('requested', 'received', 'accepted', 'in-progress')
                 RETURNING %s""".formatted(COLUMNS))
                 .execute(params).map(OfferRepository::all);
+    }
+
+    /** Every offer of each referral, by referral id, first offer first: one query for a page of search results. */
+    public Uni<Map<UUID, List<Offer>>> findByReferrals(SqlClient client, Collection<UUID> referralIds) {
+        if (referralIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM offer WHERE referral_id = ANY($1) ORDER BY sequence")
+                .execute(Tuple.of(referralIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, List<Offer>> byReferral = new HashMap<>();
+                    rows.forEach(row -> {
+                        Offer offer = toOffer(row);
+                        byReferral.computeIfAbsent(offer.referralId(), id -> new ArrayList<>()).add(offer);
+                    });
+                    return byReferral;
+                });
+    }
+
+    /** One page of a search, in the query's order. */
+    public Uni<List<Offer>> search(SqlClient client, OfferQuery query) {
+        List<String> where = new ArrayList<>();
+        Tuple params = Tuple.tuple();
+        if (query.odsCode() != null) {
+            params.addString(query.odsCode());
+            where.add("ods_code = $" + params.size());
+        }
+        if (query.statuses() != null && !query.statuses().isEmpty()) {
+            params.addArrayOfString(query.statuses().stream().map(OfferStatus::code).toArray(String[]::new));
+            where.add("status = ANY($" + params.size() + ")");
+        }
+        if (query.referralIds() != null && !query.referralIds().isEmpty()) {
+            params.addArrayOfUUID(query.referralIds().toArray(UUID[]::new));
+            where.add("referral_id = ANY($" + params.size() + ")");
+        }
+        if (query.serviceIds() != null) {
+            params.addArrayOfString(query.serviceIds().toArray(String[]::new));
+            where.add("service_id = ANY($" + params.size() + ")");
+        }
+        if (query.nhsNumber() != null) {
+            params.addString(query.nhsNumber());
+            where.add("referral_id IN (SELECT id FROM referral WHERE incident -> 'patient' ->> 'nhsNumber' = $"
+                    + params.size() + ")");
+        }
+        for (Instant bound : query.updatedAfter()) {
+            params.addOffsetDateTime(utc(bound));
+            where.add("updated_at > $" + params.size());
+        }
+        for (Instant bound : query.updatedBefore()) {
+            params.addOffsetDateTime(utc(bound));
+            where.add("updated_at < $" + params.size());
+        }
+        if (query.after() != null) {
+            params.addOffsetDateTime(utc(query.after().updatedAt())).addUUID(query.after().id());
+            where.add("(updated_at, id) " + (query.ascending() ? ">" : "<") + " ($" + (params.size() - 1) + ", $"
+                    + params.size() + ")");
+        }
+        String direction = query.ascending() ? "ASC" : "DESC";
+        params.addInteger(query.limit());
+        String sql = "SELECT " + COLUMNS + " FROM offer" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY updated_at " + direction + ", id " + direction + " LIMIT $" + params.size();
+        return client.preparedQuery(sql).execute(params).map(OfferRepository::all);
     }
 
     private static Optional<Offer> first(RowSet<Row> rows) {

@@ -3,6 +3,9 @@ package org.rightcare.hub.referral;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -143,6 +146,72 @@ public class ReferralRepository {
                 WHERE id = $1
                 RETURNING %s""".formatted(COLUMNS))
                 .execute(params).map(rows -> toReferral(rows.iterator().next()));
+    }
+
+    /** The referrals with these ids that exist, in no particular order. */
+    public Uni<List<Referral>> findByIds(SqlClient client, Collection<UUID> ids) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM referral WHERE id = ANY($1)")
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .map(rows -> {
+                    List<Referral> found = new ArrayList<>(rows.size());
+                    rows.forEach(row -> found.add(toReferral(row)));
+                    return found;
+                });
+    }
+
+    /** One page of a search, in the query's order; the caller narrows it further and asks for the next. */
+    public Uni<List<Referral>> search(ReferralQuery query) {
+        List<String> where = new ArrayList<>();
+        Tuple params = Tuple.tuple();
+        if (query.referralId() != null) {
+            params.addUUID(query.referralId());
+            where.add("id = $" + params.size());
+        }
+        if (query.statuses() != null && !query.statuses().isEmpty()) {
+            params.addArrayOfString(query.statuses().stream().map(ReferralStatus::wireValue).toArray(String[]::new));
+            where.add("status = ANY($" + params.size() + ")");
+        }
+        if (query.categories() != null && !query.categories().isEmpty()) {
+            params.addArrayOfString(query.categories().stream().map(ArpCategory::code).toArray(String[]::new));
+            where.add("category = ANY($" + params.size() + ")");
+        }
+        if (query.nhsNumber() != null) {
+            params.addString(query.nhsNumber());
+            where.add("incident -> 'patient' ->> 'nhsNumber' = $" + params.size());
+        }
+        if (query.offeredTo() != null) {
+            params.addString(query.offeredTo());
+            String offered = "EXISTS (SELECT 1 FROM offer o WHERE o.referral_id = referral.id AND o.ods_code = $"
+                    + params.size() + ")";
+            if (query.orOpenIn() != null && !query.orOpenIn().isEmpty()) {
+                params.addArrayOfString(query.orOpenIn().stream().map(ArpCategory::code).toArray(String[]::new));
+                offered = "(" + offered + " OR (status IN ('routing', 'offered') AND category = ANY($" + params.size()
+                        + ")))";
+            }
+            where.add(offered);
+        }
+        for (Instant bound : query.updatedAfter()) {
+            params.addOffsetDateTime(utc(bound));
+            where.add("updated_at > $" + params.size());
+        }
+        for (Instant bound : query.updatedBefore()) {
+            params.addOffsetDateTime(utc(bound));
+            where.add("updated_at < $" + params.size());
+        }
+        if (query.after() != null) {
+            params.addOffsetDateTime(utc(query.after().updatedAt())).addUUID(query.after().id());
+            where.add("(updated_at, id) " + (query.ascending() ? ">" : "<") + " ($" + (params.size() - 1) + ", $"
+                    + params.size() + ")");
+        }
+        String direction = query.ascending() ? "ASC" : "DESC";
+        params.addInteger(query.limit());
+        String sql = "SELECT " + COLUMNS + " FROM referral" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY updated_at " + direction + ", id " + direction + " LIMIT $" + params.size();
+        return pool.preparedQuery(sql).execute(params).map(rows -> {
+            List<Referral> page = new ArrayList<>(rows.size());
+            rows.forEach(row -> page.add(toReferral(row)));
+            return page;
+        });
     }
 
     private Optional<Referral> first(RowSet<Row> rows) {

@@ -1,6 +1,9 @@
 package org.rightcare.hub.routing;
 
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,6 +43,20 @@ public class RoutingDecisionRepository {
                 .execute(Tuple.of(referralId))
                 .map(rows -> rows.size() == 0 ? Optional.empty()
                         : Optional.of(read(rows.iterator().next().getJsonObject("decision").encode())));
+    }
+
+    /** The newest decision of each referral that has one, for a page of search results. */
+    public Uni<Map<UUID, RoutingDecision>> latest(SqlClient client, Collection<UUID> referralIds) {
+        return client.preparedQuery("""
+                SELECT DISTINCT ON (referral_id) referral_id, decision FROM routing_decision
+                WHERE referral_id = ANY($1) ORDER BY referral_id, decided_at DESC, id""")
+                .execute(Tuple.of(referralIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, RoutingDecision> latest = new HashMap<>();
+                    rows.forEach(row -> latest.put(row.getUUID("referral_id"),
+                            read(row.getJsonObject("decision").encode())));
+                    return latest;
+                });
     }
 
     private String write(RoutingDecision decision) {

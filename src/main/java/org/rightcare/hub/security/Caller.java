@@ -1,32 +1,19 @@
 package org.rightcare.hub.security;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
-import io.quarkus.security.identity.SecurityIdentity;
+import org.rightcare.hub.audit.Actor;
 
 /**
- * Who is calling, as the hub's rules need it: the subject, the organisation (ODS code) the token speaks for, and the
- * roles. The organisation comes from the token claim named by {@code hub.security.organisation-claim}.
+ * Who is calling, as the hub's rules need it: the subject, the organisation (ODS code) the token speaks for, the
+ * roles, and the SMART scopes the token was granted. A call is allowed when a role allows it and, if the token
+ * carries SMART scopes at all, a scope allows it too: scopes narrow what a role may do, they never widen it.
+ *
+ * @param scopePermissions what the token's SMART scopes grant, or null when it carries none
  */
-public record Caller(String subject, String organisation, Set<String> roles) {
-
-    public static final String PROVIDER = "provider";
-    public static final String CAD = "cad";
-    public static final String HUB_CLINICIAN = "hub-clinician";
-    public static final String HUB_ADMIN = "hub-admin";
-    public static final String AUDITOR = "auditor";
-
-    public static Caller of(SecurityIdentity identity, String organisationClaim) {
-        String organisation = null;
-        if (identity.getPrincipal() instanceof JsonWebToken token) {
-            Object claim = token.getClaim(organisationClaim);
-            organisation = claim == null ? null : claim.toString().replace("\"", "");
-        }
-        return new Caller(identity.getPrincipal().getName(), organisation, Set.copyOf(identity.getRoles()));
-    }
+public record Caller(String subject, String organisation, Set<String> roles, List<Permission> scopePermissions) {
 
     public Optional<String> organisationCode() {
         return Optional.ofNullable(organisation).filter(o -> !o.isBlank());
@@ -34,5 +21,27 @@ public record Caller(String subject, String organisation, Set<String> roles) {
 
     public boolean has(String role) {
         return roles.contains(role);
+    }
+
+    /** Whether any of the caller's roles, within its scopes, allows {@code wanted}. */
+    public boolean may(Permission wanted) {
+        boolean byRole = roles.stream().flatMap(role -> Roles.grants(role).stream()).anyMatch(p -> p.covers(wanted));
+        boolean byScope = scopePermissions == null || scopePermissions.stream().anyMatch(p -> p.covers(wanted));
+        return byRole && byScope;
+    }
+
+    /** A community provider system or team member: sees only what its organisation was offered or may claim. */
+    public boolean isProvider() {
+        return has(Roles.PROVIDER) && organisationCode().isPresent();
+    }
+
+    /** The hub's own staff, who see every case. */
+    public boolean isHubStaff() {
+        return has(Roles.HUB_CLINICIAN) || has(Roles.HUB_ADMIN);
+    }
+
+    /** The caller as the audit trail names it. */
+    public Actor actor() {
+        return new Actor(subject, organisation);
     }
 }

@@ -3,7 +3,10 @@ package org.rightcare.hub.security;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How the hub reads who a caller is from its bearer token. */
+/**
+ * How the hub reads who a caller is from its bearer token. Roles come from the claim named by
+ * {@code quarkus.oidc.roles.role-claim-path}.
+ */
 @ConfigMapping(prefix = "hub.security")
 public interface SecurityConfig {
 
@@ -13,4 +16,8 @@ public interface SecurityConfig {
      */
     @WithDefault("org")
     String organisationClaim();
+
+    /** The token claim carrying its OAuth scopes (SMART system scopes narrow what a role allows). */
+    @WithDefault("scope")
+    String scopeClaim();
 }

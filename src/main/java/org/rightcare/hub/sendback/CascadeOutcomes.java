@@ -59,7 +59,7 @@ public final class CascadeOutcomes {
     private final List<Concluded> concluded = new ArrayList<>();
     private final List<Acceptance> acceptances = new ArrayList<>();
 
-    void offerAnswered(OfferAnswer answer) {
+    public void offerAnswered(OfferAnswer answer) {
         offerAnswers.add(answer);
     }
 

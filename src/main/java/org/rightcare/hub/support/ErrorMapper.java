@@ -2,24 +2,32 @@ package org.rightcare.hub.support;
 
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
+import java.util.Set;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.PathSegment;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.rightcare.hub.fhir.FhirAccessAudit;
 import org.rightcare.hub.fhir.FhirFormat;
 import org.rightcare.hub.fhir.OperationOutcomes;
+import org.rightcare.hub.security.Caller;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.smallrye.mutiny.CompositeException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
@@ -33,21 +41,39 @@ public class ErrorMapper {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
     private final FhirContext fhir;
+    private final FhirAccessAudit audit;
 
-    public ErrorMapper(FhirContext fhir) {
+    public ErrorMapper(FhirContext fhir, FhirAccessAudit audit) {
         this.fhir = fhir;
+        this.audit = audit;
     }
 
+    /** Failed authentication on the FHIR API is audited too: who tried is unknown, what they asked for is not. */
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
-    public Response unauthorised(RuntimeException e, UriInfo uri, HttpHeaders headers) {
-        return answer(uri, headers, 401, IssueType.LOGIN, "UNAUTHORISED", "unauthorised", "Unauthorised",
-                "A valid bearer token is required", true);
+    public Uni<Response> unauthorised(RuntimeException e, UriInfo uri, HttpHeaders headers, Request request) {
+        Response response = answer(uri, headers, 401, IssueType.LOGIN, "UNAUTHORISED", "unauthorised",
+                "Unauthorised", "A valid bearer token is required", true);
+        return auditRefusal(uri, request, FhirAccessAudit.UNAUTHENTICATED, response);
     }
 
     @ServerExceptionMapper
-    public Response forbidden(ForbiddenException e, UriInfo uri, HttpHeaders headers) {
-        return answer(uri, headers, 403, IssueType.FORBIDDEN, "FORBIDDEN", "forbidden", "Forbidden",
+    public Uni<Response> forbidden(ForbiddenException e, UriInfo uri, HttpHeaders headers, Request request) {
+        Response response = answer(uri, headers, 403, IssueType.FORBIDDEN, "FORBIDDEN", "forbidden", "Forbidden",
                 "The token does not grant this operation", false);
+        return auditRefusal(uri, request, FhirAccessAudit.DENIED, response);
+    }
+
+    private Uni<Response> auditRefusal(UriInfo uri, Request request, String outcome, Response response) {
+        if (!uri.getPath().startsWith("/fhir")) {
+            return Uni.createFrom().item(response);
+        }
+        List<String> segments = uri.getPathSegments().stream().map(PathSegment::getPath).toList();
+        String type = segments.size() > 1 ? segments.get(1) : "metadata";
+        String id = segments.size() > 2 ? segments.get(2) : null;
+        return audit.recordRefusal(new Caller("unauthenticated", null, Set.of(), List.of()), request.getMethod()
+                .toLowerCase(java.util.Locale.ROOT), type, id, outcome,
+                new JsonObject().put("path", uri.getPath()).put("http", response.getStatus()))
+                .map(ignored -> response);
     }
 
     @ServerExceptionMapper

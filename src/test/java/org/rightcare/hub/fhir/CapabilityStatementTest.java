@@ -30,10 +30,13 @@ import org.hl7.fhir.r4.model.CapabilityStatement.ResourceInteractionComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.SystemRestfulInteraction;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.HealthcareService;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.IntegerType;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -55,6 +58,7 @@ import ca.uhn.fhir.rest.api.EncodingEnum;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import ca.uhn.fhir.rest.gclient.StringClientParam;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
@@ -79,6 +83,7 @@ class CapabilityStatementTest {
 
     private String district;
     private String offeredOds;
+    private String serviceId;
     private IGenericClient client;
     private CapabilityStatement statement;
 
@@ -86,7 +91,8 @@ class CapabilityStatementTest {
     void readTheStatement() {
         district = TestServices.freshDistrict();
         offeredOds = "C" + district;
-        TestServices.install(TestServices.service("capability-" + district.toLowerCase(), ServiceType.FALLS_RESPONSE,
+        serviceId = "capability-" + district.toLowerCase();
+        TestServices.install(TestServices.service(serviceId, ServiceType.FALLS_RESPONSE,
                 offeredOds, district, Duration.ofMinutes(30)));
         client = FHIR.newRestfulGenericClient(fhirBase.toString());
         client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.provider(offeredOds)));
@@ -130,7 +136,8 @@ class CapabilityStatementTest {
 
     @Test
     void everyDeclaredInteractionWorksOnARealReferral() {
-        Map<String, IdType> realIds = realIdsByType(postIncident());
+        String referralId = postIncident();
+        Map<String, IdType> realIds = realIdsByType(referralId);
         CapabilityStatementRestComponent rest = statement.getRestFirstRep();
 
         for (var interaction : rest.getInteraction()) {
@@ -141,9 +148,32 @@ class CapabilityStatementTest {
             String type = resource.getType();
             IdType id = realIds.get(type);
             assertNotNull(id, "a referral renders no " + type + " although the statement declares it");
-            assertTrue(resource.getOperation().isEmpty(), "declares operations on " + type + " that no test exercises");
-            assertTrue(resource.getSearchParam().isEmpty(), "declares search parameters on " + type);
+            // Searches first, while the offer is still as the router made it.
+            for (var parameter : resource.getSearchParam()) {
+                // The audit trail of the whole suite is long: narrow to this referral's, except when that is the test.
+                String narrow = type.equals("AuditEvent") && !parameter.getName().equals("entity")
+                        ? "&entity=ServiceRequest/" + referralId : "";
+                Bundle found = search(type, parameter.getName(), searchValue(type, parameter.getName(), referralId)
+                        + narrow);
+                assertTrue(ids(found).contains(id.getIdPart()), "searching " + type + " by " + parameter.getName()
+                        + " finds the real " + type + " " + id.getIdPart());
+            }
+            for (var include : resource.getSearchInclude()) {
+                Bundle found = search(type, includeFilter(type), searchValue(type, includeFilter(type), referralId)
+                        + "&_include=" + include.getValue());
+                String target = include.getValue().equals("Task:focus") ? "ServiceRequest"
+                        : include.getValue().endsWith(":encounter") ? "Encounter" : "Patient";
+                assertTrue(found.getEntry().stream().anyMatch(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE
+                        && e.getResource().fhirType().equals(target)), include.getValue() + " includes a " + target);
+            }
+            for (var operation : resource.getOperation()) {
+                assertEquals(SetCapacityOperation.NAME, operation.getName(), "declares an operation no test exercises");
+                setCapacity(type, operation.getName());
+            }
             for (ResourceInteractionComponent interaction : resource.getInteraction()) {
+                if (interaction.getCode() == TypeRestfulInteraction.SEARCHTYPE) {
+                    continue;
+                }
                 IBaseResource answer = exercise(interaction.getCode(), id);
                 assertEquals(type, answer.fhirType());
                 assertEquals(resource.getProfile(), ((Resource) answer).getMeta().getProfile().stream().findFirst()
@@ -152,6 +182,58 @@ class CapabilityStatementTest {
             }
             keepsItsUpdateClaims(resource, id);
         }
+    }
+
+    /** A value of the search parameter that matches the test's real referral (or its offer, or its audit trail). */
+    private String searchValue(String type, String parameter, String referralId) {
+        String today = "ge" + java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1);
+        String key = type + "." + parameter;
+        return switch (key) {
+            case "ServiceRequest.status" -> "active";
+            case "ServiceRequest.category" -> "C3";
+            case "ServiceRequest.priority" -> "urgent";
+            case "ServiceRequest.service-type", "Task.performer" -> ServiceType.FALLS_RESPONSE.code();
+            case "ServiceRequest.patient", "Task.patient" -> "Patient/" + referralId;
+            case "ServiceRequest._lastUpdated", "Task._lastUpdated", "AuditEvent.date" -> today;
+            case "Task.status" -> "requested";
+            case "Task.focus" -> "ServiceRequest/" + referralId;
+            case "AuditEvent.entity" -> "ServiceRequest/" + referralId;
+            case "AuditEvent.altid" -> "provider-system-" + offeredOds;
+            case "AuditEvent.outcome" -> "0";
+            default -> fail("declares search parameter " + key + " that no test exercises");
+        };
+    }
+
+    /** The parameter that narrows an _include search to the test's own referral. */
+    private static String includeFilter(String type) {
+        return type.equals("Task") ? "focus" : "patient";
+    }
+
+    private Bundle search(String type, String parameter, String valueAndMore) {
+        String token = type.equals("AuditEvent") ? Tokens.auditor() : Tokens.provider(offeredOds);
+        Response response = given().auth().oauth2(token).urlEncodingEnabled(false)
+                .get("/fhir/" + type + "?" + parameter + "=" + valueAndMore);
+        response.then().statusCode(200);
+        return FHIR.newJsonParser().parseResource(Bundle.class, response.asString());
+    }
+
+    private static Set<String> ids(Bundle bundle) {
+        return bundle.getEntry().stream().filter(e -> e.getSearch().getMode() == Bundle.SearchEntryMode.MATCH)
+                .map(e -> e.getResource().getIdElement().getIdPart()).collect(Collectors.toSet());
+    }
+
+    /** $set-capacity on the test's own service, through HAPI's client as a provider system would call it. */
+    private void setCapacity(String type, String operation) {
+        Parameters parameters = new Parameters();
+        parameters.addParameter().setName("rag").setValue(new CodeType("AMBER"));
+        parameters.addParameter().setName("places").setValue(new IntegerType(3));
+        HealthcareService updated = client.operation().onInstance(new IdType(type, serviceId))
+                .named("$" + operation).withParameters(parameters).returnResourceType(HealthcareService.class)
+                .execute();
+        assertEquals(serviceId, updated.getIdElement().getIdPart());
+        assertEquals(List.of(3), TestDatabase.strings(
+                "SELECT places::text FROM service_capacity WHERE service_id = ?", serviceId).stream()
+                .map(Integer::parseInt).toList());
     }
 
     /**
@@ -202,14 +284,6 @@ class CapabilityStatementTest {
         Task offer = client.read().resource(Task.class).withId(realIds.get("Task").getIdPart()).execute();
         assertEquals("1", offer.getMeta().getVersionId(), "no refused write changed the offer");
         assertEquals(Task.TaskStatus.REQUESTED, offer.getStatus());
-    }
-
-    @Test
-    void searchIsNotServed() {
-        Response search = given().auth().oauth2(Tokens.provider("RXY")).get("/fhir/ServiceRequest?status=active");
-
-        search.then().statusCode(404).contentType(startsWith("application/fhir+json"));
-        FHIR.newJsonParser().parseResource(OperationOutcome.class, search.asString());
     }
 
     @Test
@@ -267,16 +341,41 @@ class CapabilityStatementTest {
             case VREAD -> client.read().resource(type).withIdAndVersion(id.getIdPart(), "1").execute();
             case UPDATE -> type.equals("Task") ? answerOffer(id)
                     : client.update().resource(blank(type).setIdElement(id)).execute().getResource();
-            case PATCH -> client.patch()
+            case PATCH -> type.equals("Task") ? patchOffer(id) : client.patch()
                     .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"revoked\"}]")
                     .withId(id).execute().getResource();
             case DELETE -> client.delete().resourceById(id).execute().getOperationOutcome();
             case HISTORYINSTANCE -> client.history().onInstance(id).returnBundle(Bundle.class).execute();
             case HISTORYTYPE -> client.history().onType(type).returnBundle(Bundle.class).execute();
-            case CREATE -> client.create().resource(blank(type)).execute().getResource();
-            case SEARCHTYPE -> client.search().forResource(type).returnBundle(Bundle.class).execute();
+            case CREATE -> type.equals("Task") ? claimACase() : client.create().resource(blank(type)).execute()
+                    .getResource();
+            case SEARCHTYPE -> client.search().forResource(type).where(new StringClientParam("undeclared")
+                    .matches().value("x")).returnBundle(Bundle.class).execute();
             case NULL -> throw new IllegalArgumentException("no interaction");
         };
+    }
+
+    /** JSON Patch on a Task answers the offer: the received offer (after the update) is accepted. */
+    private IBaseResource patchOffer(IdType id) {
+        MethodOutcome outcome = client.patch()
+                .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"accepted\"}]")
+                .withId(id).execute();
+        Task task = (Task) outcome.getResource();
+        assertEquals(Task.TaskStatus.ACCEPTED, task.getStatus());
+        return task;
+    }
+
+    /** Creating a Task claims a case: a second incident in the test's district, claimed by its service. */
+    private IBaseResource claimACase() {
+        String second = postIncident();
+        Task claim = new Task().setStatus(Task.TaskStatus.ACCEPTED).setIntent(Task.TaskIntent.ORDER)
+                .setFocus(new Reference("ServiceRequest/" + second));
+        MethodOutcome outcome = client.create().resource(claim).execute();
+        assertEquals(201, outcome.getResponseStatusCode());
+        Task created = (Task) outcome.getResource();
+        assertEquals(Task.TaskStatus.ACCEPTED, created.getStatus());
+        assertEquals("ServiceRequest/" + second, created.getFocus().getReference());
+        return created;
     }
 
     private static Resource blank(String type) {
@@ -343,6 +442,10 @@ class CapabilityStatementTest {
         references.addAll(service.getEndpoint());
         references.forEach(r -> ids.putIfAbsent(r.getReferenceElement().getResourceType(),
                 new IdType(r.getReferenceElement().getResourceType(), r.getReferenceElement().getIdPart())));
+        ids.put("OperationDefinition", new IdType("OperationDefinition", SetCapacityOperation.DEFINITION_ID));
+        // The audit record of the ServiceRequest read above.
+        Bundle trail = search("AuditEvent", "entity", "ServiceRequest/" + referralId);
+        ids.put("AuditEvent", new IdType("AuditEvent", ids(trail).iterator().next()));
         return ids;
     }
 }

@@ -62,8 +62,8 @@ class FhirBearerTokenTest {
 
     /** A token the hub would accept, before a test spoils one of its claims. */
     private static JwtClaimsBuilder claims() {
-        return Jwt.issuer(issuer()).audience(audience()).subject("provider-system-RXY").claim("org", "RXY")
-                .claim("roles", List.of("provider")).expiresIn(600);
+        return Jwt.issuer(issuer()).audience(audience()).subject("hub-clinician-7")
+                .claim("roles", List.of("hub-clinician")).expiresIn(600);
     }
 
     private static Response read(RequestSpecification request) {
@@ -72,7 +72,7 @@ class FhirBearerTokenTest {
 
     @Test
     void readsWithAValidToken() {
-        read(given().auth().oauth2(Tokens.provider("RXY"))).then().statusCode(200);
+        read(given().auth().oauth2(Tokens.hubClinician())).then().statusCode(200);
         // The refused tokens below differ from this one in one claim or the key only.
         read(given().auth().oauth2(claims().sign())).then().statusCode(200);
     }
@@ -91,7 +91,7 @@ class FhirBearerTokenTest {
                 claims().issuer("https://someone-else.example/issuer").sign()));
         cases.put("wrong audience", given().auth().oauth2(claims().audience("another-api").sign()));
         cases.put("no audience", given().auth().oauth2(
-                Jwt.issuer(issuer()).subject("provider-system-RXY").expiresIn(600).sign()));
+                Jwt.issuer(issuer()).subject("hub-clinician-7").expiresIn(600).sign()));
         cases.put("signed by another key", given().auth().oauth2(claims().sign(anotherKey)));
         cases.put("unsigned (alg none)", given().auth().oauth2(unsigned(now)));
 

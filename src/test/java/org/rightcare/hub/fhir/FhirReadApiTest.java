@@ -61,7 +61,7 @@ class FhirReadApiTest {
 
     private IGenericClient client(EncodingEnum encoding) {
         IGenericClient client = FHIR.newRestfulGenericClient(fhirBase.toString());
-        client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.provider("RXY")));
+        client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.hubClinician()));
         client.setEncoding(encoding);
         return client;
     }
@@ -84,7 +84,7 @@ class FhirReadApiTest {
     }
 
     private static Response get(String path) {
-        return given().auth().oauth2(Tokens.provider("RXY")).get("/fhir/" + path);
+        return given().auth().oauth2(Tokens.hubClinician()).get("/fhir/" + path);
     }
 
     @Test
@@ -230,7 +230,7 @@ class FhirReadApiTest {
         String referralId = post(CadWebhook.event(FALL));
 
         Response byParameter = get("Patient/" + referralId + "?_format=xml");
-        Response byAccept = given().auth().oauth2(Tokens.provider("RXY")).accept("application/fhir+xml")
+        Response byAccept = given().auth().oauth2(Tokens.hubClinician()).accept("application/fhir+xml")
                 .get("/fhir/Patient/" + referralId);
         Response byDefault = get("Patient/" + referralId);
 

@@ -146,13 +146,21 @@ class SendBackLoopTest {
                 .body("offers[0].task", org.hamcrest.Matchers.endsWith("/fhir/Task/" + offers(referral).get(0).get("id")))
                 .body("offers[1].status", equalTo("requested"));
 
-        given().auth().oauth2(Tokens.provider(area.ucrOds())).get("/fhir/ServiceRequest/" + referral).then()
+        given().auth().oauth2(Tokens.hubClinician()).get("/fhir/ServiceRequest/" + referral).then()
                 .statusCode(200)
                 .body("performer[0].reference", equalTo("HealthcareService/" + area.ucr()))
                 .body("note.text.find { it.startsWith('Routing decision') }",
                         org.hamcrest.Matchers.containsString("rule fall-without-serious-injury"))
                 .body("note.text.find { it.startsWith('Offer 1') }",
                         org.hamcrest.Matchers.containsString("rejected (Rejected for capacity reasons"));
+        // The service holding the case sees it, with its own offer only: not who else was asked, nor why.
+        given().auth().oauth2(Tokens.provider(area.ucrOds())).get("/fhir/ServiceRequest/" + referral).then()
+                .statusCode(200)
+                .body("performer[0].reference", equalTo("HealthcareService/" + area.ucr()))
+                .body("note.text.findAll { it.startsWith('Routing decision') }", org.hamcrest.Matchers.empty())
+                .body("note.text.findAll { it.startsWith('Offer') }", org.hamcrest.Matchers.hasSize(1))
+                .body("note.text.find { it.startsWith('Offer') }",
+                        org.hamcrest.Matchers.containsString(area.ucr()));
     }
 
     @Test

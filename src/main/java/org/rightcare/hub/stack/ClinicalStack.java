@@ -1,0 +1,77 @@
+package org.rightcare.hub.stack;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.referral.ArpCategory;
+import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralStatus;
+import org.rightcare.hub.security.Caller;
+
+/**
+ * The clinical stack: the open category 3 and 4 referrals that community services may look through and claim,
+ * instead of waiting for the router to offer them (what South East Coast Ambulance Service's portal replaced its
+ * daily touchpoint calls with). A provider's stack holds the cases that one of its active services is eligible for
+ * and whose location it covers; opening hours and capacity are the team's own judgement when it claims.
+ */
+@ApplicationScoped
+public class ClinicalStack {
+
+    /** The categories on the stack: urgent and less urgent calls, where a community response is often better. */
+    public static final Set<ArpCategory> CATEGORIES = EnumSet.of(ArpCategory.C3, ArpCategory.C4, ArpCategory.C4T);
+
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+
+    private final ServiceDirectory directory;
+
+    public ClinicalStack(ServiceDirectory directory) {
+        this.directory = directory;
+    }
+
+    /** Whether the referral is on the stack at all: open, and of a stack category. */
+    public static boolean isOnStack(Referral referral) {
+        return (referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED)
+                && CATEGORIES.contains(referral.incident().category());
+    }
+
+    /** The organisation's services that may claim the referral now; empty when it is not on their stack. */
+    public List<CommunityService> claimableBy(String odsCode, Referral referral, Instant now) {
+        if (!isOnStack(referral)) {
+            return List.of();
+        }
+        LocalDate today = now.atZone(LONDON).toLocalDate();
+        return directory.services().stream()
+                .filter(service -> service.odsCode().equals(odsCode) && service.active())
+                .filter(service -> service.eligibility().whyNotEligible(referral.incident(), today).isEmpty())
+                .filter(service -> service.catchment().covers(referral.incident().location()))
+                .toList();
+    }
+
+    /**
+     * How much of the referral the caller may see: all of it for the hub's staff and for a provider that was offered
+     * it (even if it declined: it saw the case then); the stack view for a provider that could claim it; else none.
+     *
+     * @param offers every offer of the referral
+     */
+    public CaseView viewFor(Caller caller, Referral referral, List<Offer> offers, Instant now) {
+        if (caller.isHubStaff()) {
+            return CaseView.FULL;
+        }
+        if (!caller.isProvider()) {
+            return CaseView.NONE;
+        }
+        if (offers.stream().anyMatch(offer -> offer.odsCode().equals(caller.organisation()))) {
+            return CaseView.FULL;
+        }
+        return claimableBy(caller.organisation(), referral, now).isEmpty() ? CaseView.NONE : CaseView.STACK;
+    }
+}

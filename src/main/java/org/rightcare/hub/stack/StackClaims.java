@@ -1,0 +1,166 @@
+package org.rightcare.hub.stack;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.rightcare.hub.audit.AuditLog;
+import org.rightcare.hub.audit.AuditRecord;
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.metrics.HubMetrics;
+import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.offers.OfferRepository;
+import org.rightcare.hub.offers.OfferStatus;
+import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.security.Caller;
+import org.rightcare.hub.sendback.CascadeOutcomes;
+import org.rightcare.hub.sendback.ReferralCascade;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * A community service takes a case from its clinical stack: the one domain operation behind {@code POST /fhir/Task}
+ * and the board. It runs under the referral's row lock, as every step of the send-back loop does, so when several
+ * services claim the same case at once exactly one wins and the others are told it has gone. The winner's claim
+ * becomes an accepted offer (the CAD hears {@code referral.accepted}); an offer open with another service at that
+ * moment is withdrawn.
+ */
+@ApplicationScoped
+public class StackClaims {
+
+    /** The outcome, for the caller to turn into its own protocol's answer. */
+    public sealed interface Result {
+    }
+
+    /** The caller's service now holds the case: the accepted offer. */
+    public record Claimed(Offer offer) implements Result {
+    }
+
+    /** No such referral for this caller: not offered to it and not on its stack (or not at all). */
+    public record NotFound() implements Result {
+    }
+
+    /** The case has left the stack (accepted by another service, sent back, cancelled) or never was on it. */
+    public record NoLongerOpen(String detail) implements Result {
+    }
+
+    /** The named service cannot take the case, or the caller must name one of several that can. */
+    public record ServiceNotEligible(String detail) implements Result {
+    }
+
+    private final Pool pool;
+    private final ReferralRepository referrals;
+    private final OfferRepository offers;
+    private final ReferralCascade cascade;
+    private final ClinicalStack stack;
+    private final AuditLog audit;
+    private final HubMetrics metrics;
+    private final Clock clock;
+
+    public StackClaims(Pool pool, ReferralRepository referrals, OfferRepository offers, ReferralCascade cascade,
+            ClinicalStack stack, AuditLog audit, HubMetrics metrics, Clock clock) {
+        this.pool = pool;
+        this.referrals = referrals;
+        this.offers = offers;
+        this.cascade = cascade;
+        this.stack = stack;
+        this.audit = audit;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    /**
+     * @param serviceId the caller's service that takes the case; null lets the hub pick when only one of the
+     *        caller's services may take it
+     */
+    public Uni<Result> claim(Caller caller, UUID referralId, String serviceId) {
+        if (!caller.isProvider()) {
+            return Uni.createFrom().item(new NotFound());
+        }
+        Instant now = clock.instant();
+        CascadeOutcomes outcomes = new CascadeOutcomes();
+        return pool.withTransaction(tx -> referrals.lockById(tx, referralId).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item((Result) new NotFound());
+            }
+            return offers.findByReferral(tx, referralId)
+                    .chain(all -> decide(tx, caller, found.get(), all, serviceId, now, outcomes))
+                    .call(result -> audit.record(tx, auditRecord(caller, referralId, serviceId, result)));
+        })).invoke(result -> {
+            if (result instanceof Claimed) {
+                metrics.committed(outcomes);
+            }
+        });
+    }
+
+    private Uni<Result> decide(SqlClient tx, Caller caller, Referral referral, List<Offer> all, String serviceId,
+            Instant now, CascadeOutcomes outcomes) {
+        if (stack.viewFor(caller, referral, all, now) == CaseView.NONE) {
+            return Uni.createFrom().item(new NotFound());
+        }
+        if (!ClinicalStack.isOnStack(referral)) {
+            return Uni.createFrom().item(new NoLongerOpen(referral.status().isTerminal()
+                    ? "The case is no longer open: it is " + referral.status().wireValue()
+                    : "Category " + referral.incident().category().code() + " cases are not on the clinical stack"));
+        }
+        List<CommunityService> eligible = stack.claimableBy(caller.organisation(), referral, now);
+        Optional<CommunityService> chosen;
+        if (serviceId == null) {
+            if (eligible.size() != 1) {
+                return Uni.createFrom().item(new ServiceNotEligible(eligible.isEmpty()
+                        ? "None of your services may take this case"
+                        : "Name the service that takes the case, one of: "
+                                + eligible.stream().map(CommunityService::id).collect(Collectors.joining(", "))));
+            }
+            chosen = Optional.of(eligible.get(0));
+        } else {
+            chosen = eligible.stream().filter(s -> s.id().equals(serviceId)).findFirst();
+            if (chosen.isEmpty()) {
+                return Uni.createFrom().item(new ServiceNotEligible("Service " + serviceId
+                        + " is not one of your services that may take this case"));
+            }
+        }
+        CommunityService service = chosen.get();
+        Optional<Offer> ownOpenOffer = all.stream()
+                .filter(o -> o.status().isOpen() && o.serviceId().equals(service.id())).findFirst();
+        if (ownOpenOffer.isPresent()) {
+            // The router had already offered it to this very service: claiming it is accepting that offer.
+            return accept(tx, referral, ownOpenOffer.get(), now, outcomes);
+        }
+        return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE, now)
+                .invoke(withdrawn -> withdrawn
+                        .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
+                .chain(withdrawn -> offers.insert(tx, new Offer(UUID.randomUUID(), referral.id(), all.size() + 1,
+                        service.id(), service.odsCode(), OfferStatus.REQUESTED, null, now, now, null, now, 1)))
+                .chain(claim -> accept(tx, referral, claim, now, outcomes));
+    }
+
+    private Uni<Result> accept(SqlClient tx, Referral referral, Offer offer, Instant now, CascadeOutcomes outcomes) {
+        return cascade.accepted(tx, referral, offer, now, outcomes)
+                .chain(accepted -> offers.findById(tx, offer.id()))
+                .map(updated -> (Result) new Claimed(updated.orElseThrow()));
+    }
+
+    private static AuditRecord auditRecord(Caller caller, UUID referralId, String serviceId, Result result) {
+        String outcome = result instanceof Claimed ? AuditRecord.SUCCESS
+                : result instanceof NotFound ? "not-found" : result instanceof NoLongerOpen ? "no-longer-open"
+                : "service-not-eligible";
+        JsonObject detail = new JsonObject().put("serviceId", result instanceof Claimed claimed
+                ? claimed.offer().serviceId() : serviceId);
+        if (result instanceof Claimed claimed) {
+            detail.put("task", claimed.offer().id().toString());
+        }
+        return new AuditRecord(caller.subject(), caller.organisation(), "referral.claim", "ServiceRequest",
+                referralId.toString(), outcome, detail);
+    }
+}
