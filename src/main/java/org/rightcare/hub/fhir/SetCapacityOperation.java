@@ -44,7 +44,7 @@ import io.vertx.core.json.JsonObject;
  * {@code rag} (code GREEN, AMBER or RED) and {@code places} (integer, 0 or more; leave out for "not counted"). The
  * answer is the HealthcareService with its new capacity. Another organisation's service is 404.
  */
-@Path("/fhir/HealthcareService/{id}/$set-capacity")
+@Path("/fhir/HealthcareService/{id}/{operation}")
 @Authenticated
 public class SetCapacityOperation {
 
@@ -92,10 +92,15 @@ public class SetCapacityOperation {
 
     @POST
     @Operation(hidden = true)
-    public Uni<Response> setCapacity(@PathParam("id") String id,
+    public Uni<Response> setCapacity(@PathParam("id") String id, @PathParam("operation") String operation,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @QueryParam("_format") String format,
             @Context HttpHeaders headers, String body) {
         FhirFormat answer = Optional.ofNullable(FhirFormat.negotiate(format, headers)).orElse(FhirFormat.JSON);
+        if (!operation.equals("$" + NAME)) {
+            return Uni.createFrom().item(OperationOutcomes.response(fhir, answer, 404, IssueType.NOTSUPPORTED,
+                    "UNKNOWN_OPERATION", "HealthcareService has no operation " + operation + "; see /fhir/metadata")
+                    .build());
+        }
         Caller caller = callers.current();
         if (!caller.may(Permission.write("HealthcareService"))) {
             return refused(caller, id, FhirAccessAudit.DENIED, OperationOutcomes.forbidden(fhir, answer,

@@ -36,9 +36,10 @@ public final class Scopes {
             anySmart = true;
             String type = smart.group(2);
             String access = smart.group(3);
-            boolean read = access.equals("read") || access.equals("*") || access.contains("r") || access.contains("s");
-            boolean write = access.equals("write") || access.equals("*") || access.contains("c")
-                    || access.contains("u") || access.contains("d");
+            boolean v1 = access.equals("read") || access.equals("write") || access.equals("*");
+            boolean read = v1 ? !access.equals("write") : access.contains("r") || access.contains("s");
+            boolean write = v1 ? !access.equals("read")
+                    : access.contains("c") || access.contains("u") || access.contains("d");
             if (read) {
                 granted.add(Permission.read(type));
             }
