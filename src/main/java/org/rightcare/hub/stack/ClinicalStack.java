@@ -45,7 +45,15 @@ public class ClinicalStack {
 
     /** The organisation's services that may claim the referral now; empty when it is not on their stack. */
     public List<CommunityService> claimableBy(String odsCode, Referral referral, Instant now) {
-        if (!isOnStack(referral)) {
+        return isOnStack(referral) ? eligibleServices(odsCode, referral, now) : List.of();
+    }
+
+    /**
+     * The organisation's active services eligible for the referral's patient and place, whether or not the case is
+     * still open: a case that one of them could have claimed was on its stack, so it may be told the case has gone.
+     */
+    public List<CommunityService> eligibleServices(String odsCode, Referral referral, Instant now) {
+        if (!CATEGORIES.contains(referral.incident().category())) {
             return List.of();
         }
         LocalDate today = now.atZone(LONDON).toLocalDate();

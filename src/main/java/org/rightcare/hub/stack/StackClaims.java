@@ -106,7 +106,11 @@ public class StackClaims {
     private Uni<Result> decide(SqlClient tx, Caller caller, Referral referral, List<Offer> all, String serviceId,
             Instant now, CascadeOutcomes outcomes) {
         if (stack.viewFor(caller, referral, all, now) == CaseView.NONE) {
-            return Uni.createFrom().item(new NotFound());
+            // A case that was on the caller's stack until another service took it is "gone", not "unknown".
+            return Uni.createFrom().item(caller.isProvider()
+                    && !stack.eligibleServices(caller.organisation(), referral, now).isEmpty()
+                            ? new NoLongerOpen("The case is no longer open: it is " + referral.status().wireValue())
+                            : new NotFound());
         }
         if (!ClinicalStack.isOnStack(referral)) {
             return Uni.createFrom().item(new NoLongerOpen(referral.status().isTerminal()
