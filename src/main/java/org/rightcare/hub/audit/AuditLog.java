@@ -1,13 +1,14 @@
 package org.rightcare.hub.audit;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.rightcare.hub.support.KeysetQuery;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -47,43 +48,25 @@ public class AuditLog {
 
     /** One page of the trail, in the query's order. */
     public Uni<List<AuditEntry>> search(SqlClient client, AuditQuery query) {
-        List<String> where = new ArrayList<>();
-        Tuple params = Tuple.tuple();
+        KeysetQuery sql = new KeysetQuery();
         if (query.entityType() != null) {
-            params.addString(query.entityType());
-            where.add("entity_type = $" + params.size());
+            sql.where("entity_type = ?", query.entityType());
         }
         if (query.entityId() != null) {
-            params.addString(query.entityId());
-            where.add("entity_id = $" + params.size());
+            sql.where("entity_id = ?", query.entityId());
         }
         if (query.actor() != null) {
-            params.addString(query.actor());
-            where.add("actor = $" + params.size());
+            sql.where("actor = ?", query.actor());
         }
         if (query.succeeded() != null) {
-            params.addString(AuditRecord.SUCCESS);
-            where.add("outcome " + (query.succeeded() ? "=" : "<>") + " $" + params.size());
+            sql.where("outcome " + (query.succeeded() ? "=" : "<>") + " ?", AuditRecord.SUCCESS);
         }
-        for (Instant bound : query.after()) {
-            params.addOffsetDateTime(bound.atOffset(ZoneOffset.UTC));
-            where.add("at > $" + params.size());
-        }
-        for (Instant bound : query.before()) {
-            params.addOffsetDateTime(bound.atOffset(ZoneOffset.UTC));
-            where.add("at < $" + params.size());
-        }
-        if (query.cursor() != null) {
-            params.addOffsetDateTime(query.cursor().at().atOffset(ZoneOffset.UTC)).addUUID(query.cursor().id());
-            where.add("(at, id) " + (query.ascending() ? ">" : "<") + " ($" + (params.size() - 1) + ", $"
-                    + params.size() + ")");
-        }
-        String direction = query.ascending() ? "ASC" : "DESC";
-        params.addInteger(query.limit());
-        String sql = "SELECT id, at, actor, actor_organisation, action, entity_type, entity_id, outcome, detail"
-                + " FROM audit_event" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY at " + direction + ", id " + direction + " LIMIT $" + params.size();
-        return client.preparedQuery(sql).execute(params).map(rows -> {
+        sql.between("at", query.after(), query.before());
+        String statement = sql.sql("SELECT id, at, actor, actor_organisation, action, entity_type, entity_id, outcome,"
+                + " detail FROM audit_event", "at", query.ascending(),
+                query.cursor() == null ? null : query.cursor().at(), query.cursor() == null ? null : query.cursor().id(),
+                query.limit());
+        return client.preparedQuery(statement).execute(sql.params()).map(rows -> {
             List<AuditEntry> entries = new ArrayList<>(rows.size());
             rows.forEach(row -> entries.add(new AuditEntry(row.getUUID("id"), row.getOffsetDateTime("at").toInstant(),
                     new AuditRecord(row.getString("actor"), row.getString("actor_organisation"),

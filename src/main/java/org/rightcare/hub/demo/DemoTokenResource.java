@@ -38,9 +38,9 @@ public class DemoTokenResource {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Demo profile only: issue a token (form fields sub, org, roles)")
+    @Operation(summary = "Demo profile only: issue a token (form fields sub, org, roles, optional scope)")
     public TokenResponse issue(@FormParam("sub") String subject, @FormParam("org") String organisation,
-            @FormParam("roles") String roles) {
+            @FormParam("roles") String roles, @FormParam("scope") String scope) {
         if (!demoProfile) {
             throw new NotFoundException();
         }
@@ -49,7 +49,8 @@ public class DemoTokenResource {
         }
         List<String> roleList = roles == null ? List.of()
                 : Arrays.stream(roles.split("[,\\s]+")).filter(r -> !r.isBlank()).toList();
-        return new TokenResponse(tokens.issue(subject, organisation, roleList), "Bearer", DemoTokens.LIFETIME.toSeconds());
+        return new TokenResponse(tokens.issue(subject, organisation, roleList, scope), "Bearer",
+                DemoTokens.LIFETIME.toSeconds());
     }
 
     /** A 400 problem for a form the endpoint cannot use. */

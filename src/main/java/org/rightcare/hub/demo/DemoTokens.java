@@ -30,6 +30,11 @@ public class DemoTokens {
 
     /** @param organisation the caller's ODS code; null for people or systems that act for no one organisation */
     public String issue(String subject, String organisation, List<String> roles) {
+        return issue(subject, organisation, roles, null);
+    }
+
+    /** @param scope OAuth scopes, space separated (SMART system scopes narrow what the roles allow); null for none */
+    public String issue(String subject, String organisation, List<String> roles, String scope) {
         JwtClaimsBuilder claims = Jwt.issuer(issuer)
                 .audience(audience)
                 .subject(subject)
@@ -37,6 +42,9 @@ public class DemoTokens {
                 .expiresIn(LIFETIME);
         if (organisation != null && !organisation.isBlank()) {
             claims.claim("org", organisation);
+        }
+        if (scope != null && !scope.isBlank()) {
+            claims.claim("scope", scope.trim());
         }
         return claims.sign();
     }

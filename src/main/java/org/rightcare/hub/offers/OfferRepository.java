@@ -12,6 +12,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.support.KeysetQuery;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -97,47 +99,28 @@ public class OfferRepository {
 
     /** One page of a search, in the query's order. */
     public Uni<List<Offer>> search(SqlClient client, OfferQuery query) {
-        List<String> where = new ArrayList<>();
-        Tuple params = Tuple.tuple();
+        KeysetQuery sql = new KeysetQuery();
         if (query.odsCode() != null) {
-            params.addString(query.odsCode());
-            where.add("ods_code = $" + params.size());
+            sql.where("ods_code = ?", query.odsCode());
         }
         if (query.statuses() != null && !query.statuses().isEmpty()) {
-            params.addArrayOfString(query.statuses().stream().map(OfferStatus::code).toArray(String[]::new));
-            where.add("status = ANY($" + params.size() + ")");
+            sql.where("status = ANY(?)", (Object) query.statuses().stream().map(OfferStatus::code).toArray(String[]::new));
         }
         if (query.referralIds() != null && !query.referralIds().isEmpty()) {
-            params.addArrayOfUUID(query.referralIds().toArray(UUID[]::new));
-            where.add("referral_id = ANY($" + params.size() + ")");
+            sql.where("referral_id = ANY(?)", (Object) query.referralIds().toArray(UUID[]::new));
         }
         if (query.serviceIds() != null) {
-            params.addArrayOfString(query.serviceIds().toArray(String[]::new));
-            where.add("service_id = ANY($" + params.size() + ")");
+            sql.where("service_id = ANY(?)", (Object) query.serviceIds().toArray(String[]::new));
         }
         if (query.nhsNumber() != null) {
-            params.addString(query.nhsNumber());
-            where.add("referral_id IN (SELECT id FROM referral WHERE incident -> 'patient' ->> 'nhsNumber' = $"
-                    + params.size() + ")");
+            sql.where("referral_id IN (SELECT id FROM referral WHERE incident -> 'patient' ->> 'nhsNumber' = ?)",
+                    query.nhsNumber());
         }
-        for (Instant bound : query.updatedAfter()) {
-            params.addOffsetDateTime(utc(bound));
-            where.add("updated_at > $" + params.size());
-        }
-        for (Instant bound : query.updatedBefore()) {
-            params.addOffsetDateTime(utc(bound));
-            where.add("updated_at < $" + params.size());
-        }
-        if (query.after() != null) {
-            params.addOffsetDateTime(utc(query.after().updatedAt())).addUUID(query.after().id());
-            where.add("(updated_at, id) " + (query.ascending() ? ">" : "<") + " ($" + (params.size() - 1) + ", $"
-                    + params.size() + ")");
-        }
-        String direction = query.ascending() ? "ASC" : "DESC";
-        params.addInteger(query.limit());
-        String sql = "SELECT " + COLUMNS + " FROM offer" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY updated_at " + direction + ", id " + direction + " LIMIT $" + params.size();
-        return client.preparedQuery(sql).execute(params).map(OfferRepository::all);
+        sql.between("updated_at", query.updatedAfter(), query.updatedBefore());
+        String statement = sql.sql("SELECT " + COLUMNS + " FROM offer", "updated_at", query.ascending(),
+                query.after() == null ? null : query.after().updatedAt(),
+                query.after() == null ? null : query.after().id(), query.limit());
+        return client.preparedQuery(statement).execute(sql.params()).map(OfferRepository::all);
     }
 
     private static Optional<Offer> first(RowSet<Row> rows) {

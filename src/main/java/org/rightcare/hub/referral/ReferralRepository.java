@@ -11,6 +11,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.support.KeysetQuery;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -161,53 +163,33 @@ public class ReferralRepository {
 
     /** One page of a search, in the query's order; the caller narrows it further and asks for the next. */
     public Uni<List<Referral>> search(ReferralQuery query) {
-        List<String> where = new ArrayList<>();
-        Tuple params = Tuple.tuple();
+        KeysetQuery sql = new KeysetQuery();
         if (query.referralId() != null) {
-            params.addUUID(query.referralId());
-            where.add("id = $" + params.size());
+            sql.where("id = ?", query.referralId());
         }
         if (query.statuses() != null && !query.statuses().isEmpty()) {
-            params.addArrayOfString(query.statuses().stream().map(ReferralStatus::wireValue).toArray(String[]::new));
-            where.add("status = ANY($" + params.size() + ")");
+            sql.where("status = ANY(?)", (Object) query.statuses().stream().map(ReferralStatus::wireValue).toArray(String[]::new));
         }
         if (query.categories() != null && !query.categories().isEmpty()) {
-            params.addArrayOfString(query.categories().stream().map(ArpCategory::code).toArray(String[]::new));
-            where.add("category = ANY($" + params.size() + ")");
+            sql.where("category = ANY(?)", (Object) query.categories().stream().map(ArpCategory::code).toArray(String[]::new));
         }
         if (query.nhsNumber() != null) {
-            params.addString(query.nhsNumber());
-            where.add("incident -> 'patient' ->> 'nhsNumber' = $" + params.size());
+            sql.where("incident -> 'patient' ->> 'nhsNumber' = ?", query.nhsNumber());
         }
         if (query.offeredTo() != null) {
-            params.addString(query.offeredTo());
-            String offered = "EXISTS (SELECT 1 FROM offer o WHERE o.referral_id = referral.id AND o.ods_code = $"
-                    + params.size() + ")";
+            String offered = "EXISTS (SELECT 1 FROM offer o WHERE o.referral_id = referral.id AND o.ods_code = ?)";
             if (query.orOpenIn() != null && !query.orOpenIn().isEmpty()) {
-                params.addArrayOfString(query.orOpenIn().stream().map(ArpCategory::code).toArray(String[]::new));
-                offered = "(" + offered + " OR (status IN ('routing', 'offered') AND category = ANY($" + params.size()
-                        + ")))";
+                sql.where("(" + offered + " OR (status IN ('routing', 'offered') AND category = ANY(?)))",
+                        query.offeredTo(), query.orOpenIn().stream().map(ArpCategory::code).toArray(String[]::new));
+            } else {
+                sql.where(offered, query.offeredTo());
             }
-            where.add(offered);
         }
-        for (Instant bound : query.updatedAfter()) {
-            params.addOffsetDateTime(utc(bound));
-            where.add("updated_at > $" + params.size());
-        }
-        for (Instant bound : query.updatedBefore()) {
-            params.addOffsetDateTime(utc(bound));
-            where.add("updated_at < $" + params.size());
-        }
-        if (query.after() != null) {
-            params.addOffsetDateTime(utc(query.after().updatedAt())).addUUID(query.after().id());
-            where.add("(updated_at, id) " + (query.ascending() ? ">" : "<") + " ($" + (params.size() - 1) + ", $"
-                    + params.size() + ")");
-        }
-        String direction = query.ascending() ? "ASC" : "DESC";
-        params.addInteger(query.limit());
-        String sql = "SELECT " + COLUMNS + " FROM referral" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-                + " ORDER BY updated_at " + direction + ", id " + direction + " LIMIT $" + params.size();
-        return pool.preparedQuery(sql).execute(params).map(rows -> {
+        sql.between("updated_at", query.updatedAfter(), query.updatedBefore());
+        String statement = sql.sql("SELECT " + COLUMNS + " FROM referral", "updated_at", query.ascending(),
+                query.after() == null ? null : query.after().updatedAt(),
+                query.after() == null ? null : query.after().id(), query.limit());
+        return pool.preparedQuery(statement).execute(sql.params()).map(rows -> {
             List<Referral> page = new ArrayList<>(rows.size());
             rows.forEach(row -> page.add(toReferral(row)));
             return page;

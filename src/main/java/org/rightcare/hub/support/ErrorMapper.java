@@ -70,8 +70,14 @@ public class ErrorMapper {
         List<String> segments = uri.getPathSegments().stream().map(PathSegment::getPath).toList();
         String type = segments.size() > 1 ? segments.get(1) : "metadata";
         String id = segments.size() > 2 ? segments.get(2) : null;
-        return audit.recordRefusal(new Caller("unauthenticated", null, Set.of(), List.of()), request.getMethod()
-                .toLowerCase(java.util.Locale.ROOT), type, id, outcome,
+        String interaction = switch (request.getMethod()) {
+            case "GET" -> id == null ? FhirAccessAudit.SEARCH : FhirAccessAudit.READ;
+            case "PUT" -> FhirAccessAudit.UPDATE;
+            case "PATCH" -> FhirAccessAudit.PATCH;
+            default -> segments.size() > 3 ? FhirAccessAudit.OPERATION : FhirAccessAudit.CREATE;
+        };
+        return audit.recordRefusal(new Caller("unauthenticated", null, Set.of(), List.of()), interaction, type, id,
+                outcome,
                 new JsonObject().put("path", uri.getPath()).put("http", response.getStatus()))
                 .map(ignored -> response);
     }

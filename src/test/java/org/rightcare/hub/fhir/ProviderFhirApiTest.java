@@ -216,6 +216,17 @@ class ProviderFhirApiTest {
     }
 
     @Test
+    void aProviderTokenWithoutAnOrganisationSeesNothing() {
+        UUID referral = fall();
+        UUID offer = Referrals.awaitOffer(referral, 1);
+        String orphan = Tokens.issue("provider-without-org", null, List.of("provider"));
+        assertEquals(List.of(), ids(given().auth().oauth2(orphan).get("/fhir/Task?_count=100")));
+        assertEquals(List.of(), ids(given().auth().oauth2(orphan).get("/fhir/ServiceRequest?_count=100")));
+        given().auth().oauth2(orphan).get("/fhir/Task/" + offer).then().statusCode(404);
+        given().auth().oauth2(orphan).get("/fhir/ServiceRequest/" + referral).then().statusCode(404);
+    }
+
+    @Test
     void badSearchesAreRefusedWithAnOperationOutcomeUnlessLenient() {
         Map<String, String> bad = Map.of(
                 "/fhir/ServiceRequest?colour=blue", "UNKNOWN_SEARCH_PARAMETER",
@@ -274,6 +285,7 @@ class ProviderFhirApiTest {
         a.read().resource(Patient.class).withId(referral.toString()).execute();
         assertThrows(BaseServerResponseException.class, () -> client(Tokens.provider("PZ" + district))
                 .read().resource(Patient.class).withId(referral.toString()).execute());
+        given().get("/fhir/Patient/" + referral).then().statusCode(401);
 
         IGenericClient auditor = client(Tokens.auditor());
         Bundle trail = auditor.search().forResource(AuditEvent.class)
@@ -285,6 +297,8 @@ class ProviderFhirApiTest {
                 && e.getAgentFirstRep().getWho().getIdentifier().getValue().equals(orgA)), "A's read");
         assertTrue(events.stream().anyMatch(e -> e.getAgentFirstRep().getAltId().equals("provider-system-PZ" + district)
                 && e.getOutcome() == AuditEvent.AuditEventOutcome._4), "the refused read");
+        assertTrue(events.stream().anyMatch(e -> e.getAgentFirstRep().getAltId().equals("unauthenticated")
+                && e.getOutcomeDesc().equals("unauthenticated")), "the read without a token");
         assertThrows(BaseServerResponseException.class, () -> a.search().forResource(AuditEvent.class)
                 .returnBundle(Bundle.class).execute(), "providers cannot read the audit trail");
     }

@@ -3,7 +3,6 @@ package org.rightcare.hub.testing;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.rightcare.hub.audit.Actor;
 import org.rightcare.hub.directory.Capacity;
@@ -26,7 +25,11 @@ import io.quarkus.arc.Arc;
  */
 public final class TestServices {
 
-    private static final AtomicInteger NEXT_DISTRICT = new AtomicInteger(1);
+    /**
+     * The next district's number, JVM-wide: a test with a profile of its own loads this class again, and its
+     * districts must not be ones an earlier test already filled with services in the shared database.
+     */
+    private static final String NEXT_DISTRICT = "rightcare.test.next-district";
     private static final Actor TEST_ACTOR = Actor.hub("test");
 
     private TestServices() {
@@ -34,8 +37,12 @@ public final class TestServices {
 
     /** A postcode district no other test uses, e.g. IV7. */
     public static String freshDistrict() {
-        int n = NEXT_DISTRICT.getAndIncrement();
-        String[] areas = { "IV", "PH", "KW", "AB", "DD" };
+        int n;
+        synchronized (System.getProperties()) {
+            n = Integer.parseInt(System.getProperty(NEXT_DISTRICT, "1"));
+            System.setProperty(NEXT_DISTRICT, String.valueOf(n + 1));
+        }
+        String[] areas = { "IV", "PH", "KW", "AB", "DD", "HS", "ZE", "KA", "PA", "FK" };
         return areas[(n - 1) / 60 % areas.length] + ((n - 1) % 60 + 1);
     }
 

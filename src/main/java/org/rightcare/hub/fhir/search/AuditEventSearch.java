@@ -58,13 +58,8 @@ public class AuditEventSearch {
             }
             succeeded = codes.contains("0") && codes.contains("4") ? null : codes.contains("0");
         }
-        List<Instant> after = new ArrayList<>();
-        List<Instant> before = new ArrayList<>();
-        for (SearchRequest.DateBounds bounds : request.dates("date")) {
-            Optional.ofNullable(bounds.after()).ifPresent(after::add);
-            Optional.ofNullable(bounds.before()).ifPresent(before::add);
-        }
-        AuditQuery query = new AuditQuery(entityType, entityId, actor, succeeded, after, before, request.ascending(),
+        SearchRequest.DateRange changed = request.dates("date");
+        AuditQuery query = new AuditQuery(entityType, entityId, actor, succeeded, changed.after(), changed.before(), request.ascending(),
                 request.page().map(p -> new AuditQuery.Cursor(p.at(), p.id())).orElse(null), request.count() + 1);
         return audit.search(pool, query).map(found -> {
             List<AuditEntry> shown = found.subList(0, Math.min(found.size(), request.count()));

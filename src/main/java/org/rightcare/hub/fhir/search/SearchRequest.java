@@ -57,7 +57,11 @@ public record SearchRequest(SearchableType type, Map<String, List<List<String>>>
     }
 
     /** A date search value as bounds: matches lie after {@code after} and before {@code before} (either may be null). */
-    public record DateBounds(Instant after, Instant before) {
+    record DateBounds(Instant after, Instant before) {
+    }
+
+    /** Every repetition of a date parameter together: matches lie after each lower and before each upper bound. */
+    public record DateRange(List<Instant> after, List<Instant> before) {
     }
 
     /** A token value: {@code system|code}, {@code code} (any system) or {@code |code} (no system). */
@@ -203,16 +207,19 @@ public record SearchRequest(SearchableType type, Map<String, List<List<String>>>
         return new Token(system, code);
     }
 
-    /** The date parameter's values as bounds, each repetition one more condition. */
-    public List<DateBounds> dates(String name) throws InvalidSearchException {
-        List<DateBounds> bounds = new ArrayList<>();
+    /** The date parameter's values as exclusive bounds, each repetition one more condition. */
+    public DateRange dates(String name) throws InvalidSearchException {
+        List<Instant> after = new ArrayList<>();
+        List<Instant> before = new ArrayList<>();
         for (List<String> alternatives : get(name)) {
             if (alternatives.size() != 1) {
                 throw new InvalidSearchException("INVALID_SEARCH_VALUE", name + " takes one date per repetition");
             }
-            bounds.add(date(name, alternatives.get(0)));
+            DateBounds bounds = date(name, alternatives.get(0));
+            Optional.ofNullable(bounds.after()).ifPresent(after::add);
+            Optional.ofNullable(bounds.before()).ifPresent(before::add);
         }
-        return bounds;
+        return new DateRange(after, before);
     }
 
     private static DateBounds date(String name, String value) throws InvalidSearchException {

@@ -80,16 +80,16 @@ public class ServiceRequestSearch {
         Optional<Set<ServiceType>> serviceTypes = serviceTypes(request);
         Optional<UUID> patient = patientId(request);
         Optional<String> nhsNumber = nhsNumber(request);
+        if (!caller.isHubStaff() && !caller.isProvider()) {
+            // A provider token without an organisation claim speaks for no one: it sees nothing (after
+            // its query was checked, so a bad one is still a 400).
+            return Uni.createFrom().item(SearchResult.empty());
+        }
         if (statuses.isEmpty() || categories.isEmpty() || serviceTypes.map(Set::isEmpty).orElse(false)
                 || request.has("patient") && patient.isEmpty()) {
             return Uni.createFrom().item(SearchResult.empty());
         }
-        List<Instant> after = new ArrayList<>();
-        List<Instant> before = new ArrayList<>();
-        for (SearchRequest.DateBounds bounds : request.dates("_lastUpdated")) {
-            Optional.ofNullable(bounds.after()).ifPresent(after::add);
-            Optional.ofNullable(bounds.before()).ifPresent(before::add);
-        }
+        SearchRequest.DateRange changed = request.dates("_lastUpdated");
         String offeredTo = caller.isHubStaff() ? null : caller.organisation();
         // A provider finds a patient by NHS number only among the cases it was offered: never on its stack, where it
         // would learn that a patient it does not hold has called 999.
@@ -98,7 +98,7 @@ public class ServiceRequestSearch {
         ReferralQuery first = new ReferralQuery(patient.orElse(null),
                 statuses.size() == ReferralStatus.values().length ? null : statuses,
                 categories.size() == ArpCategory.values().length ? null : categories, nhsNumber.orElse(null),
-                offeredTo, stackCategories, after, before, request.ascending(),
+                offeredTo, stackCategories, changed.after(), changed.before(), request.ascending(),
                 request.page().map(p -> new ReferralQuery.Cursor(p.at(), p.id())).orElse(null),
                 Math.max(request.count() + 1, 50));
         return collect(caller, request, serviceTypes, first, new ArrayList<>(), 0);

@@ -63,19 +63,19 @@ public class TaskSearch {
         Optional<Set<UUID>> referralIds = referralIds(request);
         Optional<Set<String>> serviceIds = serviceIds(request);
         Optional<String> nhsNumber = ServiceRequestSearch.nhsNumber(request);
+        if (!caller.isHubStaff() && !caller.isProvider()) {
+            // A provider token without an organisation claim speaks for no one: it sees nothing (after
+            // its query was checked, so a bad one is still a 400).
+            return Uni.createFrom().item(SearchResult.empty());
+        }
         if (statuses.isEmpty() || referralIds.map(Set::isEmpty).orElse(false)
                 || serviceIds.map(Set::isEmpty).orElse(false)) {
             return Uni.createFrom().item(SearchResult.empty());
         }
-        List<Instant> after = new ArrayList<>();
-        List<Instant> before = new ArrayList<>();
-        for (SearchRequest.DateBounds bounds : request.dates("_lastUpdated")) {
-            Optional.ofNullable(bounds.after()).ifPresent(after::add);
-            Optional.ofNullable(bounds.before()).ifPresent(before::add);
-        }
+        SearchRequest.DateRange changed = request.dates("_lastUpdated");
         OfferQuery query = new OfferQuery(caller.isHubStaff() ? null : caller.organisation(),
                 statuses.size() == OfferStatus.values().length ? null : statuses, referralIds.orElse(null),
-                serviceIds.orElse(null), nhsNumber.orElse(null), after, before, request.ascending(),
+                serviceIds.orElse(null), nhsNumber.orElse(null), changed.after(), changed.before(), request.ascending(),
                 request.page().map(p -> new OfferQuery.Cursor(p.at(), p.id())).orElse(null), request.count() + 1);
         return offers.search(pool, query).chain(found -> {
             List<Offer> shown = found.subList(0, Math.min(found.size(), request.count()));
