@@ -67,6 +67,7 @@ public final class SearchBundles {
 
     private static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("%2C", ",").replace("%7C", "|")
-                .replace("%3A", ":");
+                .replace("%3A", ":")
+                .replace("%2F", "/");
     }
 }
