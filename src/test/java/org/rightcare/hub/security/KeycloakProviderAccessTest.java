@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -58,15 +57,9 @@ class KeycloakProviderAccessTest {
     private static final String BOARD_SECRET = "rightcare-board-demo-secret";
     private static final String BOARD_REDIRECT = "http://localhost:8080/board/";
 
-    private static final Set<String> PROVIDER_SCOPES = Set.of("system/ServiceRequest.read", "system/Task.read",
-            "system/Task.write", "system/HealthcareService.read", "system/HealthcareService.write");
-
-    /**
-     * Outer Hebrides districts, which no other test uses. Not {@link TestServices#freshDistrict()}: this profile restarts
-     * Quarkus, whose new class loader counts those from the start again, into services earlier tests left in the
-     * shared database.
-     */
-    private static final AtomicInteger NEXT_DISTRICT = new AtomicInteger(1);
+    private static final Set<String> PROVIDER_SCOPES = Set.of("system/ServiceRequest.read", "system/Patient.read",
+            "system/Encounter.read", "system/Location.read", "system/Observation.read", "system/Flag.read",
+            "system/Task.read", "system/Task.write", "system/HealthcareService.read", "system/HealthcareService.write");
 
     private static KeycloakTokens keycloak() {
         return new KeycloakTokens(ConfigProvider.getConfig().getValue("quarkus.oidc.auth-server-url", String.class));
@@ -178,6 +171,11 @@ class KeycloakProviderAccessTest {
         read.then().statusCode(200)
                 .body("status", equalTo("requested"))
                 .body("owner.identifier.value", equalTo("XWC"));
+        // The case behind it, with the patient, as the realm's scopes allow: its Task search includes them.
+        String referral = read.path("focus.reference").toString().replace("ServiceRequest/", "");
+        given().auth().oauth2(token).get("/fhir/Task?focus=ServiceRequest/" + referral
+                + "&_include=Task:focus&_include=Task:patient").then().statusCode(200)
+                .body("entry.resource.resourceType", org.hamcrest.Matchers.hasItems("Task", "ServiceRequest", "Patient"));
 
         answer(given().auth().oauth2(token).header("If-Match", read.header("ETag")), task, "accepted")
                 .then().statusCode(200).body("status", equalTo("accepted"));
@@ -192,7 +190,7 @@ class KeycloakProviderAccessTest {
 
     /** A C3 fall in a district of its own, offered by the router to the XWC service there: the offer's Task id. */
     private static UUID offerToXwc() {
-        String district = "HS" + NEXT_DISTRICT.getAndIncrement();
+        String district = TestServices.freshDistrict();
         TestServices.install(TestServices.service("xwc-ucr-" + district.toLowerCase(), ServiceType.UCR, "XWC", district,
                 Duration.ofMinutes(15)));
         UUID referral = Referrals.post(Referrals.fallIn(district, "C3"));
