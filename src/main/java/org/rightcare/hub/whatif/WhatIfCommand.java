@@ -82,10 +82,8 @@ public final class WhatIfCommand {
                 fail(incidentsFile + " is refused:\n" + e.getMessage());
                 return;
             }
-            LocalDate first = incidents.get(0).incident().receivedAt().atZone(java.time.ZoneId.of("Europe/London")).toLocalDate();
-            LocalDate last = incidents.get(incidents.size() - 1).incident().receivedAt().atZone(java.time.ZoneId.of("Europe/London")).toLocalDate();
-            request = new WhatIfRunner.Request(incidents, "imported from " + incidentsFile.getFileName(), first,
-                    (int) java.time.temporal.ChronoUnit.DAYS.between(first, last) + 1, runSeed, variants, true);
+            request = WhatIfRunner.imported(incidents, "imported from " + incidentsFile.getFileName(), runSeed,
+                    variants, true);
         } else {
             request = WhatIfRunner.generated(scenario, firstDay != null ? firstDay : scenario.firstDay(),
                     days != null ? days : scenario.days(), runSeed, variants, true);

@@ -1,6 +1,8 @@
 package org.rightcare.hub.whatif;
 
 import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,8 @@ public final class WhatIfRunner {
             long seed, List<Variant> variants, boolean mayNameFiles) {
     }
 
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+
     private final WhatIfSimulator simulator;
 
     public WhatIfRunner(Router router) {
@@ -32,6 +36,15 @@ public final class WhatIfRunner {
         List<ReplayableIncident> incidents = new IncidentGenerator(scenario.shape()).days(firstDay, days, seed);
         return new Request(incidents, "generated from the scenario's incident shape, seed " + seed, firstDay, days,
                 seed, variants, mayNameFiles);
+    }
+
+    /** Incidents from a CAD export: the run spans the days from the first incident's to the last's. */
+    public static Request imported(List<ReplayableIncident> incidents, String source, long seed, List<Variant> variants,
+            boolean mayNameFiles) {
+        LocalDate first = incidents.get(0).incident().receivedAt().atZone(LONDON).toLocalDate();
+        LocalDate last = incidents.get(incidents.size() - 1).incident().receivedAt().atZone(LONDON).toLocalDate();
+        return new Request(incidents, source, first, (int) ChronoUnit.DAYS.between(first, last) + 1, seed, variants,
+                mayNameFiles);
     }
 
     /**
