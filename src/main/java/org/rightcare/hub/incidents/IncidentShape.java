@@ -3,14 +3,11 @@ package org.rightcare.hub.incidents;
 import java.util.List;
 import java.util.Map;
 
-import org.rightcare.hub.support.ConfigFiles;
 import org.rightcare.hub.support.ConfigProblem;
 import org.rightcare.hub.support.InvalidConfigurationException;
 import org.rightcare.hub.support.LocatedYaml;
+import org.rightcare.hub.support.YamlBinding;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * What a day of ambulance incidents looks like, for {@link IncidentGenerator}: how many arrive, when (hour of day, day
@@ -50,12 +47,6 @@ public record IncidentShape(int incidentsPerDay, List<Double> hourOfDay, List<Do
     public record Place(String district, double weight) {
     }
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
-            .build();
-
     /** The demo ICB's shape, shipped with the hub. */
     public static final String WEALDSHIRE = "classpath:incidents/wealdshire-incidents.yaml";
 
@@ -64,16 +55,16 @@ public record IncidentShape(int incidentsPerDay, List<Double> hourOfDay, List<Do
      * @throws InvalidConfigurationException when the file cannot be read, is not YAML, or is not a valid shape
      */
     public static IncidentShape load(String location) {
-        LocatedYaml.Document document = LocatedYaml.parse(location,
-                new String(ConfigFiles.read(location), java.nio.charset.StandardCharsets.UTF_8));
-        IncidentShape shape;
-        try {
-            shape = MAPPER.convertValue(document.root(), IncidentShape.class);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(List.of(new ConfigProblem(location, 1, "",
-                    "not an incident shape: " + e.getMessage().lines().findFirst().orElse(""))));
-        }
+        YamlBinding.Bound<IncidentShape> bound = YamlBinding.load(location, IncidentShape.class, "an incident shape");
+        LocatedYaml.Document document = bound.document();
+        IncidentShape shape = bound.value();
         List<ConfigProblem> problems = new java.util.ArrayList<>();
+        if (shape.hourOfDay() == null || shape.dayOfWeek() == null || shape.categories() == null
+                || shape.dispatchStates() == null || shape.complaints() == null || shape.news2() == null
+                || shape.frailty() == null || shape.places() == null || shape.conveyedShare() == null) {
+            throw new InvalidConfigurationException(List.of(document.problem("", "an incident shape needs hourOfDay, "
+                    + "dayOfWeek, categories, dispatchStates, complaints, news2, frailty, places and conveyedShare")));
+        }
         if (shape.incidentsPerDay() < 0) {
             problems.add(document.problem("/incidentsPerDay", "must be 0 or more"));
         }

@@ -22,10 +22,8 @@ import org.rightcare.hub.support.ConfigProblem;
 import org.rightcare.hub.support.FieldError;
 import org.rightcare.hub.support.InvalidConfigurationException;
 import org.rightcare.hub.support.LocatedYaml;
+import org.rightcare.hub.support.YamlBinding;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /**
  * Everything a what-if run compares against: the directory and the routing policy (read by the same loaders the live
@@ -81,10 +79,6 @@ public final class WhatIfScenario {
         }
     }
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
-
     private final String location;
     private final List<CommunityService> directory;
     private final RoutingPolicy policy;
@@ -113,15 +107,9 @@ public final class WhatIfScenario {
      * @throws InvalidConfigurationException listing every problem with its line
      */
     public static WhatIfScenario load(String location) {
-        LocatedYaml.Document document = LocatedYaml.parse(location,
-                new String(ConfigFiles.read(location), StandardCharsets.UTF_8));
-        File file;
-        try {
-            file = MAPPER.convertValue(document.root(), File.class);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigurationException(List.of(new ConfigProblem(location, 1, "",
-                    "not a what-if scenario: " + e.getMessage().lines().findFirst().orElse(""))));
-        }
+        YamlBinding.Bound<File> bound = YamlBinding.load(location, File.class, "a what-if scenario");
+        LocatedYaml.Document document = bound.document();
+        File file = bound.value();
         List<ConfigProblem> problems = new ArrayList<>();
         LocalDate firstDay = null;
         try {
