@@ -20,6 +20,8 @@ public final class WhatIfReportHtml {
     private static final List<String> COLOURS = List.of("#9fb3c8", "#1d6fa3", "#e07b00", "#5a9e3a", "#7b3fa0",
             "#b3261e");
 
+    private static final String NOT_ROUTABLE = org.rightcare.hub.sendback.SendBackReason.NOT_ELIGIBLE_CATEGORY.code();
+
     private WhatIfReportHtml() {
     }
 
@@ -85,9 +87,10 @@ public final class WhatIfReportHtml {
             }
         }));
         List<String> reasonList = List.copyOf(reasons);
+        // Ambulance-only calls dwarf every other reason and no variant changes them: the table has them, not the chart.
+        List<String> charted = reasonList.stream().filter(r -> !r.equals(NOT_ROUTABLE)).toList();
         legend(html, variants);
-        chart(html, variants, reasonList.size(), reasonList::get,
-                (v, i) -> v.sentBackByReason().get(reasonList.get(i)));
+        chart(html, variants, charted.size(), charted::get, (v, i) -> v.sentBackByReason().get(charted.get(i)));
         table(html, variants, reasonList.stream()
                 .map(reason -> row(reason, v -> v.sentBackByReason().get(reason), -1)).toList());
 
