@@ -23,8 +23,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The demo's live traffic: every {@code hub.demo.traffic.interval} a generated incident (the what-if simulator's
  * generator and shape) arrives as if the demo CAD had posted it, through the webhook's own parser and intake, so the
- * hub routes, offers and sends back as it would for a real CAD. The demo profile turns it on; it is off everywhere
- * else ({@code off}).
+ * hub routes, offers and sends back as it would for a real CAD, and calls back to the demo's CAD end
+ * ({@code /demo/cad-callbacks}). The demo profile turns it on; it is off everywhere else ({@code off}).
  */
 @ApplicationScoped
 public class DemoTraffic {
@@ -59,8 +59,10 @@ public class DemoTraffic {
         Instant now = clock.instant();
         String incidentId = "DEMO-" + now.toEpochMilli() + "-" + posted.incrementAndGet();
         var replay = generator.incident(incidentId, now, random);
-        byte[] body = CadEventJson.bytes(CadEventJson.created(UUID.randomUUID().toString(), cadSystem, now,
-                replay.incident()));
+        var event = CadEventJson.created(UUID.randomUUID().toString(), cadSystem, now, replay.incident());
+        // Outcomes go to the demo's own CAD end (DemoCadCallbackResource), not to the dead-letter queue.
+        event.put("callbackUrl", urls.fhirBase().resolve("../demo/cad-callbacks").toString());
+        byte[] body = CadEventJson.bytes(event);
         CadEventParser.Result parsed;
         try {
             parsed = parser.parse(body);

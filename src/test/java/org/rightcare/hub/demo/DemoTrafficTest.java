@@ -37,4 +37,10 @@ class DemoTrafficTest {
                 SELECT count(*) FROM cad_event e JOIN referral r ON r.id = e.referral_id
                 WHERE r.incident_id LIKE 'DEMO-%'"""));
     }
+
+    @Test
+    void theDemoCadEndOfCallbacksDoesNotExistOutsideTheDemo() {
+        io.restassured.RestAssured.given().contentType("application/json").body("{}").post("/demo/cad-callbacks")
+                .then().statusCode(404);
+    }
 }
