@@ -39,6 +39,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * ambulance-only category or a CAD cancel withdraws every offer at once. Each step runs in the caller's transaction
  * with the referral's row locked, and queues the CAD callback in that same transaction. What each step did (offers
  * answered, referrals concluded) goes into the caller's {@link CascadeOutcomes}, for the metrics once it commits.
+ * The decisions themselves (which service next, until when, or why back) are {@link SendBackRules}', which the what-if
+ * simulator applies too; this class applies them to the database.
  */
 @ApplicationScoped
 public class ReferralCascade {
