@@ -70,8 +70,8 @@ class SimulatorMatchesLiveHubTest {
         };
     }
 
-    /** What happened to one incident: the services offered it, in order, and how it ended. */
-    record Route(List<String> offeredTo, String outcome) {
+    /** What happened to one incident: the services offered it, in order, how each offer ended, and how it ended. */
+    record Route(List<String> offeredTo, List<String> offerOutcomes, String outcome) {
     }
 
     @Test
@@ -102,6 +102,7 @@ class SimulatorMatchesLiveHubTest {
                 (offer, service, incident) -> scripted(index.get(incident.incidentId()), offer.sequence()));
         List<Route> simulated = run.referrals().stream().map(r -> new Route(
                 r.offers().stream().map(WhatIfSimulator.OfferOutcome::serviceId).toList(),
+                r.offers().stream().map(o -> o.status() + (o.reasonCode() == null ? "" : " " + o.reasonCode())).toList(),
                 r.accepted() ? "accepted" : "sent-back " + r.sendBackReason().code())).toList();
 
         assertEquals(live, simulated);
@@ -109,16 +110,25 @@ class SimulatorMatchesLiveHubTest {
         assertTrue(outcomes.containsAll(Set.of("accepted", "sent-back not-eligible-category", "sent-back no-eligible-service",
                 "sent-back clinically-inappropriate")), "the incidents cover accepted and several send-backs: " + outcomes);
         assertTrue(live.stream().anyMatch(r -> r.offeredTo().size() >= 2), "some incidents cascade: " + live);
+        assertTrue(live.stream().anyMatch(r -> r.offerOutcomes().contains("failed timed-out")
+                && r.outcome().equals("accepted")), "one times out, then the next service accepts: " + live);
     }
 
-    /** Generated incidents (the Wealdshire shape, a fixed seed), placed in the test's own district, arriving now. */
+    /**
+     * Generated incidents (the Wealdshire shape, a fixed seed), placed in the test's own district, arriving now: mostly
+     * of a category the policy may route, so that most of them reach the services, and a few ambulance-only ones.
+     */
     static List<Incident> incidentsIn(String district, int count) {
         IncidentGenerator generator = new IncidentGenerator(IncidentShape.load(IncidentShape.WEALDSHIRE));
-        List<ReplayableIncident> day = generator.days(LocalDate.of(2026, 11, 16), 1, 7);
+        List<Incident> day = generator.days(LocalDate.of(2026, 11, 16), 1, 7).stream().map(ReplayableIncident::incident)
+                .toList();
+        List<Incident> chosen = new ArrayList<>(day.stream().filter(i -> !i.category().isAmbulanceOnly())
+                .limit(count - 4).toList());
+        chosen.addAll(day.stream().filter(i -> i.category().isAmbulanceOnly()).limit(4).toList());
         List<Incident> incidents = new ArrayList<>();
         Instant now = Instant.now();
         for (int i = 0; i < count; i++) {
-            Incident g = day.get(i).incident();
+            Incident g = chosen.get(i);
             incidents.add(new Incident("INC-" + UUID.randomUUID(), now.minusSeconds(count - i), g.category(), g.dispatchState(),
                     g.origin(), g.triage(), g.presentingComplaint(), g.patient(),
                     new Incident.IncidentLocation(TestServices.postcodeIn(district), null, null, null), g.clinical(),
@@ -152,10 +162,13 @@ class SimulatorMatchesLiveHubTest {
             }
             answered++;
         }
-        List<String> offeredTo = Referrals.offers(referral).stream().map(o -> (String) o.get("service_id")).toList();
+        List<Map<String, Object>> offers = Referrals.offers(referral);
+        List<String> offeredTo = offers.stream().map(o -> (String) o.get("service_id")).toList();
+        List<String> offerOutcomes = offers.stream().map(o -> o.get("status")
+                + (o.get("status_reason_code") == null ? "" : " " + o.get("status_reason_code"))).toList();
         Map<String, Object> row = TestDatabase.query("SELECT status, send_back_reason FROM referral WHERE id = ?",
                 referral).get(0);
-        return new Route(offeredTo, "accepted".equals(row.get("status")) ? "accepted"
+        return new Route(offeredTo, offerOutcomes, "accepted".equals(row.get("status")) ? "accepted"
                 : row.get("status") + " " + row.get("send_back_reason"));
     }
 
