@@ -5,9 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,7 +28,6 @@ import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.routing.RoutingDecisionRepository;
 import org.rightcare.hub.routing.RoutingPolicies;
 import org.rightcare.hub.routing.RoutingPolicy;
-import org.rightcare.hub.routing.RoutingRule;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -42,6 +39,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * ambulance-only category or a CAD cancel withdraws every offer at once. Each step runs in the caller's transaction
  * with the referral's row locked, and queues the CAD callback in that same transaction. What each step did (offers
  * answered, referrals concluded) goes into the caller's {@link CascadeOutcomes}, for the metrics once it commits.
+ * The decisions themselves (which service next, until when, or why back) are {@link SendBackRules}', which the what-if
+ * simulator applies too; this class applies them to the database.
  */
 @ApplicationScoped
 public class ReferralCascade {
@@ -84,7 +83,7 @@ public class ReferralCascade {
             if (open.isEmpty()) {
                 return routeNext(tx, referral, all, now, outcomes);
             }
-            if (open.get().deadlineAt().isAfter(now)) {
+            if (!SendBackRules.deadlinePassed(open.get(), now)) {
                 return referrals.updateCascade(tx, referral.id(), referral.status(), open.get().deadlineAt(),
                         referral.budgetEndsAt(), null, now);
             }
@@ -177,31 +176,28 @@ public class ReferralCascade {
     private Uni<Referral> routeNext(SqlClient tx, Referral referral, List<Offer> offersSoFar, Instant now,
             CascadeOutcomes outcomes) {
         RoutingPolicy policy = policies.current();
-        Instant budgetEnds = referral.budgetEndsAt() != null ? referral.budgetEndsAt()
-                : referral.createdAt().plus(policy.timeBudget(referral.incident().category()));
+        Instant budgetEnds = SendBackRules.budgetEnds(policy, referral.incident(), referral.createdAt(),
+                referral.budgetEndsAt());
         Referral budgeted = withBudget(referral, budgetEnds);
-        if (!policy.mayRoute(referral.incident().category())) {
-            return sendBack(tx, budgeted, SendBackReason.NOT_ELIGIBLE_CATEGORY, offersSoFar, now, outcomes);
+        SendBackRules.Precheck precheck = SendBackRules.precheck(policy, referral.incident(), budgetEnds, now,
+                directory.services(), offersSoFar);
+        if (precheck instanceof SendBackRules.SendBack back) {
+            return sendBack(tx, budgeted, back.reason(), offersSoFar, now, outcomes);
         }
-        if (!now.isBefore(budgetEnds)) {
-            return sendBack(tx, budgeted, lastAttemptReason(offersSoFar).orElse(SendBackReason.TIMED_OUT),
-                    offersSoFar, now, outcomes);
-        }
-        List<CommunityService> services = servicesOfPreferredTypes(policy, referral, now);
-        Set<String> tried = offersSoFar.stream().map(Offer::serviceId).collect(Collectors.toSet());
+        List<CommunityService> services = ((SendBackRules.Route) precheck).services();
         return capacity.current(tx, services.stream().map(CommunityService::id).toList(), now).chain(live -> {
-            RoutingDecision decision = router.decide(policy, referral.incident(), now, services, live, tried);
-            return decisions.insert(tx, referral.id(), decision).chain(() -> decision.first()
-                    .flatMap(candidate -> directory.find(candidate.serviceId()))
-                    .map(service -> offer(tx, budgeted, service, offersSoFar.size() + 1, now))
-                    .orElseGet(() -> sendBack(tx, budgeted, reasonWhenNoCandidate(decision, offersSoFar),
-                            offersSoFar, now, outcomes)));
+            SendBackRules.NextStep next = SendBackRules.next(router, policy, referral.incident(), budgetEnds, now,
+                    services, live, offersSoFar);
+            RoutingDecision decision = next instanceof SendBackRules.OfferTo to ? to.decision()
+                    : ((SendBackRules.SendBack) next).decision();
+            return decisions.insert(tx, referral.id(), decision).chain(() -> next instanceof SendBackRules.OfferTo to
+                    ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar.size() + 1, now)
+                    : sendBack(tx, budgeted, ((SendBackRules.SendBack) next).reason(), offersSoFar, now, outcomes));
         });
     }
 
-    private Uni<Referral> offer(SqlClient tx, Referral referral, CommunityService service, int sequence, Instant now) {
-        Instant windowEnds = now.plus(service.acceptanceWindow());
-        Instant deadline = windowEnds.isBefore(referral.budgetEndsAt()) ? windowEnds : referral.budgetEndsAt();
+    private Uni<Referral> offer(SqlClient tx, Referral referral, CommunityService service, Instant deadline,
+            int sequence, Instant now) {
         Offer offer = new Offer(UUID.randomUUID(), referral.id(), sequence, service.id(), service.odsCode(),
                 OfferStatus.REQUESTED, null, now, deadline, null, now, 1);
         LOG.debugf("Offering referral %s to %s until %s", referral.id(), service.id(), deadline);
@@ -221,49 +217,6 @@ public class ReferralCascade {
                 reason.code(), now)
                 .call(updated -> callbacks.enqueue(tx, updated,
                         callback(CadCallbackType.SENT_BACK, updated, Optional.empty(), reason, offersSoFar)));
-    }
-
-    /** Only the services a rule could pick need their live capacity read. */
-    private List<CommunityService> servicesOfPreferredTypes(RoutingPolicy policy, Referral referral, Instant now) {
-        Integer age = referral.incident().patient() == null ? null
-                : referral.incident().patient().ageOn(now.atZone(java.time.ZoneId.of("Europe/London")).toLocalDate());
-        Set<org.rightcare.hub.directory.ServiceType> types = policy.ruleFor(referral.incident(), age)
-                .map(RoutingRule::prefer).map(Set::copyOf).orElse(Set.of());
-        return directory.services().stream().filter(s -> types.contains(s.type())).toList();
-    }
-
-    /**
-     * What the ambulance service is told when no service is left: the last service's own answer if one was offered
-     * the case, otherwise the most actionable reason among the exclusions (the router checks eligibility, then area,
-     * then hours, then capacity, so a capacity exclusion means an otherwise suitable service was full).
-     */
-    static SendBackReason reasonWhenNoCandidate(RoutingDecision decision, List<Offer> offersSoFar) {
-        Optional<SendBackReason> lastAttempt = lastAttemptReason(offersSoFar);
-        if (lastAttempt.isPresent()) {
-            return lastAttempt.get();
-        }
-        Set<RoutingDecision.ExclusionReason> reasons = decision.exclusions().stream()
-                .map(RoutingDecision.Exclusion::reason).collect(Collectors.toSet());
-        if (reasons.contains(RoutingDecision.ExclusionReason.NO_CAPACITY)) {
-            return SendBackReason.NO_CAPACITY;
-        }
-        if (reasons.contains(RoutingDecision.ExclusionReason.CLOSED_NOW)) {
-            return SendBackReason.SERVICE_CLOSED;
-        }
-        if (reasons.contains(RoutingDecision.ExclusionReason.OUT_OF_AREA)) {
-            return SendBackReason.OUT_OF_AREA;
-        }
-        return SendBackReason.NO_ELIGIBLE_SERVICE;
-    }
-
-    private static Optional<SendBackReason> lastAttemptReason(List<Offer> offersSoFar) {
-        for (int i = offersSoFar.size() - 1; i >= 0; i--) {
-            Offer offer = offersSoFar.get(i);
-            if ((offer.status() == OfferStatus.REJECTED || offer.status() == OfferStatus.FAILED) && offer.reason() != null) {
-                return Optional.of(offer.reason().asSendBackReason());
-            }
-        }
-        return Optional.empty();
     }
 
     private CadCallback callback(CadCallbackType type, Referral referral, Optional<CommunityService> service,
