@@ -6,7 +6,7 @@ import org.rightcare.hub.support.LaunchSettings;
 
 /**
  * What the demo (and dev) profile needs before Quarkus starts: an embedded PostgreSQL unless a database URL is
- * configured, and the key pair for demo tokens. Settings go in as system properties, which outrank
+ * configured, and the key pair for demo tokens unless an OIDC provider is configured. Settings go in as system properties, which outrank
  * application.properties.
  */
 public final class DemoEnvironment {
@@ -29,6 +29,12 @@ public final class DemoEnvironment {
                     + (dataDir == null ? " (data discarded at exit; set -Dhub.demo.data-dir=DIR to keep it)"
                             : " with data in " + dataDir));
         }
-        DemoTokenKeys.generate().forEach(System::setProperty);
+        if (LaunchSettings.get("quarkus.oidc.auth-server-url").isPresent()) {
+            // A real OIDC provider (such as the Keycloak realm in config/keycloak) verifies tokens instead; the demo
+            // token endpoint then issues tokens the hub does not accept, as it should.
+            System.out.println("rightcare-hub demo: tokens from the configured OIDC provider");
+        } else {
+            DemoTokenKeys.generate().forEach(System::setProperty);
+        }
     }
 }
