@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.support.CorrelationId;
 
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
@@ -128,8 +129,8 @@ public class OutboxDispatcher {
                 .chain(outcome -> record(entry, outcome))
                 .onFailure().recoverWithItem(failure -> {
                     // The claim's lease runs out and the row is tried again: at least once, never lost.
-                    LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; retried when its lease "
-                            + "runs out: %s", entry.id(), failure.toString());
+                    log(entry, () -> LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; "
+                            + "retried when its lease runs out: %s", entry.id(), failure.toString()));
                     return null;
                 })
                 .onTermination().invoke(() -> {
@@ -144,7 +145,8 @@ public class OutboxDispatcher {
     private Uni<DeliveryOutcome> send(OutboxEntry entry) {
         DeliveryRequest request;
         try {
-            request = channels.get(entry.channel()).requestFor(entry);
+            request = channels.get(entry.channel()).requestFor(entry).withHeader(CorrelationId.HEADER,
+                    entry.correlationId());
         } catch (UndeliverableException e) {
             return Uni.createFrom().item(new DeliveryOutcome.Rejected(e.getMessage()));
         }
@@ -154,8 +156,8 @@ public class OutboxDispatcher {
     private Uni<Void> record(OutboxEntry entry, DeliveryOutcome outcome) {
         Instant now = clock.instant();
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-            LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(), entry.destination(),
-                    entry.attempts(), delivered.status());
+            log(entry, () -> LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(),
+                    entry.destination(), entry.attempts(), delivered.status()));
             return outbox.markDelivered(entry.id(), now);
         }
         if (outcome instanceof DeliveryOutcome.Rejected rejected) {
@@ -164,8 +166,8 @@ public class OutboxDispatcher {
         DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
         return retries.nextAttempt(entry.attempts(), entry.pendingSince(), failed.retryAfter(), now)
                 .map(next -> outbox.reschedule(entry, next, failed.error()).invoke(rescheduled -> {
-                    LOG.debugf("Delivery %s to %s failed (attempt %d: %s); next attempt at %s", entry.id(),
-                            entry.destination(), entry.attempts(), failed.error(), next);
+                    log(entry, () -> LOG.debugf("Delivery %s to %s failed (attempt %d: %s); next attempt at %s",
+                            entry.id(), entry.destination(), entry.attempts(), failed.error(), next));
                     if (rescheduled) {
                         wakeAt(next, now);
                     }
@@ -176,10 +178,15 @@ public class OutboxDispatcher {
     private Uni<Void> deadLetter(OutboxEntry entry, String error, String why, Instant now) {
         return outbox.markDead(entry, error, now).invoke(dead -> {
             if (dead) {
-                LOG.warnf("Dead letter: %s %s to %s after %d attempt(s), %s: %s", entry.channel(), entry.id(),
-                        entry.destination(), entry.attempts(), why, error);
+                log(entry, () -> LOG.warnf("Dead letter: %s %s to %s after %d attempt(s), %s: %s", entry.channel(),
+                        entry.id(), entry.destination(), entry.attempts(), why, error));
             }
         }).replaceWithVoid();
+    }
+
+    /** Attempts of many referrals interleave on the event loop: each line is tagged with its own entry's id. */
+    private static void log(OutboxEntry entry, Runnable logging) {
+        CorrelationId.during(entry.correlationId(), logging);
     }
 
     /** Retries this replica scheduled go out on time, not on the next poll tick. */

@@ -19,6 +19,7 @@ import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.sendback.CascadeOutcomes;
 import org.rightcare.hub.sendback.DueReferralSweeper;
 import org.rightcare.hub.sendback.ReferralCascade;
+import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -76,19 +77,20 @@ public class IntakeService {
 
     /**
      * @param fhirBase the absolute base URL of the hub's FHIR API, for the ServiceRequest link in the answer
+     * @param correlationId the id for the incident's logs and deliveries if it has none yet (see {@link CorrelationId})
      */
-    public Uni<Outcome> accept(CadEvent event, byte[] body, URI fhirBase) {
+    public Uni<Outcome> accept(CadEvent event, byte[] body, URI fhirBase, String correlationId) {
         byte[] sha256 = sha256(body);
         return events.find(event.cadSystem(), event.eventId())
                 .chain(stored -> stored.isPresent()
                         ? Uni.createFrom().item(replayOrConflict(stored.get(), sha256))
-                        : store(event, body, sha256, fhirBase));
+                        : store(event, body, sha256, fhirBase, correlationId));
     }
 
-    private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase) {
+    private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase, String correlationId) {
         Instant now = clock.instant();
         CascadeOutcomes outcomes = new CascadeOutcomes();
-        return pool.withTransaction(tx -> applyToReferral(tx, event, now, outcomes)
+        return pool.withTransaction(tx -> applyToReferral(tx, event, correlationId, now, outcomes)
                 .chain(referral -> {
                     if (referral.isEmpty()) {
                         return Uni.createFrom().failure(new UnknownIncidentException());
@@ -114,13 +116,14 @@ public class IntakeService {
                 });
     }
 
-    private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, Instant now,
+    private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, String correlationId, Instant now,
             CascadeOutcomes outcomes) {
         Incident incident = event.incident();
         return switch (event.eventType()) {
             case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,
                     breachTime(incident), event.callbackUrl() == null ? null : event.callbackUrl().toString(),
                     event.occurredAt(), now)
+                    .call(referral -> correlate(tx, referral, correlationId))
                     // An upgrade to an ambulance-only category withdraws every open offer in this same transaction.
                     .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now, outcomes)
                             : Uni.createFrom().item(referral))
@@ -128,12 +131,21 @@ public class IntakeService {
             // A cancel withdraws the referral whatever a service has done with it, so an accepting service is told.
             case CANCELLED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
-                            : cascade.cancelledByCad(tx, found.get(), true, now, outcomes).map(Optional::of));
+                            : correlate(tx, found.get(), correlationId)
+                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), true, now, outcomes))
+                                    .map(Optional::of));
             // Closing the CAD incident is normal once a service has accepted; it only withdraws open referrals.
             case CLOSED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
-                            : cascade.cancelledByCad(tx, found.get(), false, now, outcomes).map(Optional::of));
+                            : correlate(tx, found.get(), correlationId)
+                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), false, now, outcomes))
+                                    .map(Optional::of));
         };
+    }
+
+    /** From here on, this request's log lines (and the routing it starts) carry the incident's correlation id. */
+    private Uni<Void> correlate(SqlClient tx, Referral referral, String candidate) {
+        return referrals.correlate(tx, referral.id(), candidate).invoke(CorrelationId::use).replaceWithVoid();
     }
 
     /** The ambulance response breach time: the call's receipt plus the category's target. */

@@ -12,6 +12,7 @@ import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.routing.RoutingConfig;
+import org.rightcare.hub.support.CorrelationId;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -49,7 +50,8 @@ public class DueReferralSweeper {
     @Scheduled(every = "${hub.routing.sweep-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
-        return sweep(clock.instant()).replaceWithVoid();
+        // Each step tags the lines it logs with its referral's correlation id; none outlives the sweep.
+        return sweep(clock.instant()).replaceWithVoid().eventually(() -> CorrelationId.use(null));
     }
 
     /** Advances every referral due at {@code now}, up to the batch size; returns how many it advanced. */
@@ -96,7 +98,8 @@ public class DueReferralSweeper {
             }
             Referral referral = found.get();
             claimed[0] = referral.id();
-            return cascade.advance(tx, referral, now, outcomes).replaceWith(true);
+            return referrals.correlationId(tx, referral.id()).invoke(CorrelationId::use)
+                    .chain(() -> cascade.advance(tx, referral, now, outcomes)).replaceWith(true);
         })).invoke(() -> metrics.committed(outcomes)).onFailure().recoverWithUni(failure -> {
             if (claimed[0] == null) {
                 return Uni.createFrom().failure(failure);
