@@ -15,3 +15,7 @@ CREATE TABLE paused_destination (
     paused_at   timestamptz NOT NULL,
     reason      text        NOT NULL
 );
+
+-- Operators find a referral by the CAD's incident id (without knowing which CAD sent it) or by NHS number.
+CREATE INDEX referral_incident_id ON referral (incident_id);
+CREATE INDEX referral_nhs_number ON referral ((incident #>> '{patient,nhsNumber}'));
