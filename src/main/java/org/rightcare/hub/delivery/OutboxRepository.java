@@ -72,7 +72,8 @@ public class OutboxRepository {
      * the lease, so no other dispatcher takes them meanwhile.
      *
      * <p>Due means pending, {@code next_attempt_at} reached, and no earlier row of the same channel and ordering key
-     * still pending (so an incident's callbacks go out one at a time, in order). Destinations take turns: every
+     * still pending (so an incident's callbacks go out one at a time, in order), and the destination not paused by
+     * an operator (its rows wait, due, until it is resumed). Destinations take turns: every
      * destination's first due row comes before any destination's second, and no destination gets more than
      * {@code perDestination} minus what this dispatcher already has in flight to it.
      *
@@ -87,6 +88,7 @@ public class OutboxRepository {
                     SELECT o.id, o.destination, o.next_attempt_at, o.sequence
                     FROM delivery_outbox o
                     WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND o.channel = ANY ($4)
+                      AND NOT EXISTS (SELECT 1 FROM paused_destination p WHERE p.destination = o.destination)
                       AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
                                       WHERE earlier.channel = o.channel AND earlier.ordering_key = o.ordering_key
                                         AND earlier.state = 'pending' AND earlier.sequence < o.sequence)

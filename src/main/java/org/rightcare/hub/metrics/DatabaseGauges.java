@@ -26,8 +26,8 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Gauges whose truth is in PostgreSQL, shared by every replica: the delivery queue per endpoint, dead letters, and
- * how late the send-back loop is. A scheduled collection reads them with one cheap, indexed query each through the
+ * Gauges whose truth is in PostgreSQL, shared by every replica: the delivery queue per endpoint (and whether an
+ * operator paused it), dead letters, and how late the send-back loop is. A scheduled collection reads them with one cheap, indexed query each through the
  * reactive client and caches the values; scrapes read the cache and never touch the database.
  */
 @Startup
@@ -38,11 +38,12 @@ public class DatabaseGauges {
 
     static final String QUEUE_DEPTH = "rightcare.delivery.queue.depth";
     static final String QUEUE_AGE = "rightcare.delivery.queue.age.seconds";
+    static final String PAUSED = "rightcare.delivery.endpoint.paused";
     static final String DEAD_LETTERS = "rightcare.delivery.dead.letters";
     static final String SWEEPER_LAG = "rightcare.sweeper.lag.seconds";
 
     /** One endpoint's queue, as last read. */
-    private record EndpointQueue(AtomicLong depth, AtomicReference<Double> ageSeconds) {
+    private record EndpointQueue(AtomicLong depth, AtomicReference<Double> ageSeconds, AtomicLong paused) {
     }
 
     private final Pool pool;
@@ -80,9 +81,12 @@ public class DatabaseGauges {
     }
 
     private Uni<Void> collectQueues(Instant now) {
+        // A paused endpoint's backlog keeps counting (and ageing) here; the paused gauge says why it is not moving.
         return pool.preparedQuery("""
-                SELECT destination, count(*) AS depth, min(pending_since) AS oldest
-                FROM delivery_outbox WHERE state = 'pending' GROUP BY destination
+                SELECT destination, COALESCE(q.depth, 0) AS depth, q.oldest, p.destination IS NOT NULL AS paused
+                FROM (SELECT destination, count(*) AS depth, min(pending_since) AS oldest
+                      FROM delivery_outbox WHERE state = 'pending' GROUP BY destination) q
+                FULL JOIN paused_destination p USING (destination)
                 """).execute().invoke(rows -> {
             Set<String> seen = new HashSet<>();
             for (Row row : rows) {
@@ -91,11 +95,13 @@ public class DatabaseGauges {
                 EndpointQueue queue = queue(endpoint);
                 queue.depth().set(row.getLong("depth"));
                 queue.ageSeconds().set(secondsSince(row.getOffsetDateTime("oldest"), now));
+                queue.paused().set(row.getBoolean("paused") ? 1 : 0);
             }
             queues.forEach((endpoint, queue) -> {
                 if (!seen.contains(endpoint)) {
                     queue.depth().set(0);
                     queue.ageSeconds().set(0.0);
+                    queue.paused().set(0);
                 }
             });
         }).replaceWithVoid();
@@ -115,11 +121,13 @@ public class DatabaseGauges {
 
     private EndpointQueue queue(String endpoint) {
         return queues.computeIfAbsent(endpoint, name -> {
-            EndpointQueue queue = new EndpointQueue(new AtomicLong(), new AtomicReference<>(0.0));
+            EndpointQueue queue = new EndpointQueue(new AtomicLong(), new AtomicReference<>(0.0), new AtomicLong());
             Gauge.builder(QUEUE_DEPTH, queue.depth(), AtomicLong::get).tag("endpoint", name)
                     .description("Undelivered messages per endpoint").register(registry);
             Gauge.builder(QUEUE_AGE, queue.ageSeconds(), AtomicReference::get).tag("endpoint", name)
                     .description("Age of the oldest undelivered message per endpoint").register(registry);
+            Gauge.builder(PAUSED, queue.paused(), AtomicLong::get).tag("endpoint", name)
+                    .description("1 while an operator has paused delivery to the endpoint").register(registry);
             return queue;
         });
     }

@@ -41,6 +41,7 @@ class ManifestRulesTest {
 
     /** The hub's metric names (k8s/README.md, "Metrics"): alerts and dashboard may use no other rightcare_ name. */
     private static final Set<String> HUB_METRICS = Set.of("rightcare_delivery_queue_age_seconds",
+            "rightcare_delivery_endpoint_paused",
             "rightcare_delivery_dead_letters", "rightcare_referrals_sent_back_total", "rightcare_referrals_total",
             "rightcare_sweeper_lag_seconds", "rightcare_referral_time_to_accept_seconds");
     private static final Pattern HUB_METRIC = Pattern.compile("rightcare_[a-z0-9_]+");
