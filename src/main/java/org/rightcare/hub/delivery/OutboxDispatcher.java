@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -35,6 +36,9 @@ import io.vertx.mutiny.core.Vertx;
  * <p>A pass starts when a transaction that wrote to the outbox commits on this replica ({@link #wake()}), when a
  * retry this replica scheduled falls due, when an attempt finishes (freeing a slot), and on every poll tick.
  * At most one claim is running at a time; wake-ups that arrive meanwhile fold into one further pass.
+ *
+ * <p>A replica that stops claims nothing more, lets its attempts in flight finish for {@code shutdown-grace}, and
+ * hands back the claims of those still running, so another replica sends them at once instead of after the lease.
  */
 @ApplicationScoped
 public class OutboxDispatcher {
@@ -43,6 +47,8 @@ public class OutboxDispatcher {
 
     /** Beyond the request timeout, time for the outcome to be recorded before another replica may retry. */
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+    /** How long a stopping replica tries to hand its claims back before leaving them to their leases. */
+    private static final Duration HAND_BACK_TIMEOUT = Duration.ofSeconds(5);
 
     private final OutboxRepository outbox;
     private final HttpDeliveryClient http;
@@ -54,6 +60,8 @@ public class OutboxDispatcher {
     private final Duration lease;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The claims this dispatcher holds, by row: what it hands back if it stops before they finish. */
+    private final Map<UUID, OutboxEntry> claims = new ConcurrentHashMap<>();
     private final Map<String, Integer> inFlightByDestination = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
@@ -82,9 +90,39 @@ public class OutboxDispatcher {
     }
 
     void stop(@Observes ShutdownEvent stopping) {
+        drain(config.shutdownGrace());
+    }
+
+    /**
+     * Stops claiming, waits up to {@code grace} for the attempts in flight, then hands back the claims of those still
+     * running. Blocks the caller (the shutdown thread), never the event loop.
+     */
+    void drain(Duration grace) {
         stopped = true;
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (claims) {
+            while (!claims.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    claims.wait(Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<OutboxEntry> unfinished = List.copyOf(claims.values());
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        try {
+            int released = outbox.release(unfinished, clock.instant()).await().atMost(HAND_BACK_TIMEOUT);
+            LOG.infof("Stopping: handed back %d delivery claim(s) still in flight after %s", released, grace);
+        } catch (RuntimeException e) {
+            LOG.warnf("Stopping: could not hand back %d delivery claim(s); they are retried when their leases run "
+                    + "out: %s", unfinished.size(), e.toString());
         }
     }
 
@@ -123,6 +161,7 @@ public class OutboxDispatcher {
     }
 
     private void attempt(OutboxEntry entry) {
+        claims.put(entry.id(), entry);
         inFlight.incrementAndGet();
         inFlightByDestination.merge(entry.destination(), 1, Integer::sum);
         Uni.createFrom().deferred(() -> send(entry))
@@ -134,6 +173,10 @@ public class OutboxDispatcher {
                     return null;
                 })
                 .onTermination().invoke(() -> {
+                    synchronized (claims) {
+                        claims.remove(entry.id());
+                        claims.notifyAll();
+                    }
                     inFlight.decrementAndGet();
                     inFlightByDestination.computeIfPresent(entry.destination(), (destination, n) -> n > 1 ? n - 1 : null);
                     wake();

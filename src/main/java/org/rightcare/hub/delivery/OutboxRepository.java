@@ -149,6 +149,20 @@ public class OutboxRepository {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /**
+     * Hands claims back: each row that is still pending under the given claim is due again now, for any dispatcher.
+     * The attempt that was started stays counted. Returns how many were handed back.
+     */
+    public Uni<Integer> release(Collection<OutboxEntry> claims, Instant now) {
+        UUID[] ids = claims.stream().map(OutboxEntry::id).toArray(UUID[]::new);
+        UUID[] leases = claims.stream().map(OutboxEntry::leaseToken).toArray(UUID[]::new);
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox o SET next_attempt_at = $3, lease_token = NULL
+                FROM unnest($1::uuid[], $2::uuid[]) AS c (id, lease_token)
+                WHERE o.id = c.id AND o.lease_token = c.lease_token AND o.state = 'pending'
+                """).execute(Tuple.of(ids, leases, utc(now))).map(rows -> rows.rowCount());
+    }
+
     /** One page of dead letters, newest first. */
     public record DeadLetterPage(long total, List<DeadLetter> deadLetters) {
     }

@@ -120,9 +120,10 @@ class ManifestRulesTest {
         long preStop = container.path("lifecycle").path("preStop").path("sleep").path("seconds").asLong();
         assertTrue(preStop > 0, "a preStop pause lets the endpoint removal spread before SIGTERM");
         long shutdown = Duration.parse("PT" + r.config().get("QUARKUS_SHUTDOWN_TIMEOUT").toUpperCase()).toSeconds();
+        long deliveries = Duration.parse("PT" + r.config().get("HUB_DELIVERY_SHUTDOWN_GRACE").toUpperCase()).toSeconds();
         long grace = r.podSpec().path("terminationGracePeriodSeconds").asLong();
-        assertTrue(grace > preStop + shutdown,
-                "grace " + grace + " s must cover preStop " + preStop + " s + shutdown " + shutdown + " s");
+        assertTrue(grace > preStop + shutdown + deliveries, "grace " + grace + " s must cover preStop " + preStop
+                + " s + shutdown " + shutdown + " s + delivery hand-back " + deliveries + " s");
     }
 
     @ParameterizedTest
