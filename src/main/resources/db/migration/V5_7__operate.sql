@@ -4,8 +4,13 @@
 -- One id per incident for logs, traces and outbound X-Correlation-Id headers: the CAD's own X-Correlation-Id when it
 -- sent a usable one with the incident's first event, else one the hub made. Never a patient identifier.
 ALTER TABLE referral ADD COLUMN correlation_id text;
+-- The W3C traceparent of the latest CAD event's request (when tracing is on): deliveries written for the referral
+-- outside any traced request (routing steps, deadlines) join that trace.
+ALTER TABLE referral ADD COLUMN trace_parent text;
 -- Copied from the referral when the delivery is written, so the dispatcher logs and sends it without a join.
 ALTER TABLE delivery_outbox ADD COLUMN correlation_id text;
+-- The W3C traceparent of the work that wrote the delivery (when tracing is on), so its attempts join that trace.
+ALTER TABLE delivery_outbox ADD COLUMN trace_parent text;
 
 -- Destinations (a CAD system, later a provider endpoint) an operator has paused. Dispatchers on every replica skip
 -- their pending rows, which wait, still counted in the queue gauges, until the destination is resumed.

@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.rightcare.hub.support.CorrelationId;
 
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -57,6 +58,7 @@ public class OutboxDispatcher {
     private final RetrySchedule retries;
     private final Clock clock;
     private final Vertx vertx;
+    private final DeliveryTracing tracing;
     private final Duration lease;
 
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -69,7 +71,7 @@ public class OutboxDispatcher {
     private long pollTimer = -1;
 
     public OutboxDispatcher(OutboxRepository outbox, HttpDeliveryClient http, @All List<DeliveryChannel> channels,
-            DeliveryConfig config, Clock clock, Vertx vertx) {
+            DeliveryConfig config, Clock clock, Vertx vertx, DeliveryTracing tracing) {
         this.outbox = outbox;
         this.http = http;
         for (DeliveryChannel channel : channels) {
@@ -81,6 +83,7 @@ public class OutboxDispatcher {
         this.retries = new RetrySchedule(config);
         this.clock = clock;
         this.vertx = vertx;
+        this.tracing = tracing;
         this.lease = config.requestTimeout().plus(LEASE_MARGIN);
     }
 
@@ -186,14 +189,17 @@ public class OutboxDispatcher {
     }
 
     private Uni<DeliveryOutcome> send(OutboxEntry entry) {
+        Span span = tracing.startAttempt(entry);
         DeliveryRequest request;
         try {
             request = channels.get(entry.channel()).requestFor(entry).withHeader(CorrelationId.HEADER,
                     entry.correlationId());
         } catch (UndeliverableException e) {
-            return Uni.createFrom().item(new DeliveryOutcome.Rejected(e.getMessage()));
+            DeliveryOutcome rejected = new DeliveryOutcome.Rejected(e.getMessage());
+            DeliveryTracing.end(span, rejected);
+            return Uni.createFrom().item(rejected);
         }
-        return http.post(request);
+        return http.post(DeliveryTracing.propagate(span, request)).invoke(outcome -> DeliveryTracing.end(span, outcome));
     }
 
     private Uni<Void> record(OutboxEntry entry, DeliveryOutcome outcome) {

@@ -92,12 +92,15 @@ public class ReferralRepository {
 
     /**
      * Gives the referral its correlation id if it has none yet ({@code candidate}: the CAD's or a new one) and returns
-     * the one it keeps: an incident's id is set by its first event and never changes.
+     * the one it keeps: an incident's id is set by its first event and never changes. The trace of the event's
+     * request, when there is one, becomes the referral's latest.
      */
-    public Uni<String> correlate(SqlClient tx, UUID id, String candidate) {
+    public Uni<String> correlate(SqlClient tx, UUID id, String candidate, String traceParent) {
         return tx.preparedQuery("""
-                UPDATE referral SET correlation_id = COALESCE(correlation_id, $2) WHERE id = $1 RETURNING correlation_id
-                """).execute(Tuple.of(id, candidate))
+                UPDATE referral SET correlation_id = COALESCE(correlation_id, $2),
+                                    trace_parent = COALESCE($3, trace_parent)
+                WHERE id = $1 RETURNING correlation_id
+                """).execute(Tuple.of(id, candidate, traceParent))
                 .map(rows -> rows.size() == 0 ? candidate : rows.iterator().next().getString("correlation_id"));
     }
 

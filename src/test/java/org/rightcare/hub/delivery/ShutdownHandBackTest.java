@@ -48,6 +48,8 @@ class ShutdownHandBackTest {
     Clock clock;
     @Inject
     Vertx vertx;
+    @Inject
+    DeliveryTracing tracing;
 
     @Test
     void aStoppingReplicaHandsBackADeliveryStillInFlightAndAnotherSendsItAtOnce() {
@@ -145,6 +147,6 @@ class ShutdownHandBackTest {
                         entry.payload().getBytes(StandardCharsets.UTF_8), Map.of());
             }
         };
-        return new OutboxDispatcher(repository, http, List.of(channel), config, clock, vertx);
+        return new OutboxDispatcher(repository, http, List.of(channel), config, clock, vertx, tracing);
     }
 }
