@@ -13,7 +13,6 @@ import org.rightcare.hub.support.ListenConnections;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -39,7 +38,6 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
     private final ListenConnections listenConnections;
 
     private volatile Copy copy = Copy.NONE;
-    private PgSubscriber subscriber;
     private Long timer;
 
     public InMemoryServiceDirectory(Pool pool, DirectoryRepository repository, DirectoryConfig config, Vertx vertx,
@@ -72,15 +70,10 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
      */
     void start() {
         reload().await().indefinitely();
-        subscriber = listenConnections.subscriber();
-        subscriber.channel(DirectoryRepository.CHANGE_CHANNEL)
+        listenConnections.channel(DirectoryRepository.CHANGE_CHANNEL)
                 // (Re)subscribed: anything committed while the connection was down is picked up now.
                 .subscribeHandler(() -> refreshInBackground("LISTEN started"))
                 .handler(version -> refreshInBackground("change notification for version " + version));
-        subscriber.connect().subscribe().with(
-                ignored -> LOG.debugf("Listening for directory changes on %s", DirectoryRepository.CHANGE_CHANNEL),
-                failure -> LOG.warnf("Cannot LISTEN for directory changes (%s); relying on the check every %s",
-                        failure.toString(), config.refreshInterval()));
         timer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> refreshInBackground("periodic check"));
     }
 
@@ -88,9 +81,6 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
     void stop() {
         if (timer != null) {
             vertx.cancelTimer(timer);
-        }
-        if (subscriber != null) {
-            subscriber.closeAndForget();
         }
     }
 

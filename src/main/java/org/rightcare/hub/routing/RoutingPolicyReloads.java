@@ -10,12 +10,10 @@ import org.rightcare.hub.audit.AuditRecord;
 import org.rightcare.hub.support.InvalidConfigurationException;
 import org.rightcare.hub.support.ListenConnections;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -43,7 +41,6 @@ public class RoutingPolicyReloads {
     private final Pool pool;
     private final AuditLog audit;
     private final ListenConnections listenConnections;
-    private PgSubscriber subscriber;
 
     public RoutingPolicyReloads(RoutingPolicies policies, RoutingConfig config, Pool pool, AuditLog audit,
             ListenConnections listenConnections) {
@@ -55,19 +52,7 @@ public class RoutingPolicyReloads {
     }
 
     void listen(@Observes StartupEvent started) {
-        subscriber = listenConnections.subscriber();
-        subscriber.channel(CHANNEL).handler(from -> reloadHere("a reload requested by " + from));
-        subscriber.connect().subscribe().with(
-                ignored -> LOG.debugf("Listening for routing policy reloads on %s", CHANNEL),
-                failure -> LOG.warnf("Cannot LISTEN for routing policy reloads (%s): this replica reloads only when "
-                        + "asked directly", failure.toString()));
-    }
-
-    /** Closed while Vert.x still runs (a {@code @PreDestroy} would find its event loop gone). */
-    void stop(@Observes ShutdownEvent stopping) {
-        if (subscriber != null) {
-            subscriber.closeAndForget();
-        }
+        listenConnections.channel(CHANNEL).handler(from -> reloadHere("a reload requested by " + from));
     }
 
     /**

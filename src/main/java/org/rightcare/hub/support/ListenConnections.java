@@ -2,38 +2,60 @@ package org.rightcare.hub.support;
 
 import java.util.Optional;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgChannel;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.pgclient.PgConnectOptions;
 
 /**
- * Connections for PostgreSQL {@code LISTEN}, by which replicas tell each other to reload what they hold in memory
- * (the directory, the routing policy). Each LISTEN holds a connection of its own, outside the pool, to the same
- * database as the pool, and reconnects after a fixed delay when it drops.
+ * The one PostgreSQL connection on which a replica {@code LISTEN}s for what other replicas announce (a directory
+ * change, a routing policy reload). It is outside the pool, to the pool's database, opened once every listener has
+ * named its channel at start, and reopened after a fixed delay when it drops; each channel's subscribe handler runs
+ * again then, so listeners can catch up on what they missed.
  */
 @ApplicationScoped
 public class ListenConnections {
 
+    private static final Logger LOG = Logger.getLogger(ListenConnections.class);
     private static final long RECONNECT_DELAY_MS = 2000;
 
-    private final Vertx vertx;
-    private final PgConnectOptions options;
+    private final PgSubscriber subscriber;
 
     public ListenConnections(Vertx vertx, @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
-        this.vertx = vertx;
-        this.options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
+        PgConnectOptions options = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
+        this.subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
     }
 
-    /** A subscriber not yet connected: name its channels, then connect it. */
-    public PgSubscriber subscriber() {
-        return PgSubscriber.subscriber(vertx, new PgConnectOptions(options)).reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
+    /** A channel on the shared connection: set its handlers in a start-up observer; it is listened to from then on. */
+    public PgChannel channel(String name) {
+        return subscriber.channel(name);
+    }
+
+    /** After every other start-up observer, so every channel is named before the connection opens. */
+    void connect(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 500) StartupEvent started) {
+        subscriber.connect().subscribe().with(
+                connected -> LOG.debug("Listening for other replicas' announcements"),
+                failure -> LOG.warnf("Cannot LISTEN for other replicas' announcements (%s): the directory still "
+                        + "converges through its periodic check; a policy reload reaches only the replica asked",
+                        failure.toString()));
+    }
+
+    /** Closed while Vert.x still runs (a {@code @PreDestroy} would find its event loop gone). */
+    void close(@Observes ShutdownEvent stopping) {
+        subscriber.closeAndForget();
     }
 }

@@ -53,7 +53,7 @@ class ManifestRulesTest {
     /** Secrets made outside the manifests, each documented in k8s/README.md. */
     private static final Set<String> EXTERNAL_SECRETS = Set.of("rightcare-hub-db-app", "rightcare-hub-cad-systems");
     /** Database connections one hub replica may hold: quarkus.datasource.reactive.max-size + jdbc.max-size. */
-    private static final int CONNECTIONS_PER_REPLICA = 18;
+    private static final int CONNECTIONS_PER_REPLICA = 19;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
