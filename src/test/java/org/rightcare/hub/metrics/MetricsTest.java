@@ -192,7 +192,9 @@ class MetricsTest {
     /** One scrape of {@code /q/metrics}, in the Prometheus text format. */
     record Scrape(String text) {
 
-        private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)");
+        // Labels end at the first brace: with tracing on, a counter's sample may be followed by an exemplar
+        // ("# {span_id=...,trace_id=...} 1.0 <time>").
+        private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*?)\\})? (\\S+)");
         private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
         static Scrape now() {
