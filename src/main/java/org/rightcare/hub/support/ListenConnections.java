@@ -1,5 +1,6 @@
 package org.rightcare.hub.support;
 
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.annotation.Priority;
@@ -28,6 +29,7 @@ public class ListenConnections {
 
     private static final Logger LOG = Logger.getLogger(ListenConnections.class);
     private static final long RECONNECT_DELAY_MS = 2000;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final PgSubscriber subscriber;
 
@@ -54,8 +56,15 @@ public class ListenConnections {
                         failure.toString()));
     }
 
-    /** Closed while Vert.x still runs (a {@code @PreDestroy} would find its event loop gone). */
+    /**
+     * Closed, and waited for, while Vert.x still runs: a close left to finish later would find the event loop gone and
+     * log an error on every shutdown.
+     */
     void close(@Observes ShutdownEvent stopping) {
-        subscriber.closeAndForget();
+        try {
+            subscriber.close().await().atMost(CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.debugf("The LISTEN connection did not close cleanly: %s", e.toString());
+        }
     }
 }
