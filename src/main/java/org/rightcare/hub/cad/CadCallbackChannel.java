@@ -50,6 +50,11 @@ public class CadCallbackChannel implements DeliveryChannel {
         return new DeliveryRequest(url, entry.contentType(), body, Map.of(WebhookSignature.HEADER, signature));
     }
 
+    @Override
+    public boolean serves(String destination) {
+        return cadSystems.isKnown(destination);
+    }
+
     static String noUrl(String cadSystem) {
         return "No callback URL: the incident named no callbackUrl and hub.cad.systems.\"" + cadSystem
                 + "\".callback-url is not set";

@@ -15,4 +15,12 @@ public interface DeliveryChannel {
      * secret over the exact bytes sent.
      */
     DeliveryRequest requestFor(OutboxEntry entry) throws UndeliverableException;
+
+    /**
+     * Whether this channel is configured to deliver to {@code destination}, so an operator may pause it before any
+     * delivery to it exists. A destination the outbox already holds rows for is known whatever this says.
+     */
+    default boolean serves(String destination) {
+        return false;
+    }
 }

@@ -52,4 +52,12 @@ public interface DeliveryConfig {
      */
     @WithDefault("4")
     int maxInFlightPerDestination();
+
+    /**
+     * When the replica stops, how long its attempts in flight may take to finish; the claims of those still running
+     * then are handed back (due at once), so another replica sends them without waiting for the lease to run out.
+     * Keep it within the pod's termination grace period, after the HTTP shutdown timeout.
+     */
+    @WithDefault("PT8S")
+    Duration shutdownGrace();
 }

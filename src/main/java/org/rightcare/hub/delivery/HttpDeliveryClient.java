@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -40,6 +41,9 @@ public class HttpDeliveryClient {
                 // The dispatcher bounds concurrency itself; the per-host pool must never be the tighter limit, or
                 // receivers sharing a host would queue behind each other inside the client.
                 .setMaxPoolSize(config.maxInFlight())
+                // Each attempt has its own span (DeliveryTracing), in the trace of the work that wrote the delivery,
+                // not of whatever woke the dispatcher: Vert.x must neither trace it again nor replace its header.
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setUserAgent("rightcare-hub"));
     }
 

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.support.CorrelationId;
 
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,6 +37,9 @@ import io.vertx.mutiny.core.Vertx;
  * <p>A pass starts when a transaction that wrote to the outbox commits on this replica ({@link #wake()}), when a
  * retry this replica scheduled falls due, when an attempt finishes (freeing a slot), and on every poll tick.
  * At most one claim is running at a time; wake-ups that arrive meanwhile fold into one further pass.
+ *
+ * <p>A replica that stops claims nothing more, lets its attempts in flight finish for {@code shutdown-grace}, and
+ * hands back the claims of those still running, so another replica sends them at once instead of after the lease.
  */
 @ApplicationScoped
 public class OutboxDispatcher {
@@ -42,6 +48,8 @@ public class OutboxDispatcher {
 
     /** Beyond the request timeout, time for the outcome to be recorded before another replica may retry. */
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+    /** How long a stopping replica tries to hand its claims back before leaving them to their leases. */
+    private static final Duration HAND_BACK_TIMEOUT = Duration.ofSeconds(5);
 
     private final OutboxRepository outbox;
     private final HttpDeliveryClient http;
@@ -50,9 +58,12 @@ public class OutboxDispatcher {
     private final RetrySchedule retries;
     private final Clock clock;
     private final Vertx vertx;
+    private final DeliveryTracing tracing;
     private final Duration lease;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** The claims this dispatcher holds, by row: what it hands back if it stops before they finish. */
+    private final Map<UUID, OutboxEntry> claims = new ConcurrentHashMap<>();
     private final Map<String, Integer> inFlightByDestination = new ConcurrentHashMap<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
@@ -60,7 +71,7 @@ public class OutboxDispatcher {
     private long pollTimer = -1;
 
     public OutboxDispatcher(OutboxRepository outbox, HttpDeliveryClient http, @All List<DeliveryChannel> channels,
-            DeliveryConfig config, Clock clock, Vertx vertx) {
+            DeliveryConfig config, Clock clock, Vertx vertx, DeliveryTracing tracing) {
         this.outbox = outbox;
         this.http = http;
         for (DeliveryChannel channel : channels) {
@@ -72,6 +83,7 @@ public class OutboxDispatcher {
         this.retries = new RetrySchedule(config);
         this.clock = clock;
         this.vertx = vertx;
+        this.tracing = tracing;
         this.lease = config.requestTimeout().plus(LEASE_MARGIN);
     }
 
@@ -81,9 +93,39 @@ public class OutboxDispatcher {
     }
 
     void stop(@Observes ShutdownEvent stopping) {
+        drain(config.shutdownGrace());
+    }
+
+    /**
+     * Stops claiming, waits up to {@code grace} for the attempts in flight, then hands back the claims of those still
+     * running. Blocks the caller (the shutdown thread), never the event loop.
+     */
+    void drain(Duration grace) {
         stopped = true;
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        synchronized (claims) {
+            while (!claims.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    claims.wait(Math.max(1, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<OutboxEntry> unfinished = List.copyOf(claims.values());
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        try {
+            int released = outbox.release(unfinished, clock.instant()).await().atMost(HAND_BACK_TIMEOUT);
+            LOG.infof("Stopping: handed back %d delivery claim(s) still in flight after %s", released, grace);
+        } catch (RuntimeException e) {
+            LOG.warnf("Stopping: could not hand back %d delivery claim(s); they are retried when their leases run "
+                    + "out: %s", unfinished.size(), e.toString());
         }
     }
 
@@ -122,17 +164,22 @@ public class OutboxDispatcher {
     }
 
     private void attempt(OutboxEntry entry) {
+        claims.put(entry.id(), entry);
         inFlight.incrementAndGet();
         inFlightByDestination.merge(entry.destination(), 1, Integer::sum);
         Uni.createFrom().deferred(() -> send(entry))
                 .chain(outcome -> record(entry, outcome))
                 .onFailure().recoverWithItem(failure -> {
                     // The claim's lease runs out and the row is tried again: at least once, never lost.
-                    LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; retried when its lease "
-                            + "runs out: %s", entry.id(), failure.toString());
+                    log(entry, () -> LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; "
+                            + "retried when its lease runs out: %s", entry.id(), failure.toString()));
                     return null;
                 })
                 .onTermination().invoke(() -> {
+                    synchronized (claims) {
+                        claims.remove(entry.id());
+                        claims.notifyAll();
+                    }
                     inFlight.decrementAndGet();
                     inFlightByDestination.computeIfPresent(entry.destination(), (destination, n) -> n > 1 ? n - 1 : null);
                     wake();
@@ -142,20 +189,24 @@ public class OutboxDispatcher {
     }
 
     private Uni<DeliveryOutcome> send(OutboxEntry entry) {
+        Span span = tracing.startAttempt(entry);
         DeliveryRequest request;
         try {
-            request = channels.get(entry.channel()).requestFor(entry);
+            request = channels.get(entry.channel()).requestFor(entry).withHeader(CorrelationId.HEADER,
+                    entry.correlationId());
         } catch (UndeliverableException e) {
-            return Uni.createFrom().item(new DeliveryOutcome.Rejected(e.getMessage()));
+            DeliveryOutcome rejected = new DeliveryOutcome.Rejected(e.getMessage());
+            DeliveryTracing.end(span, rejected);
+            return Uni.createFrom().item(rejected);
         }
-        return http.post(request);
+        return http.post(DeliveryTracing.propagate(span, request)).invoke(outcome -> DeliveryTracing.end(span, outcome));
     }
 
     private Uni<Void> record(OutboxEntry entry, DeliveryOutcome outcome) {
         Instant now = clock.instant();
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-            LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(), entry.destination(),
-                    entry.attempts(), delivered.status());
+            log(entry, () -> LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(),
+                    entry.destination(), entry.attempts(), delivered.status()));
             return outbox.markDelivered(entry.id(), now);
         }
         if (outcome instanceof DeliveryOutcome.Rejected rejected) {
@@ -164,8 +215,8 @@ public class OutboxDispatcher {
         DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
         return retries.nextAttempt(entry.attempts(), entry.pendingSince(), failed.retryAfter(), now)
                 .map(next -> outbox.reschedule(entry, next, failed.error()).invoke(rescheduled -> {
-                    LOG.debugf("Delivery %s to %s failed (attempt %d: %s); next attempt at %s", entry.id(),
-                            entry.destination(), entry.attempts(), failed.error(), next);
+                    log(entry, () -> LOG.debugf("Delivery %s to %s failed (attempt %d: %s); next attempt at %s",
+                            entry.id(), entry.destination(), entry.attempts(), failed.error(), next));
                     if (rescheduled) {
                         wakeAt(next, now);
                     }
@@ -176,10 +227,15 @@ public class OutboxDispatcher {
     private Uni<Void> deadLetter(OutboxEntry entry, String error, String why, Instant now) {
         return outbox.markDead(entry, error, now).invoke(dead -> {
             if (dead) {
-                LOG.warnf("Dead letter: %s %s to %s after %d attempt(s), %s: %s", entry.channel(), entry.id(),
-                        entry.destination(), entry.attempts(), why, error);
+                log(entry, () -> LOG.warnf("Dead letter: %s %s to %s after %d attempt(s), %s: %s", entry.channel(),
+                        entry.id(), entry.destination(), entry.attempts(), why, error));
             }
         }).replaceWithVoid();
+    }
+
+    /** Attempts of many referrals interleave on the event loop: each line is tagged with its own entry's id. */
+    private static void log(OutboxEntry entry, Runnable logging) {
+        CorrelationId.during(entry.correlationId(), logging);
     }
 
     /** Retries this replica scheduled go out on time, not on the next poll tick. */

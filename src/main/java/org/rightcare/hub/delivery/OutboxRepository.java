@@ -31,7 +31,7 @@ public class OutboxRepository {
     static final String DEAD = "dead";
 
     private static final String ENTRY_COLUMNS = "o.id, o.channel, o.destination, o.ordering_key, o.url, o.content_type, "
-            + "o.payload, o.attempts, o.pending_since, o.lease_token";
+            + "o.payload, o.attempts, o.pending_since, o.lease_token, o.correlation_id, o.trace_parent";
 
     private final Pool pool;
 
@@ -43,16 +43,20 @@ public class OutboxRepository {
      * Writes a delivery in the caller's transaction. The sequence that orders an ordering key's rows is taken under
      * a transaction-scoped advisory lock on that key, so two transactions writing for the same key commit in the
      * order of their sequence numbers, and a dispatcher never sees a later row before an earlier one has committed.
+     * The row takes its referral's correlation id, so its attempts are logged and sent under it, and the current
+     * trace context (else the trace of the referral's latest CAD event), so they join the trace that caused them.
      */
     public Uni<Void> insert(SqlClient tx, NewDelivery delivery, Instant now) {
         String sql = """
                 INSERT INTO delivery_outbox (id, channel, destination, ordering_key, referral_id, url, content_type,
                                              payload, state, next_attempt_at, last_error, created_at, pending_since,
-                                             dead_at)
+                                             dead_at, correlation_id, trace_parent)
                 SELECT $1::uuid, $2::text, $3::text, $4::text, $5::uuid, $6::text, $7::text, $8::text,
                        CASE WHEN $6::text IS NULL THEN 'dead' ELSE 'pending' END,
                        $9::timestamptz, $10::text, $9::timestamptz, $9::timestamptz,
-                       CASE WHEN $6::text IS NULL THEN $9::timestamptz END
+                       CASE WHEN $6::text IS NULL THEN $9::timestamptz END,
+                       (SELECT correlation_id FROM referral WHERE id = $5::uuid),
+                       COALESCE($11::text, (SELECT trace_parent FROM referral WHERE id = $5::uuid))
                 FROM (SELECT pg_advisory_xact_lock(hashtextextended($2::text || ' ' || $4::text, 0))) AS one_writer_per_key
                 """;
         Tuple params = Tuple.tuple()
@@ -61,7 +65,8 @@ public class OutboxRepository {
                 .addString(delivery.url() == null ? null : delivery.url().toString())
                 .addString(delivery.contentType()).addString(delivery.payload())
                 .addOffsetDateTime(utc(now))
-                .addString(delivery.url() == null ? delivery.undeliverableReason() : null);
+                .addString(delivery.url() == null ? delivery.undeliverableReason() : null)
+                .addString(DeliveryTracing.currentTraceParent());
         return tx.preparedQuery(sql).execute(params).replaceWithVoid();
     }
 
@@ -70,7 +75,8 @@ public class OutboxRepository {
      * the lease, so no other dispatcher takes them meanwhile.
      *
      * <p>Due means pending, {@code next_attempt_at} reached, and no earlier row of the same channel and ordering key
-     * still pending (so an incident's callbacks go out one at a time, in order). Destinations take turns: every
+     * still pending (so an incident's callbacks go out one at a time, in order), and the destination not paused by
+     * an operator (its rows wait, due, until it is resumed). Destinations take turns: every
      * destination's first due row comes before any destination's second, and no destination gets more than
      * {@code perDestination} minus what this dispatcher already has in flight to it.
      *
@@ -85,6 +91,7 @@ public class OutboxRepository {
                     SELECT o.id, o.destination, o.next_attempt_at, o.sequence
                     FROM delivery_outbox o
                     WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND o.channel = ANY ($4)
+                      AND NOT EXISTS (SELECT 1 FROM paused_destination p WHERE p.destination = o.destination)
                       AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
                                       WHERE earlier.channel = o.channel AND earlier.ordering_key = o.ordering_key
                                         AND earlier.state = 'pending' AND earlier.sequence < o.sequence)
@@ -143,6 +150,20 @@ public class OutboxRepository {
                 WHERE id = $1 AND lease_token = $2 AND state = 'pending'
                 """).execute(Tuple.of(entry.id(), entry.leaseToken(), utc(now), error))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Hands claims back: each row that is still pending under the given claim is due again now, for any dispatcher.
+     * The attempt that was started stays counted. Returns how many were handed back.
+     */
+    public Uni<Integer> release(Collection<OutboxEntry> claims, Instant now) {
+        UUID[] ids = claims.stream().map(OutboxEntry::id).toArray(UUID[]::new);
+        UUID[] leases = claims.stream().map(OutboxEntry::leaseToken).toArray(UUID[]::new);
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox o SET next_attempt_at = $3, lease_token = NULL
+                FROM unnest($1::uuid[], $2::uuid[]) AS c (id, lease_token)
+                WHERE o.id = c.id AND o.lease_token = c.lease_token AND o.state = 'pending'
+                """).execute(Tuple.of(ids, leases, utc(now))).map(rows -> rows.rowCount());
     }
 
     /** One page of dead letters, newest first. */
@@ -212,7 +233,7 @@ public class OutboxRepository {
             entries.add(new OutboxEntry(row.getUUID("id"), row.getString("channel"), row.getString("destination"),
                     row.getString("ordering_key"), url == null ? null : URI.create(url), row.getString("content_type"),
                     row.getString("payload"), row.getInteger("attempts"), instant(row, "pending_since"),
-                    row.getUUID("lease_token")));
+                    row.getUUID("lease_token"), row.getString("correlation_id"), row.getString("trace_parent")));
         }
         return entries;
     }

@@ -15,6 +15,7 @@ import org.rightcare.hub.incidents.IncidentGenerator;
 import org.rightcare.hub.incidents.IncidentShape;
 import org.rightcare.hub.intake.CadEventParser;
 import org.rightcare.hub.intake.IntakeService;
+import org.rightcare.hub.support.CorrelationId;
 import org.rightcare.hub.support.PublicUrls;
 
 import io.quarkus.scheduler.Scheduled;
@@ -73,7 +74,7 @@ public class DemoTraffic {
             LOG.warnf("Demo traffic generated an incident the CAD contract refuses, skipped: %s", parsed.errors());
             return Uni.createFrom().voidItem();
         }
-        return intake.accept(parsed.event(), body, urls.fhirBase())
+        return intake.accept(parsed.event(), body, urls.fhirBase(), CorrelationId.acceptOrGenerate(null))
                 .invoke(outcome -> LOG.debugf("Demo traffic: incident %s (%s) posted", incidentId,
                         replay.incident().category()))
                 .onFailure().invoke(e -> LOG.warnf("Demo traffic: incident %s not stored: %s", incidentId, e))

@@ -8,14 +8,12 @@ import java.util.Optional;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.rightcare.hub.support.ListenConnections;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.pgclient.PgConnectOptions;
 
 /**
  * The current directory, held in memory so that routing reads it without a database round trip. The copy is
@@ -27,7 +25,6 @@ import io.vertx.pgclient.PgConnectOptions;
 public class InMemoryServiceDirectory implements ServiceDirectory {
 
     private static final Logger LOG = Logger.getLogger(InMemoryServiceDirectory.class);
-    private static final long RECONNECT_DELAY_MS = 2000;
 
     /** An immutable copy of the directory at one version. */
     private record Copy(long version, List<CommunityService> services, Map<String, CommunityService> byId) {
@@ -38,24 +35,18 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
     private final DirectoryRepository repository;
     private final DirectoryConfig config;
     private final Vertx vertx;
-    private final PgConnectOptions listenOptions;
+    private final ListenConnections listenConnections;
 
     private volatile Copy copy = Copy.NONE;
-    private PgSubscriber subscriber;
     private Long timer;
 
     public InMemoryServiceDirectory(Pool pool, DirectoryRepository repository, DirectoryConfig config, Vertx vertx,
-            @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
-            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
-            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+            ListenConnections listenConnections) {
         this.pool = pool;
         this.repository = repository;
         this.config = config;
         this.vertx = vertx;
-        // LISTEN holds one connection of its own, outside the pool, to the same database as the pool.
-        this.listenOptions = PgConnectOptions.fromUri(url.replaceFirst("^vertx-reactive:", ""));
-        user.ifPresent(listenOptions::setUser);
-        password.ifPresent(listenOptions::setPassword);
+        this.listenConnections = listenConnections;
     }
 
     @Override
@@ -79,16 +70,10 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
      */
     void start() {
         reload().await().indefinitely();
-        subscriber = PgSubscriber.subscriber(vertx, listenOptions)
-                .reconnectPolicy(attempt -> RECONNECT_DELAY_MS);
-        subscriber.channel(DirectoryRepository.CHANGE_CHANNEL)
+        listenConnections.channel(DirectoryRepository.CHANGE_CHANNEL)
                 // (Re)subscribed: anything committed while the connection was down is picked up now.
                 .subscribeHandler(() -> refreshInBackground("LISTEN started"))
                 .handler(version -> refreshInBackground("change notification for version " + version));
-        subscriber.connect().subscribe().with(
-                ignored -> LOG.debugf("Listening for directory changes on %s", DirectoryRepository.CHANGE_CHANNEL),
-                failure -> LOG.warnf("Cannot LISTEN for directory changes (%s); relying on the check every %s",
-                        failure.toString(), config.refreshInterval()));
         timer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> refreshInBackground("periodic check"));
     }
 
@@ -96,9 +81,6 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
     void stop() {
         if (timer != null) {
             vertx.cancelTimer(timer);
-        }
-        if (subscriber != null) {
-            subscriber.closeAndForget();
         }
     }
 

@@ -14,11 +14,13 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.rightcare.hub.cad.CadSystemRegistry;
 import org.rightcare.hub.cad.WebhookSignature;
 import org.rightcare.hub.metrics.HubMetrics;
+import org.rightcare.hub.support.CorrelationId;
 import org.rightcare.hub.support.FieldError;
 import org.rightcare.hub.support.Problem;
 import org.rightcare.hub.support.PublicUrls;
@@ -65,7 +67,11 @@ public class CadEventResource {
     @APIResponse(responseCode = "422", description = "Well-formed JSON that breaks the contract; every field by JSON pointer")
     @APIResponse(responseCode = "503", description = "The event could not be stored; retry")
     public Uni<Response> post(@HeaderParam(WebhookSignature.HEADER) String signatureHeader,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uriInfo, byte[] body) {
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @Parameter(description = "Optional: the CAD's own id for the incident, kept if the incident's first event "
+                    + "brings it (1-64 of A-Z a-z 0-9 . _ : -); the hub sends it back on callbacks")
+            @HeaderParam(CorrelationId.HEADER) String correlationHeader,
+            @Context UriInfo uriInfo, byte[] body) {
         byte[] bytes = body == null ? new byte[0] : body;
         if (bytes.length > config.maxBodyBytes()) {
             return answer(Problem.of(413, "body-too-large", "Body too large",
@@ -101,7 +107,8 @@ public class CadEventResource {
             // The body claims another CAD system than the one whose secret signed it.
             return unauthorised("cadSystem " + event.cadSystem() + " is unknown or did not sign this event");
         }
-        return intake.accept(event, bytes, urls.fhirBase(uriInfo)).map(outcome -> toResponse(event, outcome));
+        return intake.accept(event, bytes, urls.fhirBase(uriInfo), CorrelationId.acceptOrGenerate(correlationHeader))
+                .map(outcome -> toResponse(event, outcome));
     }
 
     private Response toResponse(CadEvent event, IntakeService.Outcome outcome) {

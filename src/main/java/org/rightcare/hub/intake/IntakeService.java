@@ -12,6 +12,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.delivery.DeliveryTracing;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
@@ -19,6 +20,7 @@ import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.sendback.CascadeOutcomes;
 import org.rightcare.hub.sendback.DueReferralSweeper;
 import org.rightcare.hub.sendback.ReferralCascade;
+import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -76,19 +78,23 @@ public class IntakeService {
 
     /**
      * @param fhirBase the absolute base URL of the hub's FHIR API, for the ServiceRequest link in the answer
+     * @param correlationId the id for the incident's logs and deliveries if it has none yet (see {@link CorrelationId})
      */
-    public Uni<Outcome> accept(CadEvent event, byte[] body, URI fhirBase) {
+    public Uni<Outcome> accept(CadEvent event, byte[] body, URI fhirBase, String correlationId) {
         byte[] sha256 = sha256(body);
+        // Read here, on the request's own context: the database callbacks below may run where no span is current.
+        String traceParent = DeliveryTracing.currentTraceParent();
         return events.find(event.cadSystem(), event.eventId())
                 .chain(stored -> stored.isPresent()
                         ? Uni.createFrom().item(replayOrConflict(stored.get(), sha256))
-                        : store(event, body, sha256, fhirBase));
+                        : store(event, body, sha256, fhirBase, correlationId, traceParent));
     }
 
-    private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase) {
+    private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase, String correlationId,
+            String traceParent) {
         Instant now = clock.instant();
         CascadeOutcomes outcomes = new CascadeOutcomes();
-        return pool.withTransaction(tx -> applyToReferral(tx, event, now, outcomes)
+        return pool.withTransaction(tx -> applyToReferral(tx, event, correlationId, traceParent, now, outcomes)
                 .chain(referral -> {
                     if (referral.isEmpty()) {
                         return Uni.createFrom().failure(new UnknownIncidentException());
@@ -114,13 +120,14 @@ public class IntakeService {
                 });
     }
 
-    private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, Instant now,
-            CascadeOutcomes outcomes) {
+    private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, String correlationId,
+            String traceParent, Instant now, CascadeOutcomes outcomes) {
         Incident incident = event.incident();
         return switch (event.eventType()) {
             case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,
                     breachTime(incident), event.callbackUrl() == null ? null : event.callbackUrl().toString(),
                     event.occurredAt(), now)
+                    .call(referral -> correlate(tx, referral, correlationId, traceParent))
                     // An upgrade to an ambulance-only category withdraws every open offer in this same transaction.
                     .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now, outcomes)
                             : Uni.createFrom().item(referral))
@@ -128,12 +135,25 @@ public class IntakeService {
             // A cancel withdraws the referral whatever a service has done with it, so an accepting service is told.
             case CANCELLED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
-                            : cascade.cancelledByCad(tx, found.get(), true, now, outcomes).map(Optional::of));
+                            : correlate(tx, found.get(), correlationId, traceParent)
+                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), true, now, outcomes))
+                                    .map(Optional::of));
             // Closing the CAD incident is normal once a service has accepted; it only withdraws open referrals.
             case CLOSED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
-                            : cascade.cancelledByCad(tx, found.get(), false, now, outcomes).map(Optional::of));
+                            : correlate(tx, found.get(), correlationId, traceParent)
+                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), false, now, outcomes))
+                                    .map(Optional::of));
         };
+    }
+
+    /**
+     * From here on, this request's log lines (and the routing it starts) carry the incident's correlation id, and the
+     * deliveries written for it join this request's trace.
+     */
+    private Uni<Void> correlate(SqlClient tx, Referral referral, String candidate, String traceParent) {
+        return referrals.correlate(tx, referral.id(), candidate, traceParent).invoke(CorrelationId::use)
+                .replaceWithVoid();
     }
 
     /** The ambulance response breach time: the call's receipt plus the category's target. */

@@ -95,6 +95,26 @@ public class ReferralRepository {
                         : findByIncident(tx, cadSystem, incident.incidentId()).map(Optional::orElseThrow));
     }
 
+    /**
+     * Gives the referral its correlation id if it has none yet ({@code candidate}: the CAD's or a new one) and returns
+     * the one it keeps: an incident's id is set by its first event and never changes. The trace of the event's
+     * request, when there is one, becomes the referral's latest.
+     */
+    public Uni<String> correlate(SqlClient tx, UUID id, String candidate, String traceParent) {
+        return tx.preparedQuery("""
+                UPDATE referral SET correlation_id = COALESCE(correlation_id, $2),
+                                    trace_parent = COALESCE($3, trace_parent)
+                WHERE id = $1 RETURNING correlation_id
+                """).execute(Tuple.of(id, candidate, traceParent))
+                .map(rows -> rows.size() == 0 ? candidate : rows.iterator().next().getString("correlation_id"));
+    }
+
+    /** The referral's correlation id; null for a referral stored before the hub kept them. */
+    public Uni<String> correlationId(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT correlation_id FROM referral WHERE id = $1").execute(Tuple.of(id))
+                .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("correlation_id"));
+    }
+
     /** Locks the incident's referral for a change, waiting for any other transaction that holds it. */
     public Uni<Optional<Referral>> lockByIncident(SqlClient tx, String cadSystem, String incidentId) {
         return tx.preparedQuery("SELECT " + COLUMNS + " FROM referral WHERE cad_system = $1 AND incident_id = $2 FOR UPDATE")

@@ -6,13 +6,16 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.routing.RoutingConfig;
+import org.rightcare.hub.support.CorrelationId;
 
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -35,6 +38,7 @@ public class DueReferralSweeper {
     private final HubMetrics metrics;
     private final Clock clock;
     private final AtomicInteger kicksInFlight = new AtomicInteger();
+    private volatile boolean stopping;
 
     public DueReferralSweeper(Pool pool, ReferralRepository referrals, ReferralCascade cascade, RoutingConfig config,
             HubMetrics metrics, Clock clock) {
@@ -46,10 +50,19 @@ public class DueReferralSweeper {
         this.clock = clock;
     }
 
+    /**
+     * A stopping replica starts no new step: the one in its transaction commits or rolls back, and whatever is still
+     * due stays due in the database for the other replicas (or this one after its restart).
+     */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
     @Scheduled(every = "${hub.routing.sweep-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
-        return sweep(clock.instant()).replaceWithVoid();
+        // Each step tags the lines it logs with its referral's correlation id; none outlives the sweep.
+        return sweep(clock.instant()).replaceWithVoid().eventually(() -> CorrelationId.use(null));
     }
 
     /** Advances every referral due at {@code now}, up to the batch size; returns how many it advanced. */
@@ -62,6 +75,9 @@ public class DueReferralSweeper {
      * Fire and forget: the sweep is the safety net if this fails or the replica dies.
      */
     public void kick(UUID referralId) {
+        if (stopping) {
+            return;
+        }
         // Intake comes first: beyond a few routings at once, new referrals wait for the sweep (a second at most)
         // rather than take the connections the webhook needs to acknowledge.
         if (kicksInFlight.incrementAndGet() > config.maxImmediateRoutings()) {
@@ -81,7 +97,7 @@ public class DueReferralSweeper {
     }
 
     private Uni<Integer> sweepFrom(Instant now, int advanced) {
-        if (advanced >= config.sweepBatch()) {
+        if (advanced >= config.sweepBatch() || stopping) {
             return Uni.createFrom().item(advanced);
         }
         return advanceNextDue(now).chain(any -> any ? sweepFrom(now, advanced + 1) : Uni.createFrom().item(advanced));
@@ -96,7 +112,8 @@ public class DueReferralSweeper {
             }
             Referral referral = found.get();
             claimed[0] = referral.id();
-            return cascade.advance(tx, referral, now, outcomes).replaceWith(true);
+            return referrals.correlationId(tx, referral.id()).invoke(CorrelationId::use)
+                    .chain(() -> cascade.advance(tx, referral, now, outcomes)).replaceWith(true);
         })).invoke(() -> metrics.committed(outcomes)).onFailure().recoverWithUni(failure -> {
             if (claimed[0] == null) {
                 return Uni.createFrom().failure(failure);

@@ -57,6 +57,8 @@ class CompetingDispatchersTest {
     Clock clock;
     @Inject
     Vertx vertx;
+    @Inject
+    DeliveryTracing tracing;
 
     @BeforeAll
     static void startReceiver() {
@@ -148,6 +150,6 @@ class CompetingDispatchersTest {
                 return new DeliveryRequest(request.url(), request.contentType(), request.body(), headers);
             }
         };
-        return new OutboxDispatcher(repository, http, List.of(marked), config, clock, vertx);
+        return new OutboxDispatcher(repository, http, List.of(marked), config, clock, vertx, tracing);
     }
 }

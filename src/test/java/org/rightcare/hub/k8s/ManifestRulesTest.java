@@ -41,6 +41,7 @@ class ManifestRulesTest {
 
     /** The hub's metric names (k8s/README.md, "Metrics"): alerts and dashboard may use no other rightcare_ name. */
     private static final Set<String> HUB_METRICS = Set.of("rightcare_delivery_queue_age_seconds",
+            "rightcare_delivery_endpoint_paused",
             "rightcare_delivery_dead_letters", "rightcare_referrals_sent_back_total", "rightcare_referrals_total",
             "rightcare_sweeper_lag_seconds", "rightcare_referral_time_to_accept_seconds");
     private static final Pattern HUB_METRIC = Pattern.compile("rightcare_[a-z0-9_]+");
@@ -52,7 +53,7 @@ class ManifestRulesTest {
     /** Secrets made outside the manifests, each documented in k8s/README.md. */
     private static final Set<String> EXTERNAL_SECRETS = Set.of("rightcare-hub-db-app", "rightcare-hub-cad-systems");
     /** Database connections one hub replica may hold: quarkus.datasource.reactive.max-size + jdbc.max-size. */
-    private static final int CONNECTIONS_PER_REPLICA = 18;
+    private static final int CONNECTIONS_PER_REPLICA = 19;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -119,9 +120,10 @@ class ManifestRulesTest {
         long preStop = container.path("lifecycle").path("preStop").path("sleep").path("seconds").asLong();
         assertTrue(preStop > 0, "a preStop pause lets the endpoint removal spread before SIGTERM");
         long shutdown = Duration.parse("PT" + r.config().get("QUARKUS_SHUTDOWN_TIMEOUT").toUpperCase()).toSeconds();
+        long deliveries = Duration.parse("PT" + r.config().get("HUB_DELIVERY_SHUTDOWN_GRACE").toUpperCase()).toSeconds();
         long grace = r.podSpec().path("terminationGracePeriodSeconds").asLong();
-        assertTrue(grace > preStop + shutdown,
-                "grace " + grace + " s must cover preStop " + preStop + " s + shutdown " + shutdown + " s");
+        assertTrue(grace > preStop + shutdown + deliveries, "grace " + grace + " s must cover preStop " + preStop
+                + " s + shutdown " + shutdown + " s + delivery hand-back " + deliveries + " s");
     }
 
     @ParameterizedTest

@@ -158,6 +158,33 @@ class MetricsTest {
         assertEquals(0.0, emptied.value("rightcare_delivery_queue_age_seconds", Map.of("endpoint", endpoint)));
     }
 
+    @Test
+    void stackGaugesCountReferralsStillInPlayAndTheLongestWait() {
+        UUID posted = Referrals.post(CadWebhook.event("incident-created.json"));
+        UUID waiting = UUID.randomUUID();
+        // Its twin, offered three hours ago and never answered, with no step due: the sweeper leaves it alone.
+        TestDatabase.execute("""
+                INSERT INTO referral (id, cad_system, incident_id, status, category, incident, breach_at, last_event_at,
+                                      version, created_at, updated_at)
+                SELECT ?, cad_system, ?, 'offered', category, incident, breach_at, last_event_at, 1,
+                       now() - interval '3 hours', now()
+                FROM referral WHERE id = ?""", waiting, "STACK-" + waiting, posted);
+        try {
+            gauges.collect().await().atMost(Duration.ofSeconds(10));
+            Scrape scrape = Scrape.now();
+            assertTrue(scrape.value("rightcare_stack_referrals", Map.of("status", "offered")) >= 1,
+                    scrape.lines("rightcare_stack").toString());
+            assertTrue(scrape.value("rightcare_stack_referrals", Map.of("status", "routing")) >= 0);
+            double oldest = scrape.value("rightcare_stack_oldest_seconds", Map.of());
+            assertTrue(oldest >= 3 * 3600 && oldest < 4 * 3600, "the three-hour wait is the longest: " + oldest);
+        } finally {
+            TestDatabase.execute("DELETE FROM referral WHERE id = ?", waiting);
+        }
+        gauges.collect().await().atMost(Duration.ofSeconds(10));
+        assertTrue(Scrape.now().value("rightcare_stack_oldest_seconds", Map.of()) < 3 * 3600,
+                "gone from the stack, gone from the gauge");
+    }
+
     // ------------------------------------------------------------------ the flow
 
     // ------------------------------------------------------------------ the scrape
@@ -165,7 +192,9 @@ class MetricsTest {
     /** One scrape of {@code /q/metrics}, in the Prometheus text format. */
     record Scrape(String text) {
 
-        private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)");
+        // Labels end at the first brace: with tracing on, a counter's sample may be followed by an exemplar
+        // ("# {span_id=...,trace_id=...} 1.0 <time>").
+        private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*?)\\})? (\\S+)");
         private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
         static Scrape now() {
