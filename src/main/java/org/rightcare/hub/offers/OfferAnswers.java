@@ -13,6 +13,7 @@ import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.sendback.CascadeOutcomes;
 import org.rightcare.hub.sendback.ReferralCascade;
+import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -112,6 +113,8 @@ public class OfferAnswers {
             }
             // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
             return referrals.lockById(tx, found.get().referralId())
+                    // The answer's log lines carry the referral's correlation id, as its webhook and deliveries do.
+                    .call(referral -> referrals.correlationId(tx, found.get().referralId()).invoke(CorrelationId::use))
                     .chain(referral -> offers.findById(tx, offerId)
                             .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), answer, reason,
                                     expectedVersion, now, outcomes)));

@@ -22,6 +22,7 @@ import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.sendback.CascadeOutcomes;
 import org.rightcare.hub.sendback.ReferralCascade;
+import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -93,7 +94,8 @@ public class StackClaims {
             if (found.isEmpty()) {
                 return Uni.createFrom().item((Result) new NotFound());
             }
-            return offers.findByReferral(tx, referralId)
+            return referrals.correlationId(tx, referralId).invoke(CorrelationId::use)
+                    .chain(() -> offers.findByReferral(tx, referralId))
                     .chain(all -> decide(tx, caller, found.get(), all, serviceId, now, outcomes))
                     .call(result -> audit.record(tx, auditRecord(caller, referralId, serviceId, result)));
         })).invoke(result -> {

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.cad.WebhookSignature;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.CallbackReceiver;
 import org.rightcare.hub.testing.LogCapture;
@@ -25,7 +26,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * One referral's journey (webhook, routing, an offer, the CAD's cancel, the callbacks about it) logged and sent under
+ * One referral's journey (webhook, routing, an offer, the provider's rejection and the next offer it causes, the CAD's
+ * cancel, the callbacks about it) logged and sent under
  * one correlation id, the CAD's own, and never a patient identifier in a log line.
  */
 @QuarkusTest
@@ -40,7 +42,8 @@ class CorrelationIdJourneyTest {
         String district = TestServices.freshDistrict();
         String falls = "falls-c-" + district.toLowerCase();
         TestServices.install(TestServices.service(falls, ServiceType.FALLS_RESPONSE, "FC" + district, district,
-                Duration.ofMinutes(10)));
+                Duration.ofMinutes(10)), TestServices.service("ucr-c-" + district.toLowerCase(), ServiceType.UCR,
+                        "UC" + district, district, Duration.ofMinutes(10)));
         String correlationId = "cad-ref-" + UUID.randomUUID();
         try (CallbackReceiver cad = new CallbackReceiver(); LogCapture logs = new LogCapture()) {
             ObjectNode created = Referrals.fallIn(district, "C3");
@@ -48,7 +51,12 @@ class CorrelationIdJourneyTest {
             String incidentId = created.at("/incident/incidentId").asText();
             UUID referralId = UUID.fromString(post(created, correlationId).then().statusCode(202)
                     .extract().path("referralId"));
-            Referrals.awaitOffer(referralId, 1);
+            UUID first = Referrals.awaitOffer(referralId, 1);
+            // The provider's answer comes through the FHIR API, with no correlation id of its own: the next offer it
+            // causes is still logged under the referral's.
+            Referrals.answer(first, "FC" + district, "rejected", OfferStatusReason.DOS_SYSTEM, "22")
+                    .then().statusCode(200);
+            Referrals.awaitOffer(referralId, 2);
             // A later event's id does not replace the one the incident's first event set.
             post(CadWebhook.follow(created, "incident.cancelled", Instant.now()), "another-id").then().statusCode(202);
             List<CallbackReceiver.Received> callbacks = cad.await(incidentId,
@@ -71,7 +79,8 @@ class CorrelationIdJourneyTest {
             }
             List<String> texts = journey.stream().map(LogCapture.Line::text).toList();
             assertTrue(texts.stream().anyMatch(text -> text.startsWith("Stored incident.created")), texts.toString());
-            assertTrue(texts.stream().anyMatch(text -> text.startsWith("Offering referral")), texts.toString());
+            assertTrue(texts.stream().filter(text -> text.startsWith("Offering referral")).count() == 2,
+                    texts.toString());
             assertTrue(texts.stream().anyMatch(text -> text.startsWith("Delivered cad-callback")), texts.toString());
             for (LogCapture.Line line : logs.lines()) {
                 String everything = line.text() + " " + line.mdc();
