@@ -15,7 +15,9 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 /**
  * Queues a new offer for the service's endpoint, in the transaction that makes the offer, so the offer is sent if
  * and only if it is made. Each endpoint is a queue of its own (destination = the service id), so a dead provider
- * delays nobody else; an offer's messages go out in order per referral (ordering key = the referral id).
+ * delays nobody else. One referral's messages to one service go out in order (ordering key = service and referral):
+ * not the referral alone, or the next service offered the case would wait behind the delivery to a service that
+ * declined it or let it time out while its endpoint was still failing.
  *
  * <p>A {@code fhir-rest} endpoint gets the case written to its FHIR server ({@link FhirRestTransaction}). A
  * {@code pull} endpoint gets nothing pushed: the provider finds the offer through the hub's FHIR API. BaRS messages
@@ -39,7 +41,7 @@ public class OfferDeliveries {
         }
         // The delivery's id is the offer's: the channel finds the offer again from it when the delivery fails.
         return outbox.enqueue(tx, new NewDelivery(offer.id(), FhirRestOfferChannel.NAME, service.id(),
-                referral.id().toString(), referral.id(), endpoint.url(), null, FhirRestTransaction.CONTENT_TYPE,
+                service.id() + "/" + referral.id(), referral.id(), endpoint.url(), null, FhirRestTransaction.CONTENT_TYPE,
                 fhirRest.renderJson(referral, offer, service)));
     }
 }

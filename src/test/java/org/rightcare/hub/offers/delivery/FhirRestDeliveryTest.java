@@ -2,6 +2,7 @@ package org.rightcare.hub.offers.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rightcare.hub.testing.Referrals.answer;
 import static org.rightcare.hub.testing.Referrals.awaitOffer;
 import static org.rightcare.hub.testing.Referrals.fallIn;
 import static org.rightcare.hub.testing.Referrals.offers;
@@ -23,6 +24,7 @@ import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
@@ -164,6 +166,25 @@ class FhirRestDeliveryTest {
             slow.release();
             TestDatabase.await("the slow provider has its offer", () -> "delivered".equals(deliveryState(slowOffer)));
             assertEquals(1, fast.transactions().size());
+        }
+    }
+
+    @Test
+    void theNextServiceGetsTheCaseWhileTheOfferToTheLastOneIsStillOnTheWire() throws Exception {
+        try (FhirProviderServer first = new FhirProviderServer(); FhirProviderServer next = new FhirProviderServer()) {
+            first.holdRequests();
+            Area area = area(first.base(), next.base());
+            UUID referral = post(fallIn(area.district(), "C3"));
+            UUID declined = awaitOffer(referral, 1);
+            TestDatabase.await("the first provider is holding the offer", () -> first.arrivals() == 1);
+
+            // The first service declines through the Task API while its own copy of the offer is still in flight.
+            answer(declined, area.falls().odsCode(), "rejected", OfferStatusReason.DOS_SYSTEM, "22").then()
+                    .statusCode(200);
+            UUID offered = awaitOffer(referral, 2);
+            TestDatabase.await("the next provider has its offer", () -> "delivered".equals(deliveryState(offered)));
+            assertEquals("pending", deliveryState(declined), "the first provider has not answered yet");
+            first.release();
         }
     }
 
