@@ -17,7 +17,15 @@ public sealed interface DeliveryOutcome {
     record Failed(String error, Duration retryAfter) implements DeliveryOutcome {
     }
 
-    /** The receiver refused the message itself (other 4xx, or 3xx): sending it again would not help. */
-    record Rejected(String error) implements DeliveryOutcome {
+    /**
+     * The receiver refused the message itself (other 4xx, or 3xx): sending it again would not help.
+     *
+     * @param status the HTTP status; 0 when the request could not be built at all
+     */
+    record Rejected(String error, int status) implements DeliveryOutcome {
+
+        public Rejected(String error) {
+            this(error, 0);
+        }
     }
 }

@@ -72,7 +72,7 @@ public class HttpDeliveryClient {
         if (status >= 500 || status == 408 || status == 425 || status == 429) {
             return new DeliveryOutcome.Failed(answer, retryAfter(response.getHeader("Retry-After")));
         }
-        return new DeliveryOutcome.Rejected(answer);
+        return new DeliveryOutcome.Rejected(answer, status);
     }
 
     /** Retry-After in seconds; the HTTP-date form is rare from webhook receivers and is ignored. */

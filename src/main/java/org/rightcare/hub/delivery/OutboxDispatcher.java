@@ -199,7 +199,8 @@ public class OutboxDispatcher {
             DeliveryTracing.end(span, rejected);
             return Uni.createFrom().item(rejected);
         }
-        return http.post(DeliveryTracing.propagate(span, request)).invoke(outcome -> DeliveryTracing.end(span, outcome));
+        return http.post(DeliveryTracing.propagate(span, request)).map(channels.get(entry.channel())::interpret)
+                .invoke(outcome -> DeliveryTracing.end(span, outcome));
     }
 
     private Uni<Void> record(OutboxEntry entry, DeliveryOutcome outcome) {
@@ -225,7 +226,7 @@ public class OutboxDispatcher {
     }
 
     private Uni<Void> deadLetter(OutboxEntry entry, String error, String why, Instant now) {
-        return outbox.markDead(entry, error, now).invoke(dead -> {
+        return outbox.markDead(entry, error, now, tx -> channels.get(entry.channel()).deadLettered(tx, entry)).invoke(dead -> {
             if (dead) {
                 log(entry, () -> LOG.warnf("Dead letter: %s %s to %s after %d attempt(s), %s: %s", entry.channel(),
                         entry.id(), entry.destination(), entry.attempts(), why, error));

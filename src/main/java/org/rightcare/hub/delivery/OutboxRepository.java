@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -145,11 +146,21 @@ public class OutboxRepository {
 
     /** Gives up on the delivery, if the claim is still this dispatcher's. */
     public Uni<Boolean> markDead(OutboxEntry entry, String error, Instant now) {
-        return pool.preparedQuery("""
+        return markDead(entry, error, now, tx -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Gives up on the delivery, if the claim is still this dispatcher's, and then runs {@code consequence} in the
+     * same transaction (only when this call is the one that marked it dead).
+     */
+    public Uni<Boolean> markDead(OutboxEntry entry, String error, Instant now,
+            Function<SqlClient, Uni<Void>> consequence) {
+        return pool.withTransaction(tx -> tx.preparedQuery("""
                 UPDATE delivery_outbox SET state = 'dead', dead_at = $3, last_error = $4, lease_token = NULL
                 WHERE id = $1 AND lease_token = $2 AND state = 'pending'
                 """).execute(Tuple.of(entry.id(), entry.leaseToken(), utc(now), error))
-                .map(rows -> rows.rowCount() == 1);
+                .map(rows -> rows.rowCount() == 1)
+                .call(dead -> dead ? consequence.apply(tx) : Uni.createFrom().voidItem()));
     }
 
     /**

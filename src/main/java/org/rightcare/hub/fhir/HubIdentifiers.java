@@ -16,6 +16,12 @@ public final class HubIdentifiers {
     /** The hub's referral id: the UUID that is also the id of the ServiceRequest. */
     public static final String REFERRAL_ID = "https://fhir.rightcare-hub.org/Id/referral-id";
 
+    /**
+     * A resource's id at the hub ({@code Patient/<referralId>}), carried by the copies the hub writes to a provider's
+     * FHIR server, where the resource gets the server's own id: the conditional create matches on it.
+     */
+    public static final String HUB_RESOURCE_ID = "https://fhir.rightcare-hub.org/Id/resource-id";
+
     private static final String CAD_INCIDENT_ID_BASE = "https://fhir.rightcare-hub.org/Id/cad-incident-id/";
 
     private static final String PROFILE_BASE = "https://fhir.rightcare-hub.org/StructureDefinition/rightcare-";

@@ -16,6 +16,7 @@ public record OfferStatusReason(String system, String code, String text) {
     public static final String HUB_SYSTEM = "https://fhir.rightcare-hub.org/CodeSystem/offer-status-reasons";
 
     public static final OfferStatusReason TIMED_OUT = hub("timed-out");
+    public static final OfferStatusReason UNDELIVERABLE = hub("undeliverable");
     public static final OfferStatusReason CANCELLED_BY_CAD = hub("cancelled-by-cad");
     public static final OfferStatusReason CATEGORY_UPGRADED = hub("category-upgraded");
     public static final OfferStatusReason CLAIMED_BY_ANOTHER_SERVICE = hub("claimed-by-another-service");

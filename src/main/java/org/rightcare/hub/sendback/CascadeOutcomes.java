@@ -16,7 +16,8 @@ public final class CascadeOutcomes {
 
     /** How an offer ended without staying open: the {@code answer} label of {@code rightcare_offers_total}. */
     public enum OfferAnswer {
-        ACCEPTED("accepted"), REJECTED("rejected"), TIMED_OUT("timed_out"), CANCELLED("cancelled");
+        ACCEPTED("accepted"), REJECTED("rejected"), TIMED_OUT("timed_out"), CANCELLED("cancelled"),
+        UNDELIVERABLE("undeliverable");
 
         private final String label;
 

@@ -20,6 +20,7 @@ import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.offers.delivery.OfferDeliveries;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.referral.ReferralStatus;
@@ -55,10 +56,11 @@ public class ReferralCascade {
     private final ServiceDirectory directory;
     private final CapacityService capacity;
     private final CadCallbackOutbox callbacks;
+    private final OfferDeliveries deliveries;
 
     public ReferralCascade(ReferralRepository referrals, OfferRepository offers, RoutingDecisionRepository decisions,
             RoutingPolicies policies, Router router, ServiceDirectory directory, CapacityService capacity,
-            CadCallbackOutbox callbacks) {
+            CadCallbackOutbox callbacks, OfferDeliveries deliveries) {
         this.referrals = referrals;
         this.offers = offers;
         this.decisions = decisions;
@@ -67,6 +69,7 @@ public class ReferralCascade {
         this.directory = directory;
         this.capacity = capacity;
         this.callbacks = callbacks;
+        this.deliveries = deliveries;
     }
 
     /**
@@ -99,6 +102,18 @@ public class ReferralCascade {
         outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.REJECTED);
         return offers.updateStatus(tx, offer.id(), OfferStatus.REJECTED, reason, now)
                 .chain(rejected -> offers.findByReferral(tx, referral.id()))
+                .chain(all -> routeNext(tx, referral, all, now, outcomes));
+    }
+
+    /**
+     * The hub gave up delivering the offer to the service's endpoint: it fails as if unanswered, and the case moves
+     * on at once rather than waiting out the acceptance window of a service that cannot have seen it.
+     */
+    public Uni<Referral> undeliverable(SqlClient tx, Referral referral, Offer offer, Instant now,
+            CascadeOutcomes outcomes) {
+        outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.UNDELIVERABLE);
+        return offers.updateStatus(tx, offer.id(), OfferStatus.FAILED, OfferStatusReason.UNDELIVERABLE, now)
+                .chain(failed -> offers.findByReferral(tx, referral.id()))
                 .chain(all -> routeNext(tx, referral, all, now, outcomes));
     }
 
@@ -204,6 +219,7 @@ public class ReferralCascade {
         return offers.insert(tx, offer)
                 .chain(created -> referrals.updateCascade(tx, referral.id(), ReferralStatus.OFFERED, deadline,
                         referral.budgetEndsAt(), null, now))
+                .call(updated -> deliveries.queue(tx, updated, offer, service))
                 .call(updated -> offers.findByReferral(tx, referral.id())
                         .chain(all -> callbacks.enqueue(tx, updated,
                                 callback(CadCallbackType.OFFERED, updated, Optional.of(service), null, all))));

@@ -87,7 +87,7 @@ class MetricsTest {
         assertTrue(after.value("rightcare_referral_time_to_accept_seconds_bucket",
                 Map.of("service_type", "ucr", "le", "120.0")) != null, "buckets in seconds: " + after.lines("rightcare_referral_time_to_accept_seconds_bucket"));
         // Every fixed label value exists from the start, so the first event of its kind is not lost to rate().
-        for (String answer : List.of("accepted", "rejected", "timed_out", "cancelled")) {
+        for (String answer : List.of("accepted", "rejected", "timed_out", "cancelled", "undeliverable")) {
             assertTrue(after.value("rightcare_offers_total", Map.of("answer", answer)) != null, answer);
         }
         assertTrue(after.value("rightcare_referrals_sent_back_total", Map.of("reason", "no-capacity")) != null);

@@ -1,0 +1,88 @@
+package org.rightcare.hub.offers.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.fhir.ReferralRenderer;
+import org.rightcare.hub.fhir.TaskRenderer;
+import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.referral.Referral;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.util.FhirTerser;
+
+/**
+ * An offer as a FHIR transaction for a provider's own FHIR server: the ServiceRequest and what it references
+ * (Patient, Encounter, Location, Observations, scene-safety Flag) and the offer's Task, each as a conditional create
+ * on the hub's id of the resource ({@link HubIdentifiers#HUB_RESOURCE_ID}), so a retry, or a second offer of the
+ * same referral to a service on the same server, never writes a resource twice.
+ *
+ * <p>The resources get the server's own ids: each entry has a {@code urn:uuid} full URL, derived from the hub's id so
+ * the same bytes are sent on every retry, and references between them use it, as FHIR transactions resolve them.
+ */
+@ApplicationScoped
+public class FhirRestTransaction {
+
+    public static final String CONTENT_TYPE = "application/fhir+json";
+
+    private final ReferralRenderer referralRenderer;
+    private final TaskRenderer taskRenderer;
+    private final FhirContext fhir;
+
+    public FhirRestTransaction(ReferralRenderer referralRenderer, TaskRenderer taskRenderer, FhirContext fhir) {
+        this.referralRenderer = referralRenderer;
+        this.taskRenderer = taskRenderer;
+        this.fhir = fhir;
+    }
+
+    public Bundle render(Referral referral, Offer offer, CommunityService service) {
+        List<Resource> resources = new ArrayList<>(referralRenderer.render(referral));
+        resources.add(taskRenderer.render(offer, service));
+        Map<String, String> fullUrls = new HashMap<>();
+        for (Resource resource : resources) {
+            String hubId = hubId(resource);
+            fullUrls.put(hubId, "urn:uuid:" + UUID.nameUUIDFromBytes(("rightcare-hub " + hubId)
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        FhirTerser terser = fhir.newTerser();
+        Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+        transaction.setId(offer.id().toString());
+        for (Resource resource : resources) {
+            String hubId = hubId(resource);
+            Identifier identifier = (Identifier) terser.addElement(resource, "identifier");
+            identifier.setSystem(HubIdentifiers.HUB_RESOURCE_ID).setValue(hubId);
+            for (Reference reference : terser.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+                String target = fullUrls.get(reference.getReference());
+                if (target != null) {
+                    reference.setReference(target);
+                }
+            }
+            resource.setId((String) null);
+            transaction.addEntry().setFullUrl(fullUrls.get(hubId)).setResource(resource).getRequest()
+                    .setMethod(Bundle.HTTPVerb.POST)
+                    .setUrl(resource.fhirType())
+                    .setIfNoneExist("identifier=" + HubIdentifiers.HUB_RESOURCE_ID + "|" + hubId);
+        }
+        return transaction;
+    }
+
+    public String renderJson(Referral referral, Offer offer, CommunityService service) {
+        return fhir.newJsonParser().encodeResourceToString(render(referral, offer, service));
+    }
+
+    private static String hubId(Resource resource) {
+        return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    }
+}

@@ -1,0 +1,127 @@
+package org.rightcare.hub.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.annotation.Transaction;
+import ca.uhn.fhir.rest.annotation.TransactionParam;
+import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+
+/**
+ * A community provider's own FHIR server for tests: HAPI's plain {@link RestfulServer} in Jetty on 127.0.0.1,
+ * taking FHIR transactions as a real server does, conditional creates included ({@code ifNoneExist} on an identifier
+ * finds the resource written before instead of writing it again). It keeps what it stored, and can be told to fail
+ * (after storing, as a server whose answer is lost does) or to hold requests until the test lets them go.
+ */
+public final class FhirProviderServer implements AutoCloseable {
+
+    private final Server jetty;
+    private final Map<String, Resource> stored = new LinkedHashMap<>();
+    private final List<Bundle> transactions = new ArrayList<>();
+    private final AtomicInteger failuresToGo = new AtomicInteger();
+    private final AtomicInteger arrived = new AtomicInteger();
+    private volatile CountDownLatch hold = new CountDownLatch(0);
+
+    public FhirProviderServer() {
+        RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
+        fhir.registerProvider(this);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addServlet(new ServletHolder(fhir), "/fhir/*");
+        jetty = new Server(new InetSocketAddress("127.0.0.1", 0));
+        jetty.setHandler(context);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start the test FHIR server", e);
+        }
+    }
+
+    /** The FHIR base URL, what a service's {@code fhir-rest} endpoint names. */
+    public URI base() {
+        return URI.create("http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/fhir");
+    }
+
+    /** The next {@code count} transactions are processed and then answered 500. */
+    public void failNext(int count) {
+        failuresToGo.set(count);
+    }
+
+    /** Transactions wait, unanswered, until {@link #release()}. */
+    public void holdRequests() {
+        hold = new CountDownLatch(1);
+    }
+
+    public void release() {
+        hold.countDown();
+    }
+
+    /** Transactions that reached the server, answered or not. */
+    public int arrivals() {
+        return arrived.get();
+    }
+
+    public synchronized List<Bundle> transactions() {
+        return List.copyOf(transactions);
+    }
+
+    /** What the server holds, by the conditional create's search ({@code identifier=system|value}). */
+    public synchronized Map<String, Resource> stored() {
+        return Map.copyOf(stored);
+    }
+
+    @Transaction
+    public Bundle transaction(@TransactionParam Bundle request) throws InterruptedException {
+        arrived.incrementAndGet();
+        if (!hold.await(30, TimeUnit.SECONDS)) {
+            throw new InternalErrorException("held too long");
+        }
+        Bundle response = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
+        synchronized (this) {
+            transactions.add(request);
+            for (Bundle.BundleEntryComponent entry : request.getEntry()) {
+                String match = entry.getRequest().getIfNoneExist().replaceFirst("^identifier=", "");
+                boolean existed = stored.putIfAbsent(match, entry.getResource()) != null;
+                response.addEntry().getResponse().setStatus(existed ? "200 OK" : "201 Created");
+            }
+        }
+        if (failuresToGo.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new InternalErrorException("Stored, but the answer is lost");
+        }
+        return response;
+    }
+
+    /** A loopback URL where nothing listens: a provider that is down for good. */
+    public static URI nowhere() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/fhir");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        release();
+        jetty.stop();
+    }
+}
