@@ -1,0 +1,122 @@
+package org.rightcare.hub.board;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.testing.BoardSession;
+import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.TestServices;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The board over HTTP, signed in by the authorisation code flow through the demo provider: a community team sees a
+ * fall in its area on its stack and claims it (the CAD is told); a team elsewhere never sees it; a forged form changes
+ * nothing; the hub's clinician sees why the case went where it did.
+ */
+@QuarkusTest
+class BoardTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private String district;
+    private String fallsTeam;
+    private String responseTeam;
+
+    @BeforeEach
+    void aFallsServiceAndAnUrgentResponseTeam() {
+        district = TestServices.freshDistrict();
+        fallsTeam = "BA" + district;
+        responseTeam = "BB" + district;
+        TestServices.install(
+                TestServices.service("board-falls-" + district.toLowerCase(), ServiceType.FALLS_RESPONSE, fallsTeam,
+                        district, Duration.ofMinutes(30)),
+                TestServices.service("board-ucr-" + district.toLowerCase(), ServiceType.UCR, responseTeam, district,
+                        Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void aTeamSeesAFallOnItsStackAndClaimsItAndTheCadIsTold() {
+        UUID fall = Referrals.post(Referrals.fallIn(district, "C3"));
+        BoardSession team = BoardSession.signIn(uri(), "team-" + responseTeam);
+
+        String stack = team.get("/board").body();
+        assertTrue(stack.contains("data-referral=\"" + fall + "\""), "the fall is on the team's stack");
+        assertTrue(team.get("/board/stack/rows").body().contains(fall.toString()), "and in the rows the page polls");
+        assertFalse(team.get("/board/stack/rows?type=" + ServiceType.SDEC_SURGICAL.code()).body()
+                .contains(fall.toString()), "a filter for a service type that cannot take it hides it");
+
+        HttpResponse<String> page = team.get("/board/cases/" + fall);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("Claim this case"));
+        assertFalse(page.body().contains("9434765919"), "the stack view never shows the NHS number");
+
+        HttpResponse<String> forged = team.post("/board/cases/" + fall + "/claim", BoardSession.form("csrf", "forged"));
+        assertEquals(403, forged.statusCode());
+        assertEquals("0", TestDatabase.text("SELECT count(*)::text FROM offer WHERE referral_id = ? AND status = 'accepted'", fall),
+                "a forged form changes nothing");
+
+        HttpResponse<String> claimed = team.post("/board/cases/" + fall + "/claim",
+                BoardSession.form("csrf", BoardSession.csrf(page.body())));
+        assertEquals(200, claimed.statusCode());
+        assertTrue(claimed.body().contains("You claimed this case"), claimed.body());
+        assertEquals("accepted", TestDatabase.text("SELECT status FROM referral WHERE id = ?", fall));
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE referral_id = ? "
+                + "AND payload::jsonb ->> 'eventType' = 'referral.accepted'", fall), "the CAD is told");
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_id = ? AND action = 'referral.claim' "
+                + "AND actor = ?", fall.toString(), "team-" + responseTeam), "audited as the person");
+    }
+
+    @Test
+    void aTeamElsewhereNeverSeesTheCase() {
+        UUID fall = Referrals.post(Referrals.fallIn(district, "C3"));
+        String elsewhere = TestServices.freshDistrict();
+        String otherTeam = "BC" + elsewhere;
+        TestServices.install(TestServices.service("board-ucr-" + elsewhere.toLowerCase(), ServiceType.UCR, otherTeam,
+                elsewhere, Duration.ofMinutes(30)));
+        BoardSession other = BoardSession.signIn(uri(), "team-" + otherTeam);
+
+        assertFalse(other.get("/board").body().contains(fall.toString()));
+        assertEquals(404, other.get("/board/cases/" + fall).statusCode());
+    }
+
+    @Test
+    void theHubClinicianSeesEveryServiceConsideredAndWhy() {
+        UUID fall = Referrals.post(Referrals.fallIn(district, "C3"));
+        Referrals.awaitOffer(fall, 1);
+        BoardSession clinician = BoardSession.signIn(uri(), "hub-clinician");
+
+        String page = clinician.get("/board/cases/" + fall).body();
+        assertTrue(page.contains("Routing decision"));
+        assertTrue(page.contains("board-falls-" + district.toLowerCase()), "the chosen service is named");
+        assertTrue(page.contains("Timeline"));
+    }
+
+    @Test
+    void theBoardSignsPeopleInAndTheProviderSendsCodesOnlyToTheBoard() {
+        given().redirects().follow(false).get("/board/stack/rows").then().statusCode(302);
+        given().redirects().follow(false)
+                .queryParam("client_id", "rightcare-board").queryParam("redirect_uri", "https://evil.example/board")
+                .queryParam("state", "s").get("/demo/oidc/authorize").then().statusCode(400);
+        given().formParam("grant_type", "authorization_code").formParam("code", "guessed")
+                .post("/demo/oidc/token").then().statusCode(401);
+    }
+
+    private URI uri() {
+        return URI.create(base.toString());
+    }
+}
