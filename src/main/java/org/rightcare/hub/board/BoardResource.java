@@ -15,7 +15,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.offers.OfferAnswers;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.stack.StackClaims;
@@ -43,7 +45,11 @@ public class BoardResource {
 
         static native TemplateInstance rows(List<BoardStack.Row> rows);
 
-        static native TemplateInstance caseView(Caller caller, BoardCase.Model model, String csrf, String notice);
+        static native TemplateInstance caseView(Caller caller, BoardCase.Model model, String csrf, String notice,
+                List<BoardAnswers.DeclineReason> reasons);
+
+        static native TemplateInstance capacity(Caller caller, List<BoardCapacity.ServiceCapacity> services,
+                String csrf, String notice);
 
         static native TemplateInstance message(Caller caller, String title, String detail);
     }
@@ -54,15 +60,19 @@ public class BoardResource {
     private final BoardCase cases;
     private final BoardCsrf csrf;
     private final StackClaims claims;
+    private final BoardAnswers answers;
+    private final BoardCapacity capacity;
 
     public BoardResource(Callers callers, SecurityIdentity identity, BoardStack stack, BoardCase cases, BoardCsrf csrf,
-            StackClaims claims) {
+            StackClaims claims, BoardAnswers answers, BoardCapacity capacity) {
         this.callers = callers;
         this.identity = identity;
         this.stack = stack;
         this.cases = cases;
         this.csrf = csrf;
         this.claims = claims;
+        this.answers = answers;
+        this.capacity = capacity;
     }
 
     @GET
@@ -88,7 +98,8 @@ public class BoardResource {
             return Uni.createFrom().item(notFound(caller));
         }
         return cases.forCaller(caller, referralId).map(model -> model
-                .map(m -> Response.ok(Templates.caseView(caller, m, csrf.tokenFor(identity), notice(notice))).build())
+                .map(m -> Response.ok(Templates.caseView(caller, m, csrf.tokenFor(identity), notice(notice),
+                        BoardAnswers.DECLINE_REASONS)).build())
                 .orElseGet(() -> notFound(caller)));
     }
 
@@ -117,6 +128,74 @@ public class BoardResource {
             }
             return notFound(caller);
         });
+    }
+
+    @POST
+    @Path("/offers/{id}/answer")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> answer(@PathParam("id") String id, @FormParam("csrf") String token,
+            @FormParam("answer") String answer, @FormParam("reason") String reason) {
+        Caller caller = callers.current();
+        if (!csrf.isValid(identity, token)) {
+            return Uni.createFrom().item(forbidden(caller));
+        }
+        UUID offerId = parse(id);
+        OfferAnswers.Answer chosen = "accept".equals(answer) ? OfferAnswers.Answer.ACCEPT
+                : "reject".equals(answer) ? OfferAnswers.Answer.REJECT : null;
+        if (offerId == null || chosen == null) {
+            return Uni.createFrom().item(message(caller, 400, "Cannot answer", "Choose to accept or decline."));
+        }
+        return answers.answer(caller, offerId, chosen, blank(reason)).map(result -> {
+            if (result instanceof OfferAnswers.Answered answered) {
+                return backToCase(answered.offer().referralId(),
+                        chosen == OfferAnswers.Answer.ACCEPT ? "accepted" : "rejected");
+            }
+            if (result instanceof OfferAnswers.InvalidReason invalid) {
+                return message(caller, 400, "Give a reason", "To decline an offer, choose a reason from the list.");
+            }
+            if (result instanceof OfferAnswers.IllegalTransition illegal) {
+                return message(caller, 409, "Offer already answered", illegal.detail());
+            }
+            if (result instanceof OfferAnswers.StaleVersion) {
+                return message(caller, 409, "Offer changed", "The offer changed meanwhile: open the case again.");
+            }
+            return notFound(caller);
+        });
+    }
+
+    /** The signed-in team's services, to update their capacity. */
+    @GET
+    @Path("/capacity")
+    public Uni<TemplateInstance> capacityPage(@QueryParam("notice") String notice) {
+        Caller caller = callers.current();
+        return capacity.servicesOf(caller).map(services -> Templates.capacity(caller, services,
+                csrf.tokenFor(identity), "updated".equals(notice) ? "Capacity updated." : null));
+    }
+
+    @POST
+    @Path("/capacity/{serviceId}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> updateCapacity(@PathParam("serviceId") String serviceId, @FormParam("csrf") String token,
+            @FormParam("rag") String rag, @FormParam("places") String places) {
+        Caller caller = callers.current();
+        if (!csrf.isValid(identity, token)) {
+            return Uni.createFrom().item(forbidden(caller));
+        }
+        Capacity.Rag chosenRag;
+        Integer chosenPlaces;
+        try {
+            chosenRag = Capacity.Rag.valueOf(rag == null ? "" : rag.trim());
+            chosenPlaces = blank(places) == null ? null : Integer.valueOf(places.trim());
+            if (chosenPlaces != null && chosenPlaces < 0) {
+                throw new IllegalArgumentException("negative");
+            }
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().item(message(caller, 400, "Cannot update capacity",
+                    "Choose GREEN, AMBER or RED, and give places as a whole number of zero or more (or leave it empty)."));
+        }
+        return capacity.update(caller, serviceId, chosenRag, chosenPlaces).map(updated -> updated
+                ? Response.seeOther(URI.create("/board/capacity?notice=updated")).build()
+                : message(caller, 404, "Service not found", "Your organisation runs no such service."));
     }
 
     private static Response backToCase(UUID referralId, String notice) {

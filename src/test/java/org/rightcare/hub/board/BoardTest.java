@@ -107,6 +107,63 @@ class BoardTest {
     }
 
     @Test
+    void aTeamDeclinesAnOfferWithAReasonAndTheCaseCascadesToTheNextService() {
+        UUID fall = Referrals.post(Referrals.fallIn(district, "C3"));
+        UUID firstOffer = Referrals.awaitOffer(fall, 1);
+        BoardSession falls = BoardSession.signIn(uri(), "team-" + fallsTeam);
+        String page = falls.get("/board/cases/" + fall).body();
+        assertTrue(page.contains("/board/offers/" + firstOffer + "/answer"), "the offered team may answer");
+
+        assertEquals(400, falls.post("/board/offers/" + firstOffer + "/answer",
+                BoardSession.form("csrf", BoardSession.csrf(page), "answer", "reject")).statusCode(),
+                "declining needs a reason");
+        assertEquals(403, falls.post("/board/offers/" + firstOffer + "/answer",
+                BoardSession.form("csrf", "forged", "answer", "reject", "reason", "22")).statusCode());
+        assertEquals("requested", TestDatabase.text("SELECT status FROM offer WHERE id = ?", firstOffer),
+                "refused answers change nothing");
+
+        HttpResponse<String> declined = falls.post("/board/offers/" + firstOffer + "/answer",
+                BoardSession.form("csrf", BoardSession.csrf(page), "answer", "reject", "reason", "22"));
+        assertTrue(declined.body().contains("You declined this offer"), declined.body());
+        assertEquals("rejected", TestDatabase.text("SELECT status FROM offer WHERE id = ?", firstOffer));
+        UUID secondOffer = Referrals.awaitOffer(fall, 2);
+        assertEquals("board-ucr-" + district.toLowerCase(),
+                TestDatabase.text("SELECT service_id FROM offer WHERE id = ?", secondOffer), "on to the next service");
+
+        BoardSession ucr = BoardSession.signIn(uri(), "team-" + responseTeam);
+        String offered = ucr.get("/board/cases/" + fall).body();
+        HttpResponse<String> accepted = ucr.post("/board/offers/" + secondOffer + "/answer",
+                BoardSession.form("csrf", BoardSession.csrf(offered), "answer", "accept"));
+        assertTrue(accepted.body().contains("You accepted this case"), accepted.body());
+        assertEquals("accepted", TestDatabase.text("SELECT status FROM referral WHERE id = ?", fall));
+        assertEquals(404, falls.post("/board/offers/" + secondOffer + "/answer",
+                BoardSession.form("csrf", BoardSession.csrf(page), "answer", "accept")).statusCode(),
+                "nobody answers another team's offer");
+    }
+
+    @Test
+    void aTeamUpdatesItsOwnServicesCapacityAndNoOneElses() {
+        String ucrService = "board-ucr-" + district.toLowerCase();
+        BoardSession ucr = BoardSession.signIn(uri(), "team-" + responseTeam);
+        String page = ucr.get("/board/capacity").body();
+        assertTrue(page.contains(ucrService));
+        String token = BoardSession.csrf(page);
+
+        assertEquals(400, ucr.post("/board/capacity/" + ucrService,
+                BoardSession.form("csrf", token, "rag", "PURPLE", "places", "1")).statusCode());
+        assertEquals(404, ucr.post("/board/capacity/board-falls-" + district.toLowerCase(),
+                BoardSession.form("csrf", token, "rag", "RED", "places", "0")).statusCode());
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM service_capacity WHERE service_id IN (?, ?)",
+                ucrService, "board-falls-" + district.toLowerCase()), "refused updates change nothing");
+
+        HttpResponse<String> updated = ucr.post("/board/capacity/" + ucrService,
+                BoardSession.form("csrf", token, "rag", "AMBER", "places", "2"));
+        assertTrue(updated.body().contains("Capacity updated"), updated.body());
+        assertEquals("AMBER 2", TestDatabase.text("SELECT rag || ' ' || places FROM service_capacity WHERE service_id = ?",
+                ucrService));
+    }
+
+    @Test
     void theBoardSignsPeopleInAndTheProviderSendsCodesOnlyToTheBoard() {
         given().redirects().follow(false).get("/board/stack/rows").then().statusCode(302);
         given().redirects().follow(false)
