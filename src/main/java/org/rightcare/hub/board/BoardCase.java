@@ -14,12 +14,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.ops.ReferralTimeline;
 import org.rightcare.hub.ops.ReferralTimelineRepository;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.security.Caller;
+import org.rightcare.hub.security.Roles;
 import org.rightcare.hub.sendback.ReferralRoutes;
 import org.rightcare.hub.stack.CaseView;
 import org.rightcare.hub.stack.ClinicalStack;
@@ -35,24 +37,25 @@ import io.smallrye.mutiny.Uni;
 public class BoardCase {
 
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final java.util.Set<String> ROUTING_TABLE_KEYS = java.util.Set.of("candidates", "exclusions");
 
     /** A service the router considered: chosen (in offer order) or excluded, and why. */
     public record Considered(String service, String type, boolean chosen, String why) {
     }
 
     /** An offer to one service and its answer. */
-    public record OfferLine(UUID id, int sequence, String service, String status, String reason, Instant offeredAt,
+    public record OfferLine(UUID id, int sequence, String service, String status, String reason, String offeredAt,
             boolean answerable) {
     }
 
     /** Something that happened to the case, as operators see it. */
-    public record Event(Instant at, String kind, String detail) {
+    public record Event(String at, String kind, String detail) {
     }
 
     public record Model(UUID id, String category, String state, String ageBand, String gender, String complaint,
             String district, String dispatchState, Integer news2, Integer frailty, String notes, List<String> codes,
             String waiting, String timeToBreach, boolean fullView, List<Considered> considered, List<OfferLine> offers,
-            List<Event> timeline, List<CommunityService> claimableWith) {
+            List<Event> timeline, List<CommunityService> claimableWith, boolean mayBeSentBack) {
 
         public boolean claimable() {
             return !claimableWith.isEmpty();
@@ -103,7 +106,7 @@ public class BoardCase {
         List<OfferLine> offers = view == CaseView.FULL ? all.stream()
                 .filter(o -> caller.isHubStaff() || o.odsCode().equals(caller.organisation()))
                 .map(o -> new OfferLine(o.id(), o.sequence(), board.serviceName(o.serviceId()), o.status().code(),
-                        o.reason() == null ? "" : o.reason().toString(), o.offeredAt(),
+                        o.reason() == null ? "" : reasonText(o.reason()), BoardFormat.time(o.offeredAt()),
                         caller.isProvider() && o.odsCode().equals(caller.organisation()) && o.status().isOpen()))
                 .toList() : List.of();
         List<Considered> considered = new ArrayList<>();
@@ -129,11 +132,18 @@ public class BoardCase {
                 BoardFormat.duration(java.time.Duration.between(incident.receivedAt(), now)),
                 open ? BoardFormat.duration(java.time.Duration.between(now, referral.breachAt())) : "",
                 view == CaseView.FULL, considered, offers, events,
-                caller.isProvider() ? stack.claimableBy(caller.organisation(), referral, now) : List.of());
+                caller.isProvider() ? stack.claimableBy(caller.organisation(), referral, now) : List.of(),
+                open && caller.has(Roles.HUB_CLINICIAN));
     }
 
     private static List<Event> events(ReferralTimeline timeline) {
-        return timeline.timeline().stream().map(e -> new Event(e.at(), e.kind(), e.detail().entrySet().stream()
+        // The routing decision's candidates and exclusions have a table of their own above the timeline.
+        return timeline.timeline().stream().map(e -> new Event(BoardFormat.time(e.at()), e.kind(), e.detail()
+                .entrySet().stream().filter(d -> !ROUTING_TABLE_KEYS.contains(d.getKey()))
                 .map(d -> d.getKey() + ": " + d.getValue()).collect(Collectors.joining(", ")))).toList();
+    }
+
+    private static String reasonText(OfferStatusReason reason) {
+        return reason.display() == null ? reason.code() : reason.display() + " (" + reason.code() + ")";
     }
 }

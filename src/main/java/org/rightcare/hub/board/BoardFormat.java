@@ -1,9 +1,15 @@
 package org.rightcare.hub.board;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 
-/** How the board writes times for people who glance at it: "1 h 05 min", "12 min". */
+/** How the board writes times for people who glance at it: "1 h 05 min", "12 min", "14:03:12" (UK time). */
 final class BoardFormat {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("d MMM HH:mm:ss")
+            .withZone(ZoneId.of("Europe/London"));
 
     private BoardFormat() {
     }
@@ -11,5 +17,9 @@ final class BoardFormat {
     static String duration(Duration duration) {
         long minutes = Math.max(0, duration.toMinutes());
         return minutes >= 60 ? "%d h %02d min".formatted(minutes / 60, minutes % 60) : minutes + " min";
+    }
+
+    static String time(Instant instant) {
+        return instant == null ? "" : CLOCK.format(instant);
     }
 }

@@ -20,6 +20,8 @@ import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.offers.OfferAnswers;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
+import org.rightcare.hub.sendback.ClinicianSendBacks;
+import org.rightcare.hub.sendback.SendBackReason;
 import org.rightcare.hub.stack.StackClaims;
 
 import io.quarkus.qute.CheckedTemplate;
@@ -46,13 +48,18 @@ public class BoardResource {
         static native TemplateInstance rows(List<BoardStack.Row> rows);
 
         static native TemplateInstance caseView(Caller caller, BoardCase.Model model, String csrf, String notice,
-                List<BoardAnswers.DeclineReason> reasons);
+                List<BoardAnswers.DeclineReason> reasons, List<SendBackReason> sendBackReasons);
 
         static native TemplateInstance capacity(Caller caller, List<BoardCapacity.ServiceCapacity> services,
                 String csrf, String notice);
 
         static native TemplateInstance message(Caller caller, String title, String detail);
     }
+
+    /** What a clinician may give as the reason: the contract's codes, less those only the hub's own rules decide. */
+    static final List<SendBackReason> SEND_BACK_REASONS = List.of(SendBackReason.CLINICALLY_INAPPROPRIATE,
+            SendBackReason.NO_CAPACITY, SendBackReason.SERVICE_CLOSED, SendBackReason.OUT_OF_AREA,
+            SendBackReason.NO_ELIGIBLE_SERVICE, SendBackReason.OTHER);
 
     private final Callers callers;
     private final SecurityIdentity identity;
@@ -62,9 +69,10 @@ public class BoardResource {
     private final StackClaims claims;
     private final BoardAnswers answers;
     private final BoardCapacity capacity;
+    private final ClinicianSendBacks sendBacks;
 
     public BoardResource(Callers callers, SecurityIdentity identity, BoardStack stack, BoardCase cases, BoardCsrf csrf,
-            StackClaims claims, BoardAnswers answers, BoardCapacity capacity) {
+            StackClaims claims, BoardAnswers answers, BoardCapacity capacity, ClinicianSendBacks sendBacks) {
         this.callers = callers;
         this.identity = identity;
         this.stack = stack;
@@ -73,6 +81,7 @@ public class BoardResource {
         this.claims = claims;
         this.answers = answers;
         this.capacity = capacity;
+        this.sendBacks = sendBacks;
     }
 
     @GET
@@ -99,7 +108,7 @@ public class BoardResource {
         }
         return cases.forCaller(caller, referralId).map(model -> model
                 .map(m -> Response.ok(Templates.caseView(caller, m, csrf.tokenFor(identity), notice(notice),
-                        BoardAnswers.DECLINE_REASONS)).build())
+                        BoardAnswers.DECLINE_REASONS, SEND_BACK_REASONS)).build())
                 .orElseGet(() -> notFound(caller)));
     }
 
@@ -125,6 +134,33 @@ public class BoardResource {
             }
             if (result instanceof StackClaims.ServiceNotEligible refused) {
                 return message(caller, 409, "Cannot claim", refused.detail());
+            }
+            return notFound(caller);
+        });
+    }
+
+    @POST
+    @Path("/cases/{id}/send-back")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Uni<Response> sendBack(@PathParam("id") String id, @FormParam("csrf") String token,
+            @FormParam("reason") String reasonCode) {
+        Caller caller = callers.current();
+        if (!csrf.isValid(identity, token)) {
+            return Uni.createFrom().item(forbidden(caller));
+        }
+        UUID referralId = parse(id);
+        SendBackReason reason = SendBackReason.fromCode(reasonCode == null ? "" : reasonCode)
+                .filter(SEND_BACK_REASONS::contains).orElse(null);
+        if (referralId == null || reason == null) {
+            return Uni.createFrom().item(message(caller, 400, "Give a reason",
+                    "To send a case back, choose a reason from the list."));
+        }
+        return sendBacks.sendBack(caller, referralId, reason).map(result -> {
+            if (result instanceof ClinicianSendBacks.SentBack) {
+                return backToCase(referralId, "sent-back");
+            }
+            if (result instanceof ClinicianSendBacks.NoLongerOpen gone) {
+                return message(caller, 409, "Case no longer open", gone.detail());
             }
             return notFound(caller);
         });
@@ -208,6 +244,7 @@ public class BoardResource {
             case "claimed" -> "You claimed this case: the ambulance service has been told.";
             case "accepted" -> "You accepted this case: the ambulance service has been told.";
             case "rejected" -> "You declined this offer: the hub is offering the case elsewhere.";
+            case "sent-back" -> "You sent this case back: the ambulance service has been told why.";
             default -> null;
         };
     }

@@ -95,7 +95,7 @@ class BoardTest {
     }
 
     @Test
-    void theHubClinicianSeesEveryServiceConsideredAndWhy() {
+    void theHubClinicianSeesEveryServiceConsideredAndWhyAndSendsTheCaseBack() {
         UUID fall = Referrals.post(Referrals.fallIn(district, "C3"));
         Referrals.awaitOffer(fall, 1);
         BoardSession clinician = BoardSession.signIn(uri(), "hub-clinician");
@@ -104,6 +104,25 @@ class BoardTest {
         assertTrue(page.contains("Routing decision"));
         assertTrue(page.contains("board-falls-" + district.toLowerCase()), "the chosen service is named");
         assertTrue(page.contains("Timeline"));
+
+        assertEquals(400, clinician.post("/board/cases/" + fall + "/send-back",
+                BoardSession.form("csrf", BoardSession.csrf(page), "reason", "timed-out")).statusCode(),
+                "only the reasons a clinician may give");
+        assertEquals("offered", TestDatabase.text("SELECT status FROM referral WHERE id = ?", fall));
+        HttpResponse<String> sentBack = clinician.post("/board/cases/" + fall + "/send-back",
+                BoardSession.form("csrf", BoardSession.csrf(page), "reason", "clinically-inappropriate"));
+        assertTrue(sentBack.body().contains("You sent this case back"), sentBack.body());
+        assertEquals("sent-back clinically-inappropriate",
+                TestDatabase.text("SELECT status || ' ' || send_back_reason FROM referral WHERE id = ?", fall));
+        assertEquals("cancelled", TestDatabase.text("SELECT status FROM offer WHERE referral_id = ?", fall),
+                "the open offer is withdrawn");
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE referral_id = ? "
+                + "AND payload::jsonb ->> 'eventType' = 'referral.sent-back'", fall), "the CAD is told why");
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_id = ? "
+                + "AND action = 'referral.send-back' AND actor = 'hub-clinician'", fall.toString()));
+        assertEquals(409, clinician.post("/board/cases/" + fall + "/send-back",
+                BoardSession.form("csrf", BoardSession.csrf(page), "reason", "other")).statusCode(),
+                "a case goes back once");
     }
 
     @Test
