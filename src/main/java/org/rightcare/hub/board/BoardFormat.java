@@ -10,6 +10,7 @@ final class BoardFormat {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("d MMM HH:mm:ss")
             .withZone(ZoneId.of("Europe/London"));
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:00").withZone(ZoneId.of("Europe/London"));
 
     private BoardFormat() {
     }
@@ -17,6 +18,10 @@ final class BoardFormat {
     static String duration(Duration duration) {
         long minutes = Math.max(0, duration.toMinutes());
         return minutes >= 60 ? "%d h %02d min".formatted(minutes / 60, minutes % 60) : minutes + " min";
+    }
+
+    static String hour(Instant instant) {
+        return HOUR.format(instant);
     }
 
     static String time(Instant instant) {

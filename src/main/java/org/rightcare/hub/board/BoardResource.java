@@ -54,6 +54,8 @@ public class BoardResource {
                 String csrf, String notice);
 
         static native TemplateInstance message(Caller caller, String title, String detail);
+
+        static native TemplateInstance flow(Caller caller, BoardFlow.Flow flow, List<ServiceType> types, String type);
     }
 
     /** What a clinician may give as the reason: the contract's codes, less those only the hub's own rules decide. */
@@ -70,9 +72,11 @@ public class BoardResource {
     private final BoardAnswers answers;
     private final BoardCapacity capacity;
     private final ClinicianSendBacks sendBacks;
+    private final BoardFlow flow;
 
     public BoardResource(Callers callers, SecurityIdentity identity, BoardStack stack, BoardCase cases, BoardCsrf csrf,
-            StackClaims claims, BoardAnswers answers, BoardCapacity capacity, ClinicianSendBacks sendBacks) {
+            StackClaims claims, BoardAnswers answers, BoardCapacity capacity, ClinicianSendBacks sendBacks,
+            BoardFlow flow) {
         this.callers = callers;
         this.identity = identity;
         this.stack = stack;
@@ -82,6 +86,20 @@ public class BoardResource {
         this.answers = answers;
         this.capacity = capacity;
         this.sendBacks = sendBacks;
+        this.flow = flow;
+    }
+
+    /** The flow over the last day, for the hub and the ICB (the hub's staff); nobody else's business. */
+    @GET
+    @Path("/flow")
+    public Uni<Response> flow(@QueryParam("type") String type) {
+        Caller caller = callers.current();
+        if (!caller.isHubStaff()) {
+            return Uni.createFrom().item(message(caller, 404, "Not found", "The flow view is for the hub's staff."));
+        }
+        String chosen = ServiceType.fromCode(type == null ? "" : type).map(ServiceType::code).orElse(null);
+        return flow.lastDay(chosen).map(f -> Response.ok(Templates.flow(caller, f, stack.serviceTypes(caller), chosen))
+                .build());
     }
 
     @GET

@@ -148,6 +148,10 @@ class BoardBrowserTest {
                     "the hub sees the decline and the next offer: " + offers);
             assertTrue(page.textContent("#routing + table").contains("web-falls-" + district.toLowerCase()));
             screenshot(page, "case-hub-view.png");
+            page.click("text=Back to the stack");
+            page.click("text=Flow over the last 24 hours");
+            assertEquals(1, page.locator("svg[role='img']").count(), "the flow chart");
+            screenshot(page, "flow.png");
         }
     }
 

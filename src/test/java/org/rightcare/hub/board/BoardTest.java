@@ -183,6 +183,20 @@ class BoardTest {
     }
 
     @Test
+    void theHubSeesTheFlowPerHourAndServiceTypeAndTeamsDoNot() {
+        UUID fall = Referrals.post(Referrals.fallIn(district, "C3"));
+        Referrals.awaitOffer(fall, 1);
+        BoardSession clinician = BoardSession.signIn(uri(), "hub-clinician");
+        HttpResponse<String> flow = clinician.get("/board/flow?type=" + ServiceType.FALLS_RESPONSE.code());
+        assertEquals(200, flow.statusCode());
+        assertTrue(flow.body().contains("<svg") && flow.body().contains("offered</title>"), "a server-side chart");
+        assertTrue(flow.body().contains("<td>" + ServiceType.FALLS_RESPONSE.code() + "</td>"), "the type's totals");
+        assertFalse(flow.body().contains("<td>" + ServiceType.UCR.code() + "</td>"), "only the type asked for");
+
+        assertEquals(404, BoardSession.signIn(uri(), "team-" + fallsTeam).get("/board/flow").statusCode());
+    }
+
+    @Test
     void theBoardSignsPeopleInAndTheProviderSendsCodesOnlyToTheBoard() {
         given().redirects().follow(false).get("/board/stack/rows").then().statusCode(302);
         given().redirects().follow(false)
