@@ -20,13 +20,15 @@ public record OfferStatusReason(String system, String code, String text) {
     public static final OfferStatusReason CANCELLED_BY_CAD = hub("cancelled-by-cad");
     public static final OfferStatusReason CATEGORY_UPGRADED = hub("category-upgraded");
     public static final OfferStatusReason CLAIMED_BY_ANOTHER_SERVICE = hub("claimed-by-another-service");
+    public static final OfferStatusReason SENT_BACK_BY_HUB = hub("sent-back-by-hub");
 
     private static final Map<String, String> HUB_DISPLAYS = Map.of(
             "timed-out", "No answer within the acceptance window",
             "undeliverable", "The offer could not be delivered to the service",
             "cancelled-by-cad", "The ambulance service cancelled the referral",
             "category-upgraded", "The incident was upgraded to an ambulance-only category",
-            "claimed-by-another-service", "Another service claimed the case from the clinical stack");
+            "claimed-by-another-service", "Another service claimed the case from the clinical stack",
+            "sent-back-by-hub", "A hub clinician sent the case back to the ambulance service");
 
     private static final Map<String, String> BARS_DISPLAYS = Map.of(
             "RRNA", "Requested resource not available within timescale",

@@ -133,6 +133,20 @@ public class ReferralCascade {
                                 directory.find(offer.serviceId()), null, all))));
     }
 
+    /**
+     * A hub clinician decided the case belongs with the ambulance service: any offer still open is withdrawn and the
+     * CAD hears the reason, as when the loop itself sends a case back. The caller holds the referral's row lock and
+     * has checked that the referral is still open.
+     */
+    public Uni<Referral> sentBackByClinician(SqlClient tx, Referral referral, SendBackReason reason, Instant now,
+            CascadeOutcomes outcomes) {
+        return offers.cancelHolding(tx, referral.id(), OfferStatusReason.SENT_BACK_BY_HUB, now)
+                .invoke(withdrawn -> withdrawn
+                        .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
+                .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
+                .chain(all -> sendBack(tx, referral, reason, all, now, outcomes));
+    }
+
     /** The accepting service finished its care. */
     public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, Instant now,
             CascadeOutcomes outcomes) {
