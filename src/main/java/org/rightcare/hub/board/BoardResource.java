@@ -23,6 +23,12 @@ import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.sendback.ClinicianSendBacks;
 import org.rightcare.hub.sendback.SendBackReason;
 import org.rightcare.hub.stack.StackClaims;
+import org.rightcare.hub.whatif.WhatIfReportHtml;
+import org.rightcare.hub.whatif.WhatIfScenario;
+import org.rightcare.hub.whatif.WhatIfService;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -73,10 +79,11 @@ public class BoardResource {
     private final BoardCapacity capacity;
     private final ClinicianSendBacks sendBacks;
     private final BoardFlow flow;
+    private final WhatIfService whatIf;
 
     public BoardResource(Callers callers, SecurityIdentity identity, BoardStack stack, BoardCase cases, BoardCsrf csrf,
             StackClaims claims, BoardAnswers answers, BoardCapacity capacity, ClinicianSendBacks sendBacks,
-            BoardFlow flow) {
+            BoardFlow flow, WhatIfService whatIf) {
         this.callers = callers;
         this.identity = identity;
         this.stack = stack;
@@ -87,6 +94,27 @@ public class BoardResource {
         this.capacity = capacity;
         this.sendBacks = sendBacks;
         this.flow = flow;
+        this.whatIf = whatIf;
+    }
+
+    /**
+     * The what-if report for the ICB, on the board: the scenario's generated week, the baseline beside each variant
+     * asked for ({@code variant}, repeatable). The same run as {@code /admin/what-if/report}, audited the same way.
+     */
+    @GET
+    @Path("/what-if")
+    public Uni<Response> whatIf(@QueryParam("variant") List<String> variants) {
+        Caller caller = callers.current();
+        if (!caller.isHubStaff()) {
+            return Uni.createFrom().item(message(caller, 404, "Not found", "The what-if report is for the hub's staff."));
+        }
+        List<JsonNode> asked = variants == null ? List.of()
+                : variants.stream().filter(v -> !v.isBlank()).map(v -> (JsonNode) TextNode.valueOf(v)).toList();
+        return whatIf.run(new WhatIfService.RunRequest(null, null, null, asked, null), caller.actor())
+                .map(report -> Response.ok(WhatIfReportHtml.render(report), MediaType.TEXT_HTML + "; charset=utf-8")
+                        .build())
+                .onFailure(WhatIfScenario.VariantRejectedException.class)
+                .recoverWithItem(e -> message(caller, 422, "Not a variant of the scenario", e.getMessage()));
     }
 
     /** The flow over the last day, for the hub and the ICB (the hub's staff); nobody else's business. */

@@ -84,14 +84,13 @@ public class BoardStack {
         Instant now = clock.instant();
         String offeredTo = caller.isHubStaff() ? null : caller.organisation();
         Set<org.rightcare.hub.referral.ArpCategory> stackCategories = caller.isHubStaff() ? null : ClinicalStack.CATEGORIES;
-        ReferralQuery open = new ReferralQuery(null, EnumSet.of(ReferralStatus.ROUTING, ReferralStatus.OFFERED), null,
-                null, offeredTo, stackCategories, List.of(), List.of(), true, null, LIMIT);
         ReferralQuery closed = new ReferralQuery(null, EnumSet.of(ReferralStatus.ACCEPTED, ReferralStatus.SENT_BACK),
                 null, null, offeredTo, null, List.of(now.minus(RECENTLY_CLOSED)), List.of(), false, null, LIMIT);
         if (!caller.isHubStaff() && !caller.isProvider()) {
             return Uni.createFrom().item(List.of());
         }
-        return referrals.search(open).chain(openOnes -> referrals.search(closed).map(closedOnes -> {
+        // Open ones soonest to breach first, so that a cut at the limit never drops the most urgent.
+        return referrals.openSoonestToBreach(offeredTo, stackCategories, LIMIT).chain(openOnes -> referrals.search(closed).map(closedOnes -> {
             List<Referral> all = new ArrayList<>(openOnes);
             all.addAll(closedOnes);
             return all;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -179,6 +180,27 @@ public class ReferralRepository {
                     rows.forEach(row -> found.add(toReferral(row)));
                     return found;
                 });
+    }
+
+    /**
+     * The open referrals (routing or offered), soonest to breach first: what a stack view must never cut off.
+     *
+     * @param offeredTo with {@code orOpenIn}: only those offered to this organisation or of these categories (a
+     *        provider's stack, narrowed further by its caller); null for every open referral
+     */
+    public Uni<List<Referral>> openSoonestToBreach(String offeredTo, Set<ArpCategory> orOpenIn, int limit) {
+        KeysetQuery sql = new KeysetQuery().where("status IN ('routing', 'offered')");
+        if (offeredTo != null) {
+            sql.where("(EXISTS (SELECT 1 FROM offer o WHERE o.referral_id = referral.id AND o.ods_code = ?)"
+                    + " OR category = ANY(?))", offeredTo,
+                    orOpenIn.stream().map(ArpCategory::code).toArray(String[]::new));
+        }
+        String statement = sql.sql("SELECT " + COLUMNS + " FROM referral", "breach_at", true, null, null, limit);
+        return pool.preparedQuery(statement).execute(sql.params()).map(rows -> {
+            List<Referral> found = new ArrayList<>(rows.size());
+            rows.forEach(row -> found.add(toReferral(row)));
+            return found;
+        });
     }
 
     /** One page of a search, in the query's order; the caller narrows it further and asks for the next. */

@@ -161,6 +161,16 @@ class BoardTest {
     }
 
     @Test
+    void theHubsStaffReadTheWhatIfReportOnTheBoardAndTeamsDoNot() {
+        BoardSession clinician = BoardSession.signIn(uri(), "hub-clinician");
+        HttpResponse<String> report = clinician.get("/board/what-if?variant=ucr-until-22");
+        assertEquals(200, report.statusCode());
+        assertTrue(report.body().contains("ucr-until-22") && report.body().contains("<svg"), "the report, with charts");
+        assertEquals(422, clinician.get("/board/what-if?variant=no-such-variant").statusCode());
+        assertEquals(404, BoardSession.signIn(uri(), "team-" + responseTeam).get("/board/what-if").statusCode());
+    }
+
+    @Test
     void aTeamUpdatesItsOwnServicesCapacityAndNoOneElses() {
         String ucrService = "board-ucr-" + district.toLowerCase();
         BoardSession ucr = BoardSession.signIn(uri(), "team-" + responseTeam);
