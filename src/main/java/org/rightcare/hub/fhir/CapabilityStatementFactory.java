@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.rightcare.hub.fhir.search.SearchParameter;
 import org.rightcare.hub.fhir.search.SearchableType;
+import org.rightcare.hub.support.PublicUrls;
 
 /**
  * What the FHIR API does, said truthfully: only the interactions, search parameters and operations that
@@ -74,7 +75,7 @@ public class CapabilityStatementFactory {
                 .addFormat("application/fhir+json")
                 .addFormat("application/fhir+xml");
         statement.getSoftware().setName("rightcare-hub").setVersion(version);
-        statement.getImplementation().setDescription("rightcare-hub FHIR facade").setUrl(stripSlash(fhirBase));
+        statement.getImplementation().setDescription("rightcare-hub FHIR facade").setUrl(PublicUrls.withoutTrailingSlash(fhirBase));
 
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.setDocumentation("Resources are rendered from the hub's referrals, offers and service directory; every "
@@ -100,7 +101,7 @@ public class CapabilityStatementFactory {
             resource.addInteraction().setCode(TypeRestfulInteraction.READ);
             if (type.equals("HealthcareService")) {
                 resource.addOperation().setName(SetCapacityOperation.NAME)
-                        .setDefinition(stripSlash(fhirBase) + "/OperationDefinition/" + SetCapacityOperation.DEFINITION_ID)
+                        .setDefinition(PublicUrls.withoutTrailingSlash(fhirBase) + "/OperationDefinition/" + SetCapacityOperation.DEFINITION_ID)
                         .setDocumentation("A provider publishes its own service's capacity (RAG, places)");
             }
             SearchableType.of(type).ifPresent(searchable -> declareSearch(resource, searchable));
@@ -140,10 +141,5 @@ public class CapabilityStatementFactory {
                     .setDocumentation(parameter.documentation());
         }
         type.includes().forEach(resource::addSearchInclude);
-    }
-
-    private static String stripSlash(URI base) {
-        String text = base.toString();
-        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
     }
 }

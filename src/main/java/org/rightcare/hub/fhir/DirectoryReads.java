@@ -54,7 +54,7 @@ public class DirectoryReads {
                         .<Resource>map(s -> renderer.organization(s.odsCode(), s.organisationName())));
             case "OperationDefinition":
                 return Uni.createFrom().item(SetCapacityOperation.DEFINITION_ID.equals(id)
-                        ? Optional.of(SetCapacityOperation.definition(urls.fhirBase().toString().replaceAll("/$", "")))
+                        ? Optional.of(SetCapacityOperation.definition(PublicUrls.withoutTrailingSlash(urls.fhirBase())))
                         : Optional.empty());
             default:
                 return Uni.createFrom().item(Optional.empty());

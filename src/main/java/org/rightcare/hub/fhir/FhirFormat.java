@@ -30,8 +30,16 @@ public enum FhirFormat {
     }
 
     public String encode(FhirContext context, IBaseResource resource, boolean pretty) {
-        IParser parser = this == JSON ? context.newJsonParser() : context.newXmlParser();
-        return parser.setPrettyPrint(pretty).encodeResourceToString(resource);
+        return parser(context).setPrettyPrint(pretty).encodeResourceToString(resource);
+    }
+
+    public IParser parser(FhirContext context) {
+        return this == JSON ? context.newJsonParser() : context.newXmlParser();
+    }
+
+    /** The format of a request body: XML when its Content-Type says so, JSON otherwise. */
+    public static FhirFormat ofBody(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).contains("xml") ? XML : JSON;
     }
 
     /** Null when {@code _format} names a format the hub does not speak. */

@@ -87,7 +87,7 @@ public class FhirSearches {
                 FhirAccessAudit.SUCCESS, new JsonObject().put("query", asked)
                         .put("referrals", new JsonArray(found.touched()))))
                 .map(found -> {
-                    Bundle bundle = SearchBundles.searchset(urls.fhirBase(uri).toString().replaceAll("/$", ""),
+                    Bundle bundle = SearchBundles.searchset(PublicUrls.withoutTrailingSlash(urls.fhirBase(uri)),
                             request, withoutForbiddenIncludes(caller, found));
                     return Response.ok(format.encode(fhir, bundle, pretty), format.mediaType()).build();
                 });

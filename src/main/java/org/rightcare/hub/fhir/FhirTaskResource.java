@@ -118,12 +118,7 @@ public class FhirTaskResource {
             return refuse(caller, FhirAccessAudit.READ, id, FhirAccessAudit.DENIED,
                     OperationOutcomes.forbidden(fhir, chosen, "The token does not grant reading Task"));
         }
-        Optional<UUID> offerId = uuid(id);
-        if (offerId.isEmpty()) {
-            return refuse(caller, FhirAccessAudit.READ, id, FhirAccessAudit.NOT_FOUND, notFound(chosen, id));
-        }
-        return offers.findById(pool, offerId.get()).chain(found -> {
-            Optional<Offer> visible = found.filter(offer -> maySee(caller, offer));
+        return visibleOffer(caller, id).chain(visible -> {
             if (visible.isEmpty()) {
                 return refuse(caller, FhirAccessAudit.READ, id, FhirAccessAudit.NOT_FOUND, notFound(chosen, id));
             }
@@ -147,7 +142,7 @@ public class FhirTaskResource {
         }
         Task task;
         try {
-            task = parser(contentType).parseResource(Task.class, body);
+            task = FhirFormat.ofBody(contentType).parser(fhir).parseResource(Task.class, body);
         } catch (DataFormatException | ClassCastException e) {
             return refuse(caller, FhirAccessAudit.UPDATE, id, FhirAccessAudit.REFUSED, error(answerFormat, 400,
                     IssueType.STRUCTURE, "INVALID_RESOURCE", "The body is not a FHIR Task: " + e.getMessage()));
@@ -180,12 +175,7 @@ public class FhirTaskResource {
             return refuse(caller, FhirAccessAudit.PATCH, id, FhirAccessAudit.REFUSED, error(answerFormat, 400,
                     IssueType.STRUCTURE, "INVALID_PATCH", "The body is not a JSON Patch array: " + e.getMessage()));
         }
-        Optional<UUID> offerId = uuid(id);
-        if (offerId.isEmpty()) {
-            return refuse(caller, FhirAccessAudit.PATCH, id, FhirAccessAudit.NOT_FOUND, notFound(answerFormat, id));
-        }
-        return offers.findById(pool, offerId.get()).chain(found -> {
-            Optional<Offer> visible = found.filter(offer -> maySee(caller, offer));
+        return visibleOffer(caller, id).chain(visible -> {
             if (visible.isEmpty()) {
                 return refuse(caller, FhirAccessAudit.PATCH, id, FhirAccessAudit.NOT_FOUND,
                         notFound(answerFormat, id));
@@ -223,7 +213,7 @@ public class FhirTaskResource {
         }
         Task task;
         try {
-            task = parser(contentType).parseResource(Task.class, body);
+            task = FhirFormat.ofBody(contentType).parser(fhir).parseResource(Task.class, body);
         } catch (DataFormatException | ClassCastException e) {
             return refuse(caller, FhirAccessAudit.CREATE, null, FhirAccessAudit.REFUSED, error(answerFormat, 400,
                     IssueType.STRUCTURE, "INVALID_RESOURCE", "The body is not a FHIR Task: " + e.getMessage()));
@@ -252,7 +242,7 @@ public class FhirTaskResource {
                 .orElse(null);
         return claims.claim(caller, referralId.get(), serviceId).chain(result -> {
             if (result instanceof StackClaims.Claimed claimed) {
-                URI location = URI.create(urls.fhirBase(uriInfo).toString().replaceAll("/$", "") + "/Task/"
+                URI location = URI.create(PublicUrls.withoutTrailingSlash(urls.fhirBase(uriInfo)) + "/Task/"
                         + claimed.offer().id() + "/_history/" + claimed.offer().version());
                 return Uni.createFrom().item(taskResponse(answerFormat, false, claimed.offer(), 201)
                         .location(location).build());
@@ -357,14 +347,18 @@ public class FhirTaskResource {
         return new OfferStatusReason(first.getSystem(), first.getCode(), text);
     }
 
+    /** The offer with this id if the caller may see it; empty for no such offer, or another organisation's. */
+    private Uni<Optional<Offer>> visibleOffer(Caller caller, String id) {
+        Optional<UUID> offerId = uuid(id);
+        if (offerId.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return offers.findById(pool, offerId.get()).map(found -> found.filter(offer -> maySee(caller, offer)));
+    }
+
     /** Providers see the offers made to their organisation; the hub's own staff see all. */
     private static boolean maySee(Caller caller, Offer offer) {
         return caller.isHubStaff() || caller.isProvider() && offer.odsCode().equals(caller.organisation());
-    }
-
-    private ca.uhn.fhir.parser.IParser parser(String contentType) {
-        boolean xml = contentType != null && contentType.toLowerCase().contains("xml");
-        return xml ? fhir.newXmlParser() : fhir.newJsonParser();
     }
 
     private Task render(Offer offer) {

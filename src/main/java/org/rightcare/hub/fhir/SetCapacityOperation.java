@@ -114,8 +114,7 @@ public class SetCapacityOperation {
         }
         Parameters parameters;
         try {
-            boolean xml = contentType != null && contentType.toLowerCase().contains("xml");
-            parameters = (xml ? fhir.newXmlParser() : fhir.newJsonParser()).parseResource(Parameters.class, body);
+            parameters = FhirFormat.ofBody(contentType).parser(fhir).parseResource(Parameters.class, body);
         } catch (DataFormatException | ClassCastException e) {
             return refused(caller, id, FhirAccessAudit.REFUSED, invalid(answer, "INVALID_RESOURCE",
                     "The body is not a FHIR Parameters resource: " + e.getMessage()));

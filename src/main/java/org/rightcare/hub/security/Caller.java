@@ -15,6 +15,9 @@ import org.rightcare.hub.audit.Actor;
  */
 public record Caller(String subject, String organisation, Set<String> roles, List<Permission> scopePermissions) {
 
+    /** A caller without a token the hub trusts: no roles, so it may do nothing. */
+    public static final Caller UNAUTHENTICATED = new Caller("unauthenticated", null, Set.of(), List.of());
+
     public Optional<String> organisationCode() {
         return Optional.ofNullable(organisation).filter(o -> !o.isBlank());
     }

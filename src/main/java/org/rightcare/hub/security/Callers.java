@@ -29,7 +29,7 @@ public class Callers {
     /** The caller of the current request; anonymous callers have no roles and may do nothing. */
     public Caller current() {
         if (identity.isAnonymous()) {
-            return new Caller("anonymous", null, Set.of(), List.of());
+            return Caller.UNAUTHENTICATED;
         }
         String organisation = null;
         List<Permission> scopes = null;

@@ -3,7 +3,6 @@ package org.rightcare.hub.support;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.util.List;
-import java.util.Set;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -76,7 +75,7 @@ public class ErrorMapper {
             case "PATCH" -> FhirAccessAudit.PATCH;
             default -> segments.size() > 3 ? FhirAccessAudit.OPERATION : FhirAccessAudit.CREATE;
         };
-        return audit.recordRefusal(new Caller("unauthenticated", null, Set.of(), List.of()), interaction, type, id,
+        return audit.recordRefusal(Caller.UNAUTHENTICATED, interaction, type, id,
                 outcome,
                 new JsonObject().put("path", uri.getPath()).put("http", response.getStatus()))
                 .map(ignored -> response);

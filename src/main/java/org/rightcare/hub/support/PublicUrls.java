@@ -27,6 +27,12 @@ public class PublicUrls {
         return publicBaseUrl.orElseGet(request::getBaseUri).resolve("fhir/");
     }
 
+    /** A FHIR base as FHIR writes it in links, fullUrls and canonicals: without the trailing slash. */
+    public static String withoutTrailingSlash(URI fhirBase) {
+        String text = fhirBase.toString();
+        return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    }
+
     /** The FHIR base for work outside a request (callbacks), ending in {@code /fhir/}. */
     public URI fhirBase() {
         return publicBaseUrl.orElseThrow(() -> new IllegalStateException(

@@ -1,7 +1,5 @@
 package org.rightcare.hub.fhir.search;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,7 +33,7 @@ public class AuditEventSearch {
         String entityType = null;
         String entityId = null;
         if (request.has("entity")) {
-            String entity = ServiceRequestSearch.single(request, "entity").orElseThrow();
+            String entity = request.single("entity").orElseThrow();
             int slash = entity.lastIndexOf('/');
             if (slash <= 0) {
                 throw new InvalidSearchException("INVALID_SEARCH_VALUE", "entity takes a reference such as "

@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.hl7.fhir.r4.model.DateTimeType;
+import org.rightcare.hub.fhir.HubIdentifiers;
 
 /**
  * A FHIR search as asked in the query string, checked against what {@link SearchableType} declares. A parameter the
@@ -248,6 +249,32 @@ public record SearchRequest(SearchableType type, Map<String, List<List<String>>>
             case "le" -> new DateBounds(null, next);
             default -> new DateBounds(justBeforeStart, next);
         };
+    }
+
+    /** The one value of a parameter that takes exactly one; empty when not asked. */
+    public Optional<String> single(String name) throws InvalidSearchException {
+        if (!has(name)) {
+            return Optional.empty();
+        }
+        List<List<String>> asked = get(name);
+        if (asked.size() != 1 || asked.get(0).size() != 1) {
+            throw new InvalidSearchException("INVALID_SEARCH_VALUE", name + " takes one value");
+        }
+        return Optional.of(asked.get(0).get(0));
+    }
+
+    /** {@code patient.identifier}: the one NHS number asked for, in its system or with none; empty when not asked. */
+    public Optional<String> nhsNumber() throws InvalidSearchException {
+        if (!has("patient.identifier")) {
+            return Optional.empty();
+        }
+        List<Token> tokens = tokens("patient.identifier").orElseThrow();
+        if (tokens.size() != 1 || tokens.get(0).system() != null
+                && !tokens.get(0).system().equals(HubIdentifiers.NHS_NUMBER)) {
+            throw new InvalidSearchException("INVALID_SEARCH_VALUE", "patient.identifier takes one NHS number: "
+                    + HubIdentifiers.NHS_NUMBER + "|{number}");
+        }
+        return Optional.of(tokens.get(0).code());
     }
 
     /** A reference value's id: {@code Type/id} or a bare id; empty when it names another type. */

@@ -19,7 +19,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.fhir.CaseResources;
-import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.fhir.ReferralRenderer;
 import org.rightcare.hub.fhir.ReferralResourceIds;
 import org.rightcare.hub.offers.Offer;
@@ -79,7 +78,7 @@ public class ServiceRequestSearch {
         Set<ArpCategory> categories = categories(request);
         Optional<Set<ServiceType>> serviceTypes = serviceTypes(request);
         Optional<UUID> patient = patientId(request);
-        Optional<String> nhsNumber = nhsNumber(request);
+        Optional<String> nhsNumber = request.nhsNumber();
         if (!caller.isHubStaff() && !caller.isProvider()) {
             // A provider token without an organisation claim speaks for no one: it sees nothing (after
             // its query was checked, so a bad one is still a 400).
@@ -241,32 +240,8 @@ public class ServiceRequestSearch {
 
     /** {@code patient=Patient/{id}}: the patient's id is the referral's. */
     private static Optional<UUID> patientId(SearchRequest request) throws InvalidSearchException {
-        if (!request.has("patient")) {
-            return Optional.empty();
-        }
-        return single(request, "patient").flatMap(v -> SearchRequest.referenceId(v, "Patient"))
+        return request.single("patient").flatMap(v -> SearchRequest.referenceId(v, "Patient"))
                 .flatMap(ReferralResourceIds::referralIdOf);
-    }
-
-    static Optional<String> nhsNumber(SearchRequest request) throws InvalidSearchException {
-        if (!request.has("patient.identifier")) {
-            return Optional.empty();
-        }
-        List<SearchRequest.Token> tokens = request.tokens("patient.identifier").orElseThrow();
-        if (tokens.size() != 1 || tokens.get(0).system() != null
-                && !tokens.get(0).system().equals(HubIdentifiers.NHS_NUMBER)) {
-            throw new InvalidSearchException("INVALID_SEARCH_VALUE", "patient.identifier takes one NHS number: "
-                    + HubIdentifiers.NHS_NUMBER + "|{number}");
-        }
-        return Optional.of(tokens.get(0).code());
-    }
-
-    static Optional<String> single(SearchRequest request, String name) throws InvalidSearchException {
-        List<List<String>> values = request.get(name);
-        if (values.size() != 1 || values.get(0).size() != 1) {
-            throw new InvalidSearchException("INVALID_SEARCH_VALUE", name + " takes one value");
-        }
-        return Optional.of(values.get(0).get(0));
     }
 
     private record Visible(Referral referral, List<Resource> resources) {

@@ -1,6 +1,5 @@
 package org.rightcare.hub.fhir.search;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -62,7 +61,7 @@ public class TaskSearch {
         Set<OfferStatus> statuses = statuses(request);
         Optional<Set<UUID>> referralIds = referralIds(request);
         Optional<Set<String>> serviceIds = serviceIds(request);
-        Optional<String> nhsNumber = ServiceRequestSearch.nhsNumber(request);
+        Optional<String> nhsNumber = request.nhsNumber();
         if (!caller.isHubStaff() && !caller.isProvider()) {
             // A provider token without an organisation claim speaks for no one: it sees nothing (after
             // its query was checked, so a bad one is still a 400).
@@ -154,7 +153,7 @@ public class TaskSearch {
             }
             String type = name.equals("focus") ? "ServiceRequest" : "Patient";
             Set<UUID> these = new HashSet<>();
-            ServiceRequestSearch.single(request, name).flatMap(v -> SearchRequest.referenceId(v, type))
+            request.single(name).flatMap(v -> SearchRequest.referenceId(v, type))
                     .flatMap(ReferralResourceIds::referralIdOf).ifPresent(these::add);
             if (ids != null) {
                 these.retainAll(ids);
