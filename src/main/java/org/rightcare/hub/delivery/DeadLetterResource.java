@@ -57,7 +57,8 @@ public class DeadLetterResource {
     @Operation(summary = "Put a dead letter back in the queue, due now", description = "Recorded as an operator action.")
     @APIResponse(responseCode = "202", description = "Pending again; it keeps its id (a CAD callback's eventId)")
     @APIResponse(responseCode = "404", description = "No such delivery")
-    @APIResponse(responseCode = "409", description = "The delivery is not dead (pending or delivered)")
+    @APIResponse(responseCode = "409", description = "The delivery is not dead (pending, delivered, or withdrawn "
+            + "because its offer closed)")
     public Uni<Response> replay(@PathParam("id") String id) {
         UUID deliveryId = parseOrNull(id);
         if (deliveryId == null) {

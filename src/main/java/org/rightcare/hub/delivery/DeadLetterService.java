@@ -32,7 +32,7 @@ public class DeadLetterService {
     public record UnknownDelivery() implements ReplayOutcome {
     }
 
-    /** Only dead letters can be replayed; this one is pending or delivered. */
+    /** Only dead letters can be replayed; this one is pending, delivered, or withdrawn (no longer wanted). */
     public record NotDead(String state) implements ReplayOutcome {
     }
 

@@ -1,6 +1,7 @@
 package org.rightcare.hub.delivery;
 
 import java.time.Clock;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +29,14 @@ public class DeliveryOutbox {
 
     public Uni<Void> enqueue(SqlClient tx, NewDelivery delivery) {
         return repository.insert(tx, delivery, clock.instant()).invoke(() -> wakeDispatcherOnCommit(tx));
+    }
+
+    /**
+     * Withdraws a pending delivery that is no longer wanted, in the caller's transaction: if that commits, the
+     * delivery is never sent again. Says what it found, so the caller knows whether the receiver may have it.
+     */
+    public Uni<OutboxRepository.Withdrawal> withdraw(SqlClient tx, UUID id) {
+        return repository.withdraw(tx, id, clock.instant());
     }
 
     private void wakeDispatcherOnCommit(SqlClient tx) {

@@ -169,6 +169,7 @@ public class OutboxDispatcher {
         inFlightByDestination.merge(entry.destination(), 1, Integer::sum);
         Uni.createFrom().deferred(() -> send(entry))
                 .chain(outcome -> record(entry, outcome))
+                .call(recorded -> recorded ? Uni.createFrom().voidItem() : outbox.attemptOnWithdrawnEnded(entry))
                 .onFailure().recoverWithItem(failure -> {
                     // The claim's lease runs out and the row is tried again: at least once, never lost.
                     log(entry, () -> LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; "
@@ -203,7 +204,11 @@ public class OutboxDispatcher {
                 .invoke(outcome -> DeliveryTracing.end(span, outcome));
     }
 
-    private Uni<Void> record(OutboxEntry entry, DeliveryOutcome outcome) {
+    /**
+     * Records the attempt's outcome; false when the row was no longer this claim's to change (withdrawn meanwhile, or
+     * the lease ran out and another dispatcher took it).
+     */
+    private Uni<Boolean> record(OutboxEntry entry, DeliveryOutcome outcome) {
         Instant now = clock.instant();
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
             log(entry, () -> LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(),
@@ -221,17 +226,17 @@ public class OutboxDispatcher {
                     if (rescheduled) {
                         wakeAt(next, now);
                     }
-                }).replaceWithVoid())
+                }))
                 .orElseGet(() -> deadLetter(entry, failed.error(), "failing for " + config.giveUp(), now));
     }
 
-    private Uni<Void> deadLetter(OutboxEntry entry, String error, String why, Instant now) {
+    private Uni<Boolean> deadLetter(OutboxEntry entry, String error, String why, Instant now) {
         return outbox.markDead(entry, error, now, tx -> channels.get(entry.channel()).deadLettered(tx, entry)).invoke(dead -> {
             if (dead) {
                 log(entry, () -> LOG.warnf("Dead letter: %s %s to %s after %d attempt(s), %s: %s", entry.channel(),
                         entry.id(), entry.destination(), entry.attempts(), why, error));
             }
-        }).replaceWithVoid();
+        });
     }
 
     /** Attempts of many referrals interleave on the event loop: each line is tagged with its own entry's id. */

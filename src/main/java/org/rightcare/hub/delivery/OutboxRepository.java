@@ -30,6 +30,7 @@ public class OutboxRepository {
 
     static final String PENDING = "pending";
     static final String DEAD = "dead";
+    static final String WITHDRAWN = "withdrawn";
 
     private static final String ENTRY_COLUMNS = "o.id, o.channel, o.destination, o.ordering_key, o.url, o.content_type, "
             + "o.payload, o.attempts, o.pending_since, o.lease_token, o.correlation_id, o.trace_parent";
@@ -76,7 +77,8 @@ public class OutboxRepository {
      * the lease, so no other dispatcher takes them meanwhile.
      *
      * <p>Due means pending, {@code next_attempt_at} reached, and no earlier row of the same channel and ordering key
-     * still pending (so an incident's callbacks go out one at a time, in order), and the destination not paused by
+     * still pending or withdrawn with an attempt still on the wire (so an incident's callbacks go out one at a time,
+     * in order, and an offer's revocation never overtakes the offer), and the destination not paused by
      * an operator (its rows wait, due, until it is resumed). Destinations take turns: every
      * destination's first due row comes before any destination's second, and no destination gets more than
      * {@code perDestination} minus what this dispatcher already has in flight to it.
@@ -96,6 +98,10 @@ public class OutboxRepository {
                       AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
                                       WHERE earlier.channel = o.channel AND earlier.ordering_key = o.ordering_key
                                         AND earlier.state = 'pending' AND earlier.sequence < o.sequence)
+                      AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
+                                      WHERE earlier.channel = o.channel AND earlier.ordering_key = o.ordering_key
+                                        AND earlier.state = 'withdrawn' AND earlier.lease_token IS NOT NULL
+                                        AND earlier.next_attempt_at > $1 AND earlier.sequence < o.sequence)
                 ), ranked AS (
                     SELECT h.id, h.next_attempt_at,
                            row_number() OVER (PARTITION BY h.destination ORDER BY h.next_attempt_at, h.sequence)
@@ -127,12 +133,73 @@ public class OutboxRepository {
         return pool.preparedQuery(sql).execute(params).map(OutboxRepository::entries);
     }
 
-    /** Delivered, whoever's claim it was: a 2xx is final even if the lease ran out and another replica retried. */
-    public Uni<Void> markDelivered(UUID id, Instant now) {
+    /**
+     * Delivered, whoever's claim it was: a 2xx is final even if the lease ran out and another replica retried. A row
+     * withdrawn meanwhile stays withdrawn. Returns whether this call marked it.
+     */
+    public Uni<Boolean> markDelivered(UUID id, Instant now) {
         return pool.preparedQuery("""
                 UPDATE delivery_outbox SET state = 'delivered', delivered_at = $2, lease_token = NULL
                 WHERE id = $1 AND state = 'pending'
-                """).execute(Tuple.of(id, utc(now))).replaceWithVoid();
+                """).execute(Tuple.of(id, utc(now))).map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * The attempt on a row withdrawn while it was on the wire is over, whatever came of it: the row stops holding
+     * back the rows behind it in its ordering key. It stays withdrawn.
+     */
+    public Uni<Void> attemptOnWithdrawnEnded(OutboxEntry entry) {
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox SET lease_token = NULL
+                WHERE id = $1 AND lease_token = $2 AND state = 'withdrawn'
+                """).execute(Tuple.of(entry.id(), entry.leaseToken())).replaceWithVoid();
+    }
+
+    /** What withdrawing a delivery found. */
+    public enum Withdrawal {
+        /** No such delivery, or it had already been given up or withdrawn. */
+        NONE,
+        /** It was pending with no attempt on the wire: withdrawn, and no attempt of it is running. */
+        WITHDRAWN,
+        /**
+         * It was pending and claimed, an attempt on the wire (or its claimant died mid-send): withdrawn, but that
+         * attempt may still reach the receiver.
+         */
+        WITHDRAWN_IN_FLIGHT,
+        /** It had been delivered already: the receiver has it. */
+        DELIVERED;
+
+        /** Whether the receiver has, or may yet get, the message. */
+        public boolean mayHaveReachedReceiver() {
+            return this == WITHDRAWN_IN_FLIGHT || this == DELIVERED;
+        }
+    }
+
+    /**
+     * Withdraws a pending delivery in the caller's transaction: it is never sent again, and outcomes of an attempt
+     * already on the wire do not bring it back. A claimed row keeps its lease token until that attempt ends, so rows
+     * queued behind it wait for it ({@link #claim}).
+     */
+    public Uni<Withdrawal> withdraw(SqlClient tx, UUID id, Instant now) {
+        return tx.preparedQuery("SELECT state, lease_token FROM delivery_outbox WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(id)).chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(Withdrawal.NONE);
+                    }
+                    Row row = rows.iterator().next();
+                    String state = row.getString("state");
+                    if ("delivered".equals(state)) {
+                        return Uni.createFrom().item(Withdrawal.DELIVERED);
+                    }
+                    if (!PENDING.equals(state)) {
+                        return Uni.createFrom().item(Withdrawal.NONE);
+                    }
+                    Withdrawal withdrawal = row.getUUID("lease_token") == null ? Withdrawal.WITHDRAWN
+                            : Withdrawal.WITHDRAWN_IN_FLIGHT;
+                    return tx.preparedQuery("""
+                            UPDATE delivery_outbox SET state = 'withdrawn', withdrawn_at = $2 WHERE id = $1
+                            """).execute(Tuple.of(id, utc(now))).replaceWith(withdrawal);
+                });
     }
 
     /** Sets the next attempt, if the claim is still this dispatcher's. */
@@ -164,8 +231,9 @@ public class OutboxRepository {
     }
 
     /**
-     * Hands claims back: each row that is still pending under the given claim is due again now, for any dispatcher.
-     * The attempt that was started stays counted. Returns how many were handed back.
+     * Hands claims back: each row that is still pending under the given claim is due again now, for any dispatcher;
+     * one withdrawn meanwhile stops holding back its ordering key. The attempt that was started stays counted.
+     * Returns how many were handed back.
      */
     public Uni<Integer> release(Collection<OutboxEntry> claims, Instant now) {
         UUID[] ids = claims.stream().map(OutboxEntry::id).toArray(UUID[]::new);
@@ -173,7 +241,7 @@ public class OutboxRepository {
         return pool.preparedQuery("""
                 UPDATE delivery_outbox o SET next_attempt_at = $3, lease_token = NULL
                 FROM unnest($1::uuid[], $2::uuid[]) AS c (id, lease_token)
-                WHERE o.id = c.id AND o.lease_token = c.lease_token AND o.state = 'pending'
+                WHERE o.id = c.id AND o.lease_token = c.lease_token AND o.state IN ('pending', 'withdrawn')
                 """).execute(Tuple.of(ids, leases, utc(now))).map(rows -> rows.rowCount());
     }
 

@@ -136,7 +136,7 @@ public class ReferralTimelineRepository {
     private Uni<List<ReferralTimeline.Entry>> deliveries(UUID id) {
         return entries("""
                 SELECT id, channel, destination, state, attempts, last_error, created_at, next_attempt_at,
-                       delivered_at, dead_at,
+                       delivered_at, dead_at, withdrawn_at,
                        CASE WHEN channel = 'cad-callback' THEN payload::jsonb ->> 'eventType' END AS callback_type,
                        CASE WHEN channel = 'cad-callback' THEN payload::jsonb ->> 'status' END AS callback_status
                 FROM delivery_outbox WHERE referral_id = $1""", Tuple.of(id), row -> {
@@ -148,7 +148,8 @@ public class ReferralTimelineRepository {
                     "callbackStatus", row.getString("callback_status"), "state", state,
                     "attempts", row.getInteger("attempts"), "lastError", row.getString("last_error"),
                     "nextAttemptAt", "pending".equals(state) ? instant(row, "next_attempt_at") : null,
-                    "deliveredAt", instant(row, "delivered_at"), "deadAt", instant(row, "dead_at"));
+                    "deliveredAt", instant(row, "delivered_at"), "deadAt", instant(row, "dead_at"),
+                    "withdrawnAt", instant(row, "withdrawn_at"));
         });
     }
 
