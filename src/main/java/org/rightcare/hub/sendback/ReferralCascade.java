@@ -91,6 +91,7 @@ public class ReferralCascade {
                         referral.budgetEndsAt(), null, now);
             }
             return offers.updateStatus(tx, open.get().id(), OfferStatus.FAILED, OfferStatusReason.TIMED_OUT, now)
+                    .call(timedOut -> deliveries.offerClosed(tx, referral, timedOut))
                     .invoke(() -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.TIMED_OUT))
                     .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now, outcomes));
         });
@@ -101,6 +102,7 @@ public class ReferralCascade {
             CascadeOutcomes outcomes) {
         outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.REJECTED);
         return offers.updateStatus(tx, offer.id(), OfferStatus.REJECTED, reason, now)
+                .call(rejected -> deliveries.offerClosed(tx, referral, rejected))
                 .chain(rejected -> offers.findByReferral(tx, referral.id()))
                 .chain(all -> routeNext(tx, referral, all, now, outcomes));
     }
@@ -113,6 +115,7 @@ public class ReferralCascade {
             CascadeOutcomes outcomes) {
         outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.UNDELIVERABLE);
         return offers.updateStatus(tx, offer.id(), OfferStatus.FAILED, OfferStatusReason.UNDELIVERABLE, now)
+                .call(failed -> deliveries.offerClosed(tx, referral, failed))
                 .chain(failed -> offers.findByReferral(tx, referral.id()))
                 .chain(all -> routeNext(tx, referral, all, now, outcomes));
     }
@@ -141,6 +144,7 @@ public class ReferralCascade {
     public Uni<Referral> sentBackByClinician(SqlClient tx, Referral referral, SendBackReason reason, Instant now,
             CascadeOutcomes outcomes) {
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.SENT_BACK_BY_HUB, now)
+                .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> withdrawn
                         .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
@@ -170,6 +174,7 @@ public class ReferralCascade {
             return Uni.createFrom().item(referral);
         }
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CANCELLED_BY_CAD, now)
+                .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> {
                     // An open referral's withdrawn offer was awaiting an answer; an accepted one's had its answer.
                     String holder = open || withdrawn.isEmpty() ? CascadeOutcomes.NO_SERVICE
@@ -196,6 +201,7 @@ public class ReferralCascade {
             return Uni.createFrom().item(referral);
         }
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CATEGORY_UPGRADED, now)
+                .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> withdrawn
                         .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.findByReferral(tx, referral.id()))

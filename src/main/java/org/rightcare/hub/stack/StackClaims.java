@@ -17,6 +17,7 @@ import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.offers.delivery.OfferDeliveries;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.security.Caller;
@@ -63,17 +64,19 @@ public class StackClaims {
     private final ReferralRepository referrals;
     private final OfferRepository offers;
     private final ReferralCascade cascade;
+    private final OfferDeliveries deliveries;
     private final ClinicalStack stack;
     private final AuditLog audit;
     private final HubMetrics metrics;
     private final Clock clock;
 
     public StackClaims(Pool pool, ReferralRepository referrals, OfferRepository offers, ReferralCascade cascade,
-            ClinicalStack stack, AuditLog audit, HubMetrics metrics, Clock clock) {
+            OfferDeliveries deliveries, ClinicalStack stack, AuditLog audit, HubMetrics metrics, Clock clock) {
         this.pool = pool;
         this.referrals = referrals;
         this.offers = offers;
         this.cascade = cascade;
+        this.deliveries = deliveries;
         this.stack = stack;
         this.audit = audit;
         this.metrics = metrics;
@@ -144,6 +147,7 @@ public class StackClaims {
             return accept(tx, referral, ownOpenOffer.get(), now, outcomes);
         }
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE, now)
+                .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> withdrawn
                         .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.insert(tx, new Offer(UUID.randomUUID(), referral.id(), all.size() + 1,

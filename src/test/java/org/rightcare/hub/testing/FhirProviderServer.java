@@ -25,12 +25,15 @@ import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 
 /**
  * A community provider's own FHIR server for tests: HAPI's plain {@link RestfulServer} in Jetty on 127.0.0.1,
  * taking FHIR transactions as a real server does, conditional creates included ({@code ifNoneExist} on an identifier
- * finds the resource written before instead of writing it again). It keeps what it stored, and can be told to fail
- * (after storing, as a server whose answer is lost does) or to hold requests until the test lets them go.
+ * finds the resource written before instead of writing it again) and conditional updates (a {@code PUT} to
+ * {@code Type?identifier=...} replaces the resource that search finds, or creates it). It keeps what it stored, and can
+ * be told to fail (after storing, as a server whose answer is lost does), to be down (answering 503 and storing
+ * nothing), or to hold requests until the test lets them go.
  */
 public final class FhirProviderServer implements AutoCloseable {
 
@@ -38,6 +41,7 @@ public final class FhirProviderServer implements AutoCloseable {
     private final Map<String, Resource> stored = new LinkedHashMap<>();
     private final List<Bundle> transactions = new ArrayList<>();
     private final AtomicInteger failuresToGo = new AtomicInteger();
+    private volatile boolean down;
     private final AtomicInteger arrived = new AtomicInteger();
     private volatile CountDownLatch hold = new CountDownLatch(0);
 
@@ -66,6 +70,15 @@ public final class FhirProviderServer implements AutoCloseable {
         failuresToGo.set(count);
     }
 
+    /** Every transaction is answered 503 and nothing is stored, until {@link #recover()}. */
+    public void goDown() {
+        down = true;
+    }
+
+    public void recover() {
+        down = false;
+    }
+
     /** Transactions wait, unanswered, until {@link #release()}. */
     public void holdRequests() {
         hold = new CountDownLatch(1);
@@ -75,7 +88,7 @@ public final class FhirProviderServer implements AutoCloseable {
         hold.countDown();
     }
 
-    /** Transactions that reached the server, answered or not. */
+    /** Transactions that reached the server, answered or not, while it was up. */
     public int arrivals() {
         return arrived.get();
     }
@@ -91,6 +104,9 @@ public final class FhirProviderServer implements AutoCloseable {
 
     @Transaction
     public Bundle transaction(@TransactionParam Bundle request) throws InterruptedException {
+        if (down) {
+            throw new UnclassifiedServerFailureException(503, "Down for maintenance");
+        }
         arrived.incrementAndGet();
         if (!hold.await(30, TimeUnit.SECONDS)) {
             throw new InternalErrorException("held too long");
@@ -99,8 +115,14 @@ public final class FhirProviderServer implements AutoCloseable {
         synchronized (this) {
             transactions.add(request);
             for (Bundle.BundleEntryComponent entry : request.getEntry()) {
-                String match = entry.getRequest().getIfNoneExist().replaceFirst("^identifier=", "");
-                boolean existed = stored.putIfAbsent(match, entry.getResource()) != null;
+                boolean existed;
+                if (entry.getRequest().getMethod() == Bundle.HTTPVerb.PUT) {
+                    String match = entry.getRequest().getUrl().replaceFirst("^[A-Za-z]+\\?identifier=", "");
+                    existed = stored.put(match, entry.getResource()) != null;
+                } else {
+                    String match = entry.getRequest().getIfNoneExist().replaceFirst("^identifier=", "");
+                    existed = stored.putIfAbsent(match, entry.getResource()) != null;
+                }
                 response.addEntry().getResponse().setStatus(existed ? "200 OK" : "201 Created");
             }
         }

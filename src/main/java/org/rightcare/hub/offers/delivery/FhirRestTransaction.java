@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.fhir.ReferralRenderer;
@@ -31,6 +32,11 @@ import ca.uhn.fhir.util.FhirTerser;
  *
  * <p>The resources get the server's own ids: each entry has a {@code urn:uuid} full URL, derived from the hub's id so
  * the same bytes are sent on every retry, and references between them use it, as FHIR transactions resolve them.
+ *
+ * <p>A revocation is the same transaction with the Task {@code cancelled} and written by a conditional update on its
+ * hub id instead of a conditional create, so it changes the provider's copy of the Task whether that copy arrived
+ * before it or not (and is safe to send again); the other entries, conditional creates, give the Task's references
+ * something to resolve to on a server that never stored the offer.
  */
 @ApplicationScoped
 public class FhirRestTransaction {
@@ -45,6 +51,32 @@ public class FhirRestTransaction {
         this.referralRenderer = referralRenderer;
         this.taskRenderer = taskRenderer;
         this.fhir = fhir;
+    }
+
+    public String renderJson(Referral referral, Offer offer, CommunityService service) {
+        return fhir.newJsonParser().encodeResourceToString(render(referral, offer, service));
+    }
+
+    /**
+     * The provider's copy of a closed offer's Task set to {@code cancelled}, with the hub's reason as its
+     * statusReason (a timed-out offer, {@code failed} in the hub's own API, is cancelled as far as the provider is
+     * concerned: the hub no longer asks it to act).
+     */
+    public Bundle renderRevocation(Referral referral, Offer closed, CommunityService service, UUID revocationId) {
+        Bundle transaction = render(referral, closed, service);
+        transaction.setId(revocationId.toString());
+        for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+            if (entry.getResource() instanceof Task task) {
+                task.setStatus(Task.TaskStatus.CANCELLED);
+                entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Task?" + entry.getRequest().getIfNoneExist())
+                        .setIfNoneExist(null);
+            }
+        }
+        return transaction;
+    }
+
+    public String renderRevocationJson(Referral referral, Offer closed, CommunityService service, UUID revocationId) {
+        return fhir.newJsonParser().encodeResourceToString(renderRevocation(referral, closed, service, revocationId));
     }
 
     public Bundle render(Referral referral, Offer offer, CommunityService service) {
@@ -76,10 +108,6 @@ public class FhirRestTransaction {
                     .setIfNoneExist("identifier=" + HubIdentifiers.HUB_RESOURCE_ID + "|" + hubId);
         }
         return transaction;
-    }
-
-    public String renderJson(Referral referral, Offer offer, CommunityService service) {
-        return fhir.newJsonParser().encodeResourceToString(render(referral, offer, service));
     }
 
     private static String hubId(Resource resource) {

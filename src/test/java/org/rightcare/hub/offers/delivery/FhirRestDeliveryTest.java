@@ -183,19 +183,25 @@ class FhirRestDeliveryTest {
                     .statusCode(200);
             UUID offered = awaitOffer(referral, 2);
             TestDatabase.await("the next provider has its offer", () -> "delivered".equals(deliveryState(offered)));
-            assertEquals("pending", deliveryState(declined), "the first provider has not answered yet");
+            assertEquals("withdrawn", deliveryState(declined), "declined while on the wire: never sent again");
             first.release();
+            TestDatabase.await("the attempt on the wire has ended", () -> TestDatabase.count(
+                    "SELECT count(*) FROM delivery_outbox WHERE id = ? AND lease_token IS NULL", declined) == 1);
+            assertEquals("withdrawn", deliveryState(declined), "the attempt's outcome does not bring it back");
+            assertEquals(1, TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE destination = ?",
+                    area.falls().id()), "a provider's own rejection is not revoked");
+            assertEquals(1, first.arrivals());
         }
     }
 
     /** The hub's id of the resource, which the provider's server knows it by. */
-    private static String hubId(Resource resource) {
+    static String hubId(Resource resource) {
         return FhirContext.forR4Cached().newTerser().getValues(resource, "identifier", Identifier.class).stream()
                 .filter(i -> HubIdentifiers.HUB_RESOURCE_ID.equals(i.getSystem())).map(Identifier::getValue)
                 .findFirst().orElseThrow();
     }
 
-    private static Resource resource(Bundle bundle, String type) {
+    static Resource resource(Bundle bundle, String type) {
         return bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
                 .filter(r -> r.fhirType().equals(type)).findFirst().orElseThrow();
     }
