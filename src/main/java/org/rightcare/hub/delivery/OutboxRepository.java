@@ -30,7 +30,6 @@ public class OutboxRepository {
 
     static final String PENDING = "pending";
     static final String DEAD = "dead";
-    static final String WITHDRAWN = "withdrawn";
 
     private static final String ENTRY_COLUMNS = "o.id, o.channel, o.destination, o.ordering_key, o.url, o.content_type, "
             + "o.payload, o.attempts, o.pending_since, o.lease_token, o.correlation_id, o.trace_parent";

@@ -53,32 +53,6 @@ public class FhirRestTransaction {
         this.fhir = fhir;
     }
 
-    public String renderJson(Referral referral, Offer offer, CommunityService service) {
-        return fhir.newJsonParser().encodeResourceToString(render(referral, offer, service));
-    }
-
-    /**
-     * The provider's copy of a closed offer's Task set to {@code cancelled}, with the hub's reason as its
-     * statusReason (a timed-out offer, {@code failed} in the hub's own API, is cancelled as far as the provider is
-     * concerned: the hub no longer asks it to act).
-     */
-    public Bundle renderRevocation(Referral referral, Offer closed, CommunityService service, UUID revocationId) {
-        Bundle transaction = render(referral, closed, service);
-        transaction.setId(revocationId.toString());
-        for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
-            if (entry.getResource() instanceof Task task) {
-                task.setStatus(Task.TaskStatus.CANCELLED);
-                entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Task?" + entry.getRequest().getIfNoneExist())
-                        .setIfNoneExist(null);
-            }
-        }
-        return transaction;
-    }
-
-    public String renderRevocationJson(Referral referral, Offer closed, CommunityService service, UUID revocationId) {
-        return fhir.newJsonParser().encodeResourceToString(renderRevocation(referral, closed, service, revocationId));
-    }
-
     public Bundle render(Referral referral, Offer offer, CommunityService service) {
         List<Resource> resources = new ArrayList<>(referralRenderer.render(referral));
         resources.add(taskRenderer.render(offer, service));
@@ -108,6 +82,32 @@ public class FhirRestTransaction {
                     .setIfNoneExist("identifier=" + HubIdentifiers.HUB_RESOURCE_ID + "|" + hubId);
         }
         return transaction;
+    }
+
+    public String renderJson(Referral referral, Offer offer, CommunityService service) {
+        return fhir.newJsonParser().encodeResourceToString(render(referral, offer, service));
+    }
+
+    /**
+     * The provider's copy of a closed offer's Task set to {@code cancelled}, with the hub's reason as its
+     * statusReason (a timed-out offer, {@code failed} in the hub's own API, is cancelled as far as the provider is
+     * concerned: the hub no longer asks it to act).
+     */
+    public Bundle renderRevocation(Referral referral, Offer closed, CommunityService service, UUID revocationId) {
+        Bundle transaction = render(referral, closed, service);
+        transaction.setId(revocationId.toString());
+        for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
+            if (entry.getResource() instanceof Task task) {
+                task.setStatus(Task.TaskStatus.CANCELLED);
+                entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Task?" + entry.getRequest().getIfNoneExist())
+                        .setIfNoneExist(null);
+            }
+        }
+        return transaction;
+    }
+
+    public String renderRevocationJson(Referral referral, Offer closed, CommunityService service, UUID revocationId) {
+        return fhir.newJsonParser().encodeResourceToString(renderRevocation(referral, closed, service, revocationId));
     }
 
     private static String hubId(Resource resource) {

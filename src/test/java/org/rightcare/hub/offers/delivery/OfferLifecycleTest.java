@@ -1,5 +1,8 @@
 package org.rightcare.hub.offers.delivery;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +36,7 @@ import org.rightcare.hub.sendback.ReferralCascade;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.Tokens;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -76,6 +80,11 @@ class OfferLifecycleTest {
             assertEquals(area.ucr().id(), offers(referral).get(1).get("service_id"));
             TestDatabase.await("the next service has the case", () -> "delivered".equals(deliveryState(next)));
             assertEquals(1, deliveriesTo(area.falls().id()), "no revocation of an offer the provider never had");
+            // Operators see it in the referral's timeline, not among the dead letters, and cannot replay it.
+            given().auth().oauth2(Tokens.hubAdmin()).get("/admin/dead-letters?destination=" + area.falls().id())
+                    .then().statusCode(200).body("total", equalTo(0));
+            given().auth().oauth2(Tokens.hubAdmin()).post("/admin/dead-letters/" + timedOut + "/replay")
+                    .then().statusCode(409).body("detail", containsString("withdrawn"));
 
             falls.recover();
             // The falls provider's queue flows again: a new case reaches it, the withdrawn offer never does.
@@ -127,6 +136,27 @@ class OfferLifecycleTest {
             assertEquals(Task.TaskStatus.CANCELLED, stored.getStatus());
             assertEquals(OfferStatusReason.CANCELLED_BY_CAD.code(), stored.getStatusReason().getCodingFirstRep().getCode());
             assertEquals(received.get(0).getEntry().size(), provider.stored().size(), "every resource stored once");
+        }
+    }
+
+    @Test
+    void aCaseClaimedFromTheStackByAnotherServiceIsRevokedAtTheServiceItWasOfferedTo() throws Exception {
+        try (FhirProviderServer falls = new FhirProviderServer()) {
+            Area area = area(falls.base(), null);
+            UUID referral = post(fallIn(area.district(), "C3"));
+            UUID offer = awaitOffer(referral, 1);
+            TestDatabase.await("the offer is delivered", () -> "delivered".equals(deliveryState(offer)));
+
+            given().auth().oauth2(Tokens.provider(area.ucr().odsCode())).contentType("application/fhir+json")
+                    .body("{\"resourceType\":\"Task\",\"status\":\"accepted\",\"intent\":\"order\","
+                            + "\"focus\":{\"reference\":\"ServiceRequest/" + referral + "\"}}")
+                    .post("/fhir/Task").then().statusCode(201);
+
+            TestDatabase.await("the falls service's Task is cancelled", () -> falls.stored().get(taskKey(offer))
+                    instanceof Task task && task.getStatus() == Task.TaskStatus.CANCELLED);
+            assertEquals(OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE.code(), ((Task) falls.stored().get(taskKey(offer)))
+                    .getStatusReason().getCodingFirstRep().getCode());
+            assertEquals(2, falls.transactions().size());
         }
     }
 
