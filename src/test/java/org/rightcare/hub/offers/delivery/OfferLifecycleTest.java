@@ -223,20 +223,26 @@ class OfferLifecycleTest {
 
     /**
      * Times the offer out (its deadline passed) at a moment when no attempt of its delivery is on the wire: the
-     * delivery's row is locked first, so no dispatcher claims it until the close has committed.
+     * delivery's row is locked first, so no dispatcher claims it until the close has committed. A claimed row is
+     * tried again once its attempt has failed and been rescheduled.
      */
     private void timeOutBetweenAttempts(UUID referral, UUID offer) {
         Instant afterDeadline = Instant.now().plus(Duration.ofMinutes(11));
         boolean timedOut = false;
         while (!timedOut) {
             timedOut = pool.withTransaction(tx -> tx.preparedQuery("""
-                    SELECT id FROM delivery_outbox WHERE id = $1 AND state = 'pending' AND lease_token IS NULL
-                    FOR UPDATE""").execute(Tuple.of(offer)).chain(idle -> idle.size() == 0
-                            ? Uni.createFrom().item(false)
-                            : referrals.lockById(tx, referral)
-                                    .chain(found -> cascade.advance(tx, found.orElseThrow(), afterDeadline,
-                                            new CascadeOutcomes()))
-                                    .replaceWith(true)))
+                    SELECT lease_token FROM delivery_outbox WHERE id = $1 AND state = 'pending' FOR UPDATE""")
+                    .execute(Tuple.of(offer)).chain(pending -> {
+                        if (pending.size() == 0) {
+                            throw new AssertionError("the delivery was given up before the offer timed out");
+                        }
+                        return pending.iterator().next().getUUID("lease_token") != null
+                                ? Uni.createFrom().item(false)
+                                : referrals.lockById(tx, referral)
+                                        .chain(found -> cascade.advance(tx, found.orElseThrow(), afterDeadline,
+                                                new CascadeOutcomes()))
+                                        .replaceWith(true);
+                    }))
                     .await().atMost(WITHIN);
         }
     }
