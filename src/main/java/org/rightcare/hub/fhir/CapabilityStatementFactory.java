@@ -23,6 +23,7 @@ import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.rightcare.hub.fhir.search.SearchParameter;
 import org.rightcare.hub.fhir.search.SearchableType;
+import org.rightcare.hub.subscriptions.SubscriptionResource;
 import org.rightcare.hub.support.PublicUrls;
 
 /**
@@ -131,6 +132,7 @@ public class CapabilityStatementFactory {
                 .setDocumentation("The audit trail: every read, search and change of patient data and every "
                         + "refused call; the auditor role only.");
         declareSearch(audit, SearchableType.AUDIT_EVENT);
+        SubscriptionResource.declare(rest.addResource(), fhirBase);
         return statement;
     }
 
