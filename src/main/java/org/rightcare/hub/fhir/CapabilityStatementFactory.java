@@ -24,6 +24,7 @@ import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.rightcare.hub.fhir.search.SearchParameter;
 import org.rightcare.hub.fhir.search.SearchableType;
 import org.rightcare.hub.subscriptions.SubscriptionResource;
+import org.rightcare.hub.subscriptions.SubscriptionTopicResource;
 import org.rightcare.hub.support.PublicUrls;
 
 /**
@@ -133,6 +134,7 @@ public class CapabilityStatementFactory {
                         + "refused call; the auditor role only.");
         declareSearch(audit, SearchableType.AUDIT_EVENT);
         SubscriptionResource.declare(rest.addResource(), fhirBase);
+        SubscriptionTopicResource.declare(rest.addResource());
         return statement;
     }
 

@@ -489,6 +489,7 @@ class CapabilityStatementTest {
         Bundle trail = search("AuditEvent", "entity", "ServiceRequest/" + referralId);
         ids.put("AuditEvent", new IdType("AuditEvent", ids(trail).iterator().next()));
         ids.put("Subscription", subscribe().getIdElement().toUnqualifiedVersionless());
+        ids.put("Basic", new IdType("Basic", "offer"));
         return ids;
     }
 }

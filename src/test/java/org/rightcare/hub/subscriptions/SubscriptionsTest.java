@@ -97,6 +97,13 @@ class SubscriptionsTest {
             String focus = part(event, "focus");
             assertEquals(FHIR_BASE + "Task/" + offer, focus);
 
+            // The topic is published where its canonical says, as R4 carries a SubscriptionTopic (a Basic).
+            org.hl7.fhir.r4.model.Basic published = FHIR.newJsonParser().parseResource(
+                    org.hl7.fhir.r4.model.Basic.class, given().auth().oauth2(Tokens.provider(area.falls().odsCode()))
+                            .get("/fhir/Basic/offer").then().statusCode(200).extract().asString());
+            assertEquals(topic("offer"), published.getExtensionByUrl(
+                    "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic.url").getValue()
+                    .primitiveValue());
             // Id-only: the subscriber reads the focus through the API, as the organisation offered the case.
             given().auth().oauth2(Tokens.provider(area.falls().odsCode()))
                     .get("/fhir/Task/" + offer).then().statusCode(200);
