@@ -23,6 +23,8 @@ import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
 import org.rightcare.hub.fhir.search.SearchParameter;
 import org.rightcare.hub.fhir.search.SearchableType;
+import org.rightcare.hub.subscriptions.SubscriptionResource;
+import org.rightcare.hub.subscriptions.SubscriptionTopicResource;
 import org.rightcare.hub.support.PublicUrls;
 
 /**
@@ -131,6 +133,8 @@ public class CapabilityStatementFactory {
                 .setDocumentation("The audit trail: every read, search and change of patient data and every "
                         + "refused call; the auditor role only.");
         declareSearch(audit, SearchableType.AUDIT_EVENT);
+        SubscriptionResource.declare(rest.addResource(), fhirBase);
+        SubscriptionTopicResource.declare(rest.addResource());
         return statement;
     }
 

@@ -383,7 +383,8 @@ public class FhirTaskResource {
         return OperationOutcomes.response(fhir, format, status, type, code, detail).build();
     }
 
-    private static Optional<UUID> uuid(String id) {
+    /** An id that is a UUID in the canonical form the hub renders (offers, subscriptions); empty otherwise. */
+    public static Optional<UUID> uuid(String id) {
         try {
             UUID parsed = UUID.fromString(id);
             return parsed.toString().equals(id) ? Optional.of(parsed) : Optional.empty();

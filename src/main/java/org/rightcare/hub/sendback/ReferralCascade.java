@@ -29,6 +29,7 @@ import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.routing.RoutingDecisionRepository;
 import org.rightcare.hub.routing.RoutingPolicies;
 import org.rightcare.hub.routing.RoutingPolicy;
+import org.rightcare.hub.subscriptions.SubscriptionNotifications;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -57,10 +58,11 @@ public class ReferralCascade {
     private final CapacityService capacity;
     private final CadCallbackOutbox callbacks;
     private final OfferDeliveries deliveries;
+    private final SubscriptionNotifications subscriptions;
 
     public ReferralCascade(ReferralRepository referrals, OfferRepository offers, RoutingDecisionRepository decisions,
             RoutingPolicies policies, Router router, ServiceDirectory directory, CapacityService capacity,
-            CadCallbackOutbox callbacks, OfferDeliveries deliveries) {
+            CadCallbackOutbox callbacks, OfferDeliveries deliveries, SubscriptionNotifications subscriptions) {
         this.referrals = referrals;
         this.offers = offers;
         this.decisions = decisions;
@@ -70,6 +72,7 @@ public class ReferralCascade {
         this.capacity = capacity;
         this.callbacks = callbacks;
         this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
     }
 
     /**
@@ -131,6 +134,7 @@ public class ReferralCascade {
                 .chain(taken -> capacity.usePlace(tx, offer.serviceId()))
                 .chain(ignored -> referrals.updateCascade(tx, referral.id(), ReferralStatus.ACCEPTED, null,
                         referral.budgetEndsAt(), null, now))
+                .call(updated -> subscriptions.stackChanged(tx, referral, updated, now))
                 .call(updated -> offers.findByReferral(tx, referral.id())
                         .chain(all -> callbacks.enqueue(tx, updated, callback(CadCallbackType.ACCEPTED, updated,
                                 directory.find(offer.serviceId()), null, all))));
@@ -186,6 +190,7 @@ public class ReferralCascade {
                 })
                 .chain(withdrawn -> referrals.updateCascade(tx, referral.id(), ReferralStatus.CANCELLED, null,
                         referral.budgetEndsAt(), null, now))
+                .call(updated -> subscriptions.stackChanged(tx, referral, updated, now))
                 .call(updated -> offers.findByReferral(tx, referral.id())
                         .chain(all -> callbacks.enqueue(tx, updated,
                                 callback(CadCallbackType.CANCELLED, updated, Optional.empty(), null, all))));
@@ -240,6 +245,10 @@ public class ReferralCascade {
                 .chain(created -> referrals.updateCascade(tx, referral.id(), ReferralStatus.OFFERED, deadline,
                         referral.budgetEndsAt(), null, now))
                 .call(updated -> deliveries.queue(tx, updated, offer, service))
+                .call(updated -> subscriptions.offerMade(tx, updated, offer, service, now))
+                // A new case is on the stack from its first routing.
+                .call(updated -> referral.status() == ReferralStatus.ROUTING
+                        ? subscriptions.stackChanged(tx, null, updated, now) : Uni.createFrom().voidItem())
                 .call(updated -> offers.findByReferral(tx, referral.id())
                         .chain(all -> callbacks.enqueue(tx, updated,
                                 callback(CadCallbackType.OFFERED, updated, Optional.of(service), null, all))));
@@ -251,6 +260,7 @@ public class ReferralCascade {
         outcomes.concluded(CascadeOutcomes.ReferralOutcome.SENT_BACK, CascadeOutcomes.NO_SERVICE, reason);
         return referrals.updateCascade(tx, referral.id(), ReferralStatus.SENT_BACK, null, referral.budgetEndsAt(),
                 reason.code(), now)
+                .call(updated -> subscriptions.stackChanged(tx, referral, updated, now))
                 .call(updated -> callbacks.enqueue(tx, updated,
                         callback(CadCallbackType.SENT_BACK, updated, Optional.empty(), reason, offersSoFar)));
     }

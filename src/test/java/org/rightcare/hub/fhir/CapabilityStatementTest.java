@@ -40,6 +40,7 @@ import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -174,6 +175,13 @@ class CapabilityStatementTest {
                 if (interaction.getCode() == TypeRestfulInteraction.SEARCHTYPE) {
                     continue;
                 }
+                if (interaction.getCode() == TypeRestfulInteraction.DELETE) {
+                    // Last, so the other interactions had the resource; afterwards it is gone.
+                    exercise(interaction.getCode(), id);
+                    assertThrows(ResourceNotFoundException.class,
+                            () -> client.read().resource(type).withId(id.getIdPart()).execute(), "deleted " + id);
+                    continue;
+                }
                 IBaseResource answer = exercise(interaction.getCode(), id);
                 assertEquals(type, answer.fhirType());
                 assertEquals(resource.getProfile(), ((Resource) answer).getMeta().getProfile().stream().findFirst()
@@ -196,6 +204,7 @@ class CapabilityStatementTest {
             case "ServiceRequest.patient", "Task.patient" -> "Patient/" + referralId;
             case "ServiceRequest._lastUpdated", "Task._lastUpdated", "AuditEvent.date" -> today;
             case "Task.status" -> "requested";
+            case "Subscription.status" -> "requested,active,error";
             case "Task.focus" -> "ServiceRequest/" + referralId;
             case "AuditEvent.entity" -> "ServiceRequest/" + referralId;
             case "AuditEvent.altid" -> "provider-system-" + offeredOds;
@@ -340,19 +349,52 @@ class CapabilityStatementTest {
             case READ -> client.read().resource(type).withId(id.getIdPart()).execute();
             case VREAD -> client.read().resource(type).withIdAndVersion(id.getIdPart(), "1").execute();
             case UPDATE -> type.equals("Task") ? answerOffer(id)
-                    : client.update().resource(blank(type).setIdElement(id)).execute().getResource();
+                    : type.equals("Subscription") ? turnOff(id) : client.update().resource(blank(type).setIdElement(id)).execute().getResource();
             case PATCH -> type.equals("Task") ? patchOffer(id) : client.patch()
                     .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"revoked\"}]")
                     .withId(id).execute().getResource();
             case DELETE -> client.delete().resourceById(id).execute().getOperationOutcome();
             case HISTORYINSTANCE -> client.history().onInstance(id).returnBundle(Bundle.class).execute();
             case HISTORYTYPE -> client.history().onType(type).returnBundle(Bundle.class).execute();
-            case CREATE -> type.equals("Task") ? claimACase() : client.create().resource(blank(type)).execute()
+            case CREATE -> type.equals("Task") ? claimACase() : type.equals("Subscription") ? subscribe() : client.create().resource(blank(type)).execute()
                     .getResource();
             case SEARCHTYPE -> client.search().forResource(type).where(new StringClientParam("undeclared")
                     .matches().value("x")).returnBundle(Bundle.class).execute();
             case NULL -> throw new IllegalArgumentException("no interaction");
         };
+    }
+
+    /**
+     * A rest-hook subscription of the test's organisation to the first topic the statement declares (its endpoint
+     * listens nowhere: the handshake never arrives, which no interaction here depends on).
+     */
+    private Subscription subscribe() {
+        MethodOutcome outcome = client.create().resource(subscription()).execute();
+        assertEquals(201, outcome.getResponseStatusCode());
+        Subscription created = (Subscription) outcome.getResource();
+        assertEquals(Subscription.SubscriptionStatus.REQUESTED, created.getStatus());
+        return created;
+    }
+
+    private Subscription subscription() {
+        String topic = statement.getRestFirstRep().getResource().stream()
+                .filter(r -> r.getType().equals("Subscription")).findFirst().orElseThrow()
+                .getExtensionsByUrl("http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/"
+                        + "capabilitystatement-subscriptiontopic-canonical").get(0).getValue().primitiveValue();
+        Subscription subscription = new Subscription().setStatus(Subscription.SubscriptionStatus.REQUESTED)
+                .setReason("capability test").setCriteria(topic);
+        subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK)
+                .setEndpoint("http://127.0.0.1:9/notifications").setPayload("application/fhir+json");
+        return subscription;
+    }
+
+    /** Updating a subscription: turned off. */
+    private IBaseResource turnOff(IdType id) {
+        Subscription off = subscription().setStatus(Subscription.SubscriptionStatus.OFF);
+        off.setId(id.getIdPart());
+        MethodOutcome outcome = client.update().resource(off).execute();
+        assertEquals(Subscription.SubscriptionStatus.OFF, ((Subscription) outcome.getResource()).getStatus());
+        return outcome.getResource();
     }
 
     /** JSON Patch on a Task answers the offer: the received offer (after the update) is accepted. */
@@ -446,6 +488,8 @@ class CapabilityStatementTest {
         // The audit record of the ServiceRequest read above.
         Bundle trail = search("AuditEvent", "entity", "ServiceRequest/" + referralId);
         ids.put("AuditEvent", new IdType("AuditEvent", ids(trail).iterator().next()));
+        ids.put("Subscription", subscribe().getIdElement().toUnqualifiedVersionless());
+        ids.put("Basic", new IdType("Basic", "offer"));
         return ids;
     }
 }
