@@ -26,9 +26,11 @@ public final class Roles {
             "OperationDefinition");
 
     private static final Map<String, List<Permission>> GRANTS = Map.of(
-            // Community provider systems: their offers and stack, answering and claiming, their own capacity.
+            // Community provider systems: their offers and stack, answering and claiming (by Task or by BaRS message
+            // to $process-message), their own capacity.
             PROVIDER, concat(reads(CLINICAL_TYPES), reads(DIRECTORY_TYPES),
-                    List.of(Permission.write("Task"), Permission.write("HealthcareService"))),
+                    List.of(Permission.write("Task"), Permission.write("MessageHeader"),
+                            Permission.write("HealthcareService"))),
             // Ambulance CAD systems hear about their cases through callbacks and the incident poll; through FHIR they
             // may look up the services the hub names.
             CAD, reads(DIRECTORY_TYPES),
