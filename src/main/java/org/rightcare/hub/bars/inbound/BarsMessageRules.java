@@ -368,8 +368,13 @@ public class BarsMessageRules {
         Optional<UUID> byIdentifier = request.getIdentifier().stream()
                 .filter(i -> HubIdentifiers.REFERRAL_ID.equals(i.getSystem())).map(Identifier::getValue)
                 .map(BarsMessageRules::uuid).flatMap(Optional::stream).findFirst();
-        return byIdentifier.isPresent() ? byIdentifier
-                : ReferralResourceIds.referralIdOf(request.getIdElement().getIdPart());
+        if (byIdentifier.isPresent()) {
+            return byIdentifier;
+        }
+        // HAPI gives an entry's resource the entry's fullUrl as its id, urn:uuid: and all.
+        String id = request.getIdElement().getIdPart();
+        return ReferralResourceIds.referralIdOf(id != null && id.startsWith("urn:uuid:")
+                ? id.substring("urn:uuid:".length()) : id);
     }
 
     /**
