@@ -34,8 +34,9 @@ import io.vertx.core.json.JsonObject;
  * 200 with the message as received; every refusal is a BaRS OperationOutcome with its {@code REC_*} code. Both echo
  * the sender's X-Request-Id and X-Correlation-Id, and every call is audited.
  */
-// A literal $ in a path template reads as a regular expression anchor, so the operation's name is a pattern.
-@Path("/fhir/{operation: \\$process-message}")
+// A literal $ in a path template reads as a regular expression anchor, so the operation's name is a pattern; paths
+// are matched as sent, and some clients percent-encode the $.
+@Path("/fhir/{operation: \\$process-message|%24process-message}")
 @Authenticated
 public class ProcessMessageResource {
 

@@ -9,11 +9,13 @@ import static org.rightcare.hub.testing.Referrals.fallIn;
 import static org.rightcare.hub.testing.Referrals.offers;
 import static org.rightcare.hub.testing.Referrals.post;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceType;
@@ -22,6 +24,11 @@ import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 import org.rightcare.hub.testing.Tokens;
 
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.client.api.IGenericClient;
+import ca.uhn.fhir.rest.client.interceptor.AdditionalRequestHeadersInterceptor;
+import ca.uhn.fhir.rest.client.interceptor.BearerTokenAuthInterceptor;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -34,6 +41,11 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 class ProcessMessageTest {
+
+    private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+    @TestHTTPResource("/fhir")
+    URL fhirBase;
 
     /** A falls team and a UCR team, both 24/7, in a district of the test's own, each with a DoS id. */
     record Area(String district, CommunityService falls, CommunityService ucr) {
@@ -103,6 +115,31 @@ class ProcessMessageTest {
                 SELECT count(*) FROM audit_event WHERE action = 'fhir.operation' AND entity_type = 'Task'
                 AND entity_id = ? AND outcome = 'success' AND detail ->> 'kind' = 'interim-in-progress'
                 AND detail ->> 'requestId' = ?""", offer.toString(), headers.get("X-Request-Id")));
+    }
+
+    @Test
+    void aProviderSystemSendsItsResponseWithHapisClientAsARealPeerWould() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        UUID offer = awaitOffer(referral, 1);
+        IGenericClient client = FHIR.newRestfulGenericClient(fhirBase.toString());
+        client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.provider(area.falls().odsCode())));
+        AdditionalRequestHeadersInterceptor barsHeaders = new AdditionalRequestHeadersInterceptor();
+        BarsMessages.headers().forEach(barsHeaders::addHeaderValue);
+        client.registerInterceptor(barsHeaders);
+        Bundle message = FHIR.newJsonParser().parseResource(Bundle.class, BarsMessages.message("interim-in-progress",
+                referral, area.falls().dosServiceId(), area.falls().odsCode()));
+
+        Bundle acknowledgement = client.operation().processMessage().setMessageBundle(message)
+                .synchronous(Bundle.class).execute();
+
+        assertEquals(message.getIdElement().getIdPart(), acknowledgement.getIdElement().getIdPart());
+        assertEquals("accepted", offerStatus(offer));
+        // A client that percent-encodes the $ reaches the operation too; the same message is the same answer.
+        given().auth().oauth2(Tokens.provider(area.falls().odsCode())).contentType("application/fhir+json")
+                .headers(BarsMessages.headers()).body(FHIR.newJsonParser().encodeResourceToString(message))
+                .post("/fhir/$process-message").then().statusCode(200);
+        assertEquals(1, messagesRecorded(referral));
     }
 
     @Test
