@@ -2,6 +2,7 @@ package org.rightcare.hub.offers;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -101,7 +102,29 @@ public class OfferAnswers {
      */
     public Uni<Result> answer(UUID offerId, String callerOds, Answer answer, OfferStatusReason reason,
             Integer expectedVersion) {
-        if (answer == Answer.REJECT && (reason == null || !reason.isProviderRejectionCode())) {
+        return answer(offerId, callerOds, List.of(answer), reason, expectedVersion, (tx, answered) -> Uni.createFrom()
+                .voidItem());
+    }
+
+    /**
+     * Work a protocol does in the answer's own transaction, such as recording the message that carried the answer,
+     * so that the two commit or roll back together.
+     */
+    @FunctionalInterface
+    public interface AlongsideAnswer {
+        Uni<Void> record(SqlClient tx, Answered answered);
+    }
+
+    /**
+     * Several answers in one transaction, in order (a BaRS final response to an offer never accepted is an acceptance
+     * and a completion), all or none: the first one refused is the result and nothing changes.
+     *
+     * @param expectedVersion checked against the offer before the first step
+     * @param alongside runs in the transaction once every step is done, with the offer as it then stands
+     */
+    public Uni<Result> answer(UUID offerId, String callerOds, List<Answer> steps, OfferStatusReason reason,
+            Integer expectedVersion, AlongsideAnswer alongside) {
+        if (steps.contains(Answer.REJECT) && (reason == null || !reason.isProviderRejectionCode())) {
             return Uni.createFrom().item(new InvalidReason("A rejection needs a statusReason coded in "
                     + OfferStatusReason.BARS_SYSTEM + " or " + OfferStatusReason.DOS_SYSTEM));
         }
@@ -111,14 +134,42 @@ public class OfferAnswers {
             if (found.isEmpty() || !found.get().odsCode().equals(callerOds)) {
                 return Uni.createFrom().item((Result) new NotFound());
             }
-            // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
-            return referrals.lockById(tx, found.get().referralId())
-                    // The answer's log lines carry the referral's correlation id, as its webhook and deliveries do.
-                    .call(referral -> referrals.correlationId(tx, found.get().referralId()).invoke(CorrelationId::use))
-                    .chain(referral -> offers.findById(tx, offerId)
-                            .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), answer, reason,
-                                    expectedVersion, now, outcomes)));
-        })).invoke(committed -> metrics.committed(outcomes));
+            // The answer's log lines carry the referral's correlation id, as its webhook and deliveries do.
+            return referrals.correlationId(tx, found.get().referralId()).invoke(CorrelationId::use)
+                    .chain(ignored -> steps(tx, found.get().referralId(), offerId, steps, 0, reason, expectedVersion,
+                            now, outcomes))
+                    .call(result -> result instanceof Answered answered ? alongside.record(tx, answered)
+                            : Uni.createFrom().voidItem());
+        })).invoke(committed -> metrics.committed(outcomes))
+                // Rolled back, so nothing to count.
+                .onFailure(LaterStepRefused.class).recoverWithItem(e -> ((LaterStepRefused) e).result);
+    }
+
+    /** Thrown inside the transaction to roll back the steps already taken when a later one is refused. */
+    private static final class LaterStepRefused extends RuntimeException {
+        private final transient Result result;
+
+        LaterStepRefused(Result result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
+    }
+
+    private Uni<Result> steps(SqlClient tx, UUID referralId, UUID offerId, List<Answer> steps, int index,
+            OfferStatusReason reason, Integer expectedVersion, Instant now, CascadeOutcomes outcomes) {
+        // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
+        return referrals.lockById(tx, referralId)
+                .chain(referral -> offers.findById(tx, offerId)
+                        .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), steps.get(index),
+                                reason, index == 0 ? expectedVersion : null, now, outcomes)))
+                .chain(result -> {
+                    if (!(result instanceof Answered)) {
+                        return index == 0 ? Uni.createFrom().item(result)
+                                : Uni.createFrom().failure(new LaterStepRefused(result));
+                    }
+                    return index + 1 == steps.size() ? Uni.createFrom().item(result)
+                            : steps(tx, referralId, offerId, steps, index + 1, reason, expectedVersion, now, outcomes);
+                });
     }
 
     private Uni<Result> decide(SqlClient tx, Referral referral, Offer offer, Answer answer, OfferStatusReason reason,

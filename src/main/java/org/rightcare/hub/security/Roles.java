@@ -26,11 +26,12 @@ public final class Roles {
             "OperationDefinition");
 
     private static final Map<String, List<Permission>> GRANTS = Map.of(
-            // Community provider systems: their offers and stack, answering and claiming, their own capacity, and
-            // their own subscriptions to offers and stack changes.
+            // Community provider systems: their offers and stack, answering and claiming (by Task or by BaRS message
+            // to $process-message), their own capacity, and their own subscriptions to offers and stack changes.
             PROVIDER, concat(reads(CLINICAL_TYPES), reads(DIRECTORY_TYPES),
-                    List.of(Permission.write("Task"), Permission.write("HealthcareService"),
-                            Permission.read("Subscription"), Permission.write("Subscription"))),
+                    List.of(Permission.write("Task"), Permission.write("MessageHeader"),
+                            Permission.write("HealthcareService"), Permission.read("Subscription"),
+                            Permission.write("Subscription"))),
             // Ambulance CAD systems hear about their cases through callbacks and the incident poll; through FHIR they
             // may look up the services the hub names.
             CAD, reads(DIRECTORY_TYPES),

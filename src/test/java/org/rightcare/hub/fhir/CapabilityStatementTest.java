@@ -45,7 +45,11 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.bars.inbound.BarsMessageRules;
+import org.rightcare.hub.bars.inbound.ProcessMessageResource;
+import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.testing.BarsMessages;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
@@ -85,6 +89,7 @@ class CapabilityStatementTest {
     private String district;
     private String offeredOds;
     private String serviceId;
+    private String dosServiceId;
     private IGenericClient client;
     private CapabilityStatement statement;
 
@@ -93,8 +98,10 @@ class CapabilityStatementTest {
         district = TestServices.freshDistrict();
         offeredOds = "C" + district;
         serviceId = "capability-" + district.toLowerCase();
-        TestServices.install(TestServices.service(serviceId, ServiceType.FALLS_RESPONSE,
-                offeredOds, district, Duration.ofMinutes(30)));
+        CommunityService service = TestServices.service(serviceId, ServiceType.FALLS_RESPONSE, offeredOds, district,
+                Duration.ofMinutes(30));
+        dosServiceId = service.dosServiceId();
+        TestServices.install(service);
         client = FHIR.newRestfulGenericClient(fhirBase.toString());
         client.registerInterceptor(new BearerTokenAuthInterceptor(Tokens.provider(offeredOds)));
         statement = client.capabilities().ofType(CapabilityStatement.class).execute();
@@ -144,7 +151,6 @@ class CapabilityStatementTest {
         for (var interaction : rest.getInteraction()) {
             fail("declares the system interaction " + interaction.getCode().toCode() + " but no test exercises it");
         }
-        assertTrue(rest.getOperation().isEmpty(), "declares operations that no test exercises");
         for (CapabilityStatementRestResourceComponent resource : rest.getResource()) {
             String type = resource.getType();
             IdType id = realIds.get(type);
@@ -189,6 +195,24 @@ class CapabilityStatementTest {
                         "a " + type + " claims the profile the statement declares for it (or none)");
             }
             keepsItsUpdateClaims(resource, id);
+        }
+        // Last, since a BaRS response answers the offer the Task interactions above use.
+        for (var operation : rest.getOperation()) {
+            assertEquals(ProcessMessageResource.NAME, operation.getName(), "declares an operation no test exercises");
+        }
+        assertEquals(rest.getOperation().isEmpty(), statement.getMessaging().isEmpty(),
+                "$process-message and the messages it takes are declared together");
+        for (var messaging : statement.getMessaging()) {
+            List<String> fixtures = List.of("interim-in-progress", "final-response");
+            List<String> definitions = messaging.getSupportedMessage().stream().map(m -> m.getDefinition()).toList();
+            assertEquals(List.of(BarsMessageRules.INTERIM, BarsMessageRules.FULL), definitions,
+                    "declares messages no test sends");
+            for (String fixture : fixtures) {
+                BarsMessages.post(offeredOds, BarsMessages.message(fixture, UUID.fromString(referralId),
+                        dosServiceId, offeredOds)).then().statusCode(200);
+            }
+            assertEquals(Task.TaskStatus.COMPLETED, client.read().resource(Task.class)
+                    .withId(offerOf(referralId)).execute().getStatus());
         }
     }
 
