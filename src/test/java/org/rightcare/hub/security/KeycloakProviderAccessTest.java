@@ -59,7 +59,8 @@ class KeycloakProviderAccessTest {
 
     private static final Set<String> PROVIDER_SCOPES = Set.of("system/ServiceRequest.read", "system/Patient.read",
             "system/Encounter.read", "system/Location.read", "system/Observation.read", "system/Flag.read",
-            "system/Task.read", "system/Task.write", "system/HealthcareService.read", "system/HealthcareService.write");
+            "system/Task.read", "system/Task.write", "system/HealthcareService.read", "system/HealthcareService.write",
+            "system/MessageHeader.write", "system/Subscription.read", "system/Subscription.write");
 
     private static KeycloakTokens keycloak() {
         return new KeycloakTokens(ConfigProvider.getConfig().getValue("quarkus.oidc.auth-server-url", String.class));
@@ -111,6 +112,20 @@ class KeycloakProviderAccessTest {
     void providerSystemWithASignedClientAssertionReadsAndAcceptsItsOffer() {
         UUID task = offerToXwc();
         readsAndAccepts(keycloak().withSignedAssertion(XWC_JWT_CLIENT, XWC_JWT_KEY_ID, XWC_JWT_PRIVATE_KEY), task);
+    }
+
+    @Test
+    void providerSystemsScopesReachSubscriptionsAndBarsMessages() {
+        String xwc = keycloak().withClientSecret(XWC_SECRET_CLIENT, XWC_SECRET);
+
+        given().auth().oauth2(xwc).get("/fhir/Subscription?status=active").then().statusCode(200)
+                .body("resourceType", equalTo("Bundle"));
+        // Past the scope check, an empty body is the BaRS receiver's own refusal, not the hub's 403.
+        given().auth().oauth2(xwc).contentType("application/fhir+json").body("{}")
+                .header("X-Request-Id", UUID.randomUUID().toString())
+                .header("X-Correlation-Id", UUID.randomUUID().toString())
+                .post("/fhir/$process-message").then().statusCode(400)
+                .body("issue[0].details.coding[0].code", equalTo("REC_BAD_REQUEST"));
     }
 
     @Test
