@@ -39,6 +39,11 @@ public class DeliveryOutbox {
         return repository.withdraw(tx, id, clock.instant());
     }
 
+    /** Withdraws everything still pending for a receiver that is gone (a deleted subscription), in the caller's transaction. */
+    public Uni<Integer> withdrawAll(SqlClient tx, String channel, String destination) {
+        return repository.withdrawAll(tx, channel, destination, clock.instant());
+    }
+
     private void wakeDispatcherOnCommit(SqlClient tx) {
         Transaction transaction = tx instanceof SqlConnection connection ? connection.transaction() : null;
         if (transaction == null) {

@@ -201,6 +201,17 @@ public class OutboxRepository {
                 });
     }
 
+    /**
+     * Withdraws every pending delivery of one channel to one destination in the caller's transaction, as
+     * {@link #withdraw} does one: for a receiver that is gone. Returns how many it withdrew.
+     */
+    public Uni<Integer> withdrawAll(SqlClient tx, String channel, String destination, Instant now) {
+        return tx.preparedQuery("""
+                UPDATE delivery_outbox SET state = 'withdrawn', withdrawn_at = $3
+                WHERE channel = $1 AND destination = $2 AND state = 'pending'
+                """).execute(Tuple.of(channel, destination, utc(now))).map(rows -> rows.rowCount());
+    }
+
     /** Sets the next attempt, if the claim is still this dispatcher's. */
     public Uni<Boolean> reschedule(OutboxEntry entry, Instant nextAttempt, String error) {
         return pool.preparedQuery("""

@@ -166,7 +166,7 @@ public class SubscriptionResource {
                                         .orElseGet(() -> notFound(answerFormat, id)))));
     }
 
-    /** Deletes it: nothing more is queued for it (notifications already queued still go out). */
+    /** Deletes it: nothing more is queued for it, and what was queued is withdrawn. */
     @DELETE
     @Path("/{id}")
     @Operation(hidden = true)

@@ -10,6 +10,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.delivery.DeliveryOutbox;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -26,11 +28,13 @@ public class SubscriptionService {
     private final Pool pool;
     private final SubscriptionRepository subscriptions;
     private final SubscriptionNotifications notifications;
+    private final DeliveryOutbox outbox;
     private final Clock clock;
 
     public SubscriptionService(Pool pool, SubscriptionRepository subscriptions,
-            SubscriptionNotifications notifications, Clock clock) {
+            SubscriptionNotifications notifications, DeliveryOutbox outbox, Clock clock) {
         this.pool = pool;
+        this.outbox = outbox;
         this.subscriptions = subscriptions;
         this.notifications = notifications;
         this.clock = clock;
@@ -60,8 +64,12 @@ public class SubscriptionService {
         }));
     }
 
+    /** Deletes it, and withdraws the notifications still queued for it: the subscriber asked for no more. */
     public Uni<Boolean> delete(UUID id, String odsCode) {
-        return pool.withTransaction(tx -> subscriptions.delete(tx, id, odsCode));
+        return pool.withTransaction(tx -> subscriptions.find(tx, id, odsCode).chain(found -> found.isEmpty()
+                ? Uni.createFrom().item(false)
+                : outbox.withdrawAll(tx, SubscriptionChannel.NAME, found.get().queue())
+                        .chain(() -> subscriptions.delete(tx, id, odsCode))));
     }
 
     public Uni<Optional<TopicSubscription>> find(UUID id, String odsCode) {

@@ -197,6 +197,31 @@ class SubscriptionsTest {
     }
 
     @Test
+    void deletingASubscriptionWithdrawsWhatWasStillQueuedForIt() {
+        try (CallbackReceiver subscriber = new CallbackReceiver()) {
+            Area area = area();
+            String ods = area.falls().odsCode();
+            String id = subscribe(ods, "offer", subscriber.url(), null, null);
+            awaitStatus(ods, id, "active");
+            subscriber.script(id, java.util.stream.Stream.generate(() -> CallbackReceiver.Answer.status(503))
+                    .limit(1000).toArray(CallbackReceiver.Answer[]::new));
+            awaitOffer(post(fallIn(area.district(), "C3")), 1);
+            String queue = "subscription/" + id;
+            TestDatabase.await("the offer's notification is being retried", () -> TestDatabase.count(
+                    "SELECT count(*) FROM delivery_outbox WHERE destination = ? AND state = 'pending' AND attempts > 0",
+                    queue) == 1);
+
+            given().auth().oauth2(Tokens.provider(ods)).delete("/fhir/Subscription/" + id).then().statusCode(204);
+            made.remove(id);
+
+            assertEquals(0, TestDatabase.count(
+                    "SELECT count(*) FROM delivery_outbox WHERE destination = ? AND state = 'pending'", queue));
+            assertEquals(1, TestDatabase.count(
+                    "SELECT count(*) FROM delivery_outbox WHERE destination = ? AND state = 'withdrawn'", queue));
+        }
+    }
+
+    @Test
     void aHandshakeThatCannotBeDeliveredLeavesTheSubscriptionInError() {
         Area area = area();
         String id = subscribe(area.falls().odsCode(), "offer", "http://127.0.0.1:9/notifications", null, null);
