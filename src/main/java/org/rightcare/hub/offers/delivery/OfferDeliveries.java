@@ -2,6 +2,7 @@ package org.rightcare.hub.offers.delivery;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.bars.BarsDeliveries;
 import org.rightcare.hub.delivery.DeliveryOutbox;
 import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.directory.CommunityService;
@@ -20,22 +21,27 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * declined it or let it time out while its endpoint was still failing.
  *
  * <p>A {@code fhir-rest} endpoint gets the case written to its FHIR server ({@link FhirRestTransaction}). A
- * {@code pull} endpoint gets nothing pushed: the provider finds the offer through the hub's FHIR API. BaRS messages
- * for {@code bars} endpoints are not sent yet; those providers, too, answer through the FHIR Task API.
+ * {@code pull} endpoint gets nothing pushed: the provider finds the offer through the hub's FHIR API. A {@code bars}
+ * endpoint gets a BaRS validation request at its {@code $process-message} ({@link BarsDeliveries}).
  */
 @ApplicationScoped
 public class OfferDeliveries {
 
     private final DeliveryOutbox outbox;
     private final FhirRestTransaction fhirRest;
+    private final BarsDeliveries bars;
 
-    public OfferDeliveries(DeliveryOutbox outbox, FhirRestTransaction fhirRest) {
+    public OfferDeliveries(DeliveryOutbox outbox, FhirRestTransaction fhirRest, BarsDeliveries bars) {
         this.outbox = outbox;
         this.fhirRest = fhirRest;
+        this.bars = bars;
     }
 
     public Uni<Void> queue(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
         DeliveryEndpoint endpoint = service.endpoint();
+        if (endpoint.kind() == DeliveryEndpoint.Kind.BARS) {
+            return bars.queueValidationRequest(tx, referral, offer, service);
+        }
         if (endpoint.kind() != DeliveryEndpoint.Kind.FHIR_REST) {
             return Uni.createFrom().voidItem();
         }
