@@ -21,8 +21,14 @@ public sealed interface DeliveryOutcome {
      * The receiver refused the message itself (other 4xx, or 3xx): sending it again would not help.
      *
      * @param status the HTTP status; 0 when the request could not be built at all
+     * @param body the receiver's answer as text (an OperationOutcome, say), for a channel whose protocol gives one
+     *        status several meanings; null when there was none
      */
-    record Rejected(String error, int status) implements DeliveryOutcome {
+    record Rejected(String error, int status, String body) implements DeliveryOutcome {
+
+        public Rejected(String error, int status) {
+            this(error, status, null);
+        }
 
         public Rejected(String error) {
             this(error, 0);

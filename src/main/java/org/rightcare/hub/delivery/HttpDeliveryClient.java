@@ -15,7 +15,6 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
-import io.vertx.mutiny.ext.web.codec.BodyCodec;
 
 /**
  * Sends one delivery attempt over HTTP and says what came of it. Owns the timeouts and the translation of every
@@ -48,12 +47,11 @@ public class HttpDeliveryClient {
     }
 
     public Uni<DeliveryOutcome> post(DeliveryRequest request) {
-        HttpRequest<Void> post = client.postAbs(request.url().toString())
+        HttpRequest<Buffer> post = client.postAbs(request.url().toString())
                 // Vert.x's timeout is an idle timeout that also resets a stalled connection; the deadline below
                 // bounds the whole attempt.
                 .timeout(requestTimeout.toMillis())
-                .putHeader("Content-Type", request.contentType())
-                .as(BodyCodec.none());
+                .putHeader("Content-Type", request.contentType());
         for (Map.Entry<String, String> header : request.headers().entrySet()) {
             post.putHeader(header.getKey(), header.getValue());
         }
@@ -63,7 +61,7 @@ public class HttpDeliveryClient {
                 .onFailure().recoverWithItem(failure -> new DeliveryOutcome.Failed(describe(failure), null));
     }
 
-    static DeliveryOutcome outcomeOf(HttpResponse<Void> response) {
+    static DeliveryOutcome outcomeOf(HttpResponse<Buffer> response) {
         int status = response.statusCode();
         String answer = "HTTP " + status + (response.statusMessage() == null ? "" : " " + response.statusMessage());
         if (status >= 200 && status < 300) {
@@ -72,7 +70,8 @@ public class HttpDeliveryClient {
         if (status >= 500 || status == 408 || status == 425 || status == 429) {
             return new DeliveryOutcome.Failed(answer, retryAfter(response.getHeader("Retry-After")));
         }
-        return new DeliveryOutcome.Rejected(answer, status);
+        Buffer body = response.body();
+        return new DeliveryOutcome.Rejected(answer, status, body == null ? null : body.toString());
     }
 
     /** Retry-After in seconds; the HTTP-date form is rare from webhook receivers and is ignored. */

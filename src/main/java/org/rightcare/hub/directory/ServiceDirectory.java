@@ -1,5 +1,6 @@
 package org.rightcare.hub.directory;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,4 +14,10 @@ public interface ServiceDirectory {
     List<CommunityService> services();
 
     Optional<CommunityService> find(String serviceId);
+
+    /** Where the service takes deliveries of this kind now; empty when it is unknown or takes them another way. */
+    default Optional<URI> endpointUrl(String serviceId, DeliveryEndpoint.Kind kind) {
+        return find(serviceId).map(CommunityService::endpoint).filter(e -> e.kind() == kind)
+                .map(DeliveryEndpoint::url);
+    }
 }

@@ -6,8 +6,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,14 +20,22 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.annotation.Transaction;
 import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.server.RestfulServer;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
 import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
+import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * A community provider's own FHIR server for tests: HAPI's plain {@link RestfulServer} in Jetty on 127.0.0.1,
@@ -34,6 +44,10 @@ import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
  * {@code Type?identifier=...} replaces the resource that search finds, or creates it). It keeps what it stored, and can
  * be told to fail (after storing, as a server whose answer is lost does), to be down (answering 503 and storing
  * nothing), or to hold requests until the test lets them go.
+ *
+ * <p>It is also a BaRS receiver at {@code $process-message}: it keeps each message and its HTTP headers, processes a
+ * Bundle id once (a second copy is answered 409 {@code REC_CONFLICT} {@code duplicate}, as BaRS receivers answer),
+ * acknowledges with 200 and the message, and can be told to refuse every message with a BaRS error.
  */
 public final class FhirProviderServer implements AutoCloseable {
 
@@ -44,6 +58,9 @@ public final class FhirProviderServer implements AutoCloseable {
     private volatile boolean down;
     private final AtomicInteger arrived = new AtomicInteger();
     private volatile CountDownLatch hold = new CountDownLatch(0);
+    private final List<Bundle> messages = new ArrayList<>();
+    private final List<Map<String, String>> messageHeaders = new ArrayList<>();
+    private volatile BaseServerResponseException refusal;
 
     public FhirProviderServer() {
         RestfulServer fhir = new RestfulServer(FhirContext.forR4Cached());
@@ -130,6 +147,63 @@ public final class FhirProviderServer implements AutoCloseable {
             throw new InternalErrorException("Stored, but the answer is lost");
         }
         return response;
+    }
+
+    /**
+     * A BaRS {@code $process-message}: the message Bundle is the body, as BaRS senders post it (HAPI binds a body
+     * that is not a Parameters resource to the operation's one resource parameter).
+     */
+    @Operation(name = "$process-message", idempotent = false)
+    public Bundle processMessage(@OperationParam(name = "content", min = 1, max = 1) Bundle message,
+            HttpServletRequest request) throws InterruptedException {
+        arrived.incrementAndGet();
+        if (!hold.await(30, TimeUnit.SECONDS)) {
+            throw new InternalErrorException("held too long");
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : Collections.list(request.getHeaderNames())) {
+            headers.put(name.toLowerCase(Locale.ROOT), request.getHeader(name));
+        }
+        synchronized (this) {
+            messageHeaders.add(headers);
+            if (refusal != null) {
+                throw refusal;
+            }
+            String id = message.getIdElement().getIdPart();
+            if (messages.stream().anyMatch(m -> m.getIdElement().getIdPart().equals(id))) {
+                throw new ResourceVersionConflictException("the message has been identified as having already been processed.",
+                        barsError(OperationOutcome.IssueType.DUPLICATE, "REC_CONFLICT"));
+            }
+            messages.add(message);
+        }
+        if (failuresToGo.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            throw new InternalErrorException("Processed, but the answer is lost");
+        }
+        return message;
+    }
+
+    /** Every message from now on is refused with this BaRS error, e.g. 422 {@code REC_UNPROCESSABLE_ENTITY}. */
+    public void refuseMessages(int status, OperationOutcome.IssueType issue, String barsCode) {
+        OperationOutcome outcome = barsError(issue, barsCode);
+        refusal = status == 422 ? new UnprocessableEntityException(barsCode, outcome)
+                : new InvalidRequestException(barsCode, outcome);
+    }
+
+    /** Messages processed, each once, in the order they arrived. */
+    public synchronized List<Bundle> messages() {
+        return List.copyOf(messages);
+    }
+
+    /** The HTTP headers (names in lower case) of every {@code $process-message} request, processed or not. */
+    public synchronized List<Map<String, String>> messageHeaders() {
+        return List.copyOf(messageHeaders);
+    }
+
+    private static OperationOutcome barsError(OperationOutcome.IssueType issue, String barsCode) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.ERROR).setCode(issue).getDetails()
+                .addCoding().setSystem("https://fhir.nhs.uk/Codesystem/http-error-codes").setCode(barsCode);
+        return outcome;
     }
 
     /** A loopback URL where nothing listens: a provider that is down for good. */

@@ -67,6 +67,12 @@ public final class TestServices {
                 acceptanceWindow, DeliveryEndpoint.pull(), true);
     }
 
+    /** The same service, delivered to at {@code endpoint}. */
+    public static CommunityService withEndpoint(CommunityService s, DeliveryEndpoint endpoint) {
+        return new CommunityService(s.id(), s.name(), s.type(), s.odsCode(), s.organisationName(), s.dosServiceId(),
+                s.catchment(), s.openingHours(), s.eligibility(), s.acceptanceWindow(), endpoint, s.active());
+    }
+
     /** Puts the services in the directory and waits until this replica's directory snapshot has them. */
     public static void install(CommunityService... services) {
         DirectoryAdminService admin = Arc.container().instance(DirectoryAdminService.class).get();

@@ -47,9 +47,7 @@ public class FhirRestOfferChannel implements DeliveryChannel {
 
     @Override
     public DeliveryRequest requestFor(OutboxEntry entry) throws UndeliverableException {
-        URI url = directory.find(entry.destination()).map(s -> s.endpoint())
-                .filter(e -> e.kind() == DeliveryEndpoint.Kind.FHIR_REST).map(DeliveryEndpoint::url)
-                .orElse(entry.url());
+        URI url = directory.endpointUrl(entry.destination(), DeliveryEndpoint.Kind.FHIR_REST).orElse(entry.url());
         if (url == null) {
             throw new UndeliverableException("Service " + entry.destination() + " has no fhir-rest endpoint");
         }
@@ -68,8 +66,7 @@ public class FhirRestOfferChannel implements DeliveryChannel {
 
     @Override
     public boolean serves(String destination) {
-        return directory.find(destination).filter(s -> s.endpoint().kind() == DeliveryEndpoint.Kind.FHIR_REST)
-                .isPresent();
+        return directory.endpointUrl(destination, DeliveryEndpoint.Kind.FHIR_REST).isPresent();
     }
 
     @Override

@@ -56,12 +56,7 @@ public class FhirRestTransaction {
     public Bundle render(Referral referral, Offer offer, CommunityService service) {
         List<Resource> resources = new ArrayList<>(referralRenderer.render(referral));
         resources.add(taskRenderer.render(offer, service));
-        Map<String, String> fullUrls = new HashMap<>();
-        for (Resource resource : resources) {
-            String hubId = hubId(resource);
-            fullUrls.put(hubId, "urn:uuid:" + UUID.nameUUIDFromBytes(("rightcare-hub " + hubId)
-                    .getBytes(StandardCharsets.UTF_8)));
-        }
+        Map<String, String> fullUrls = fullUrls(resources);
         FhirTerser terser = fhir.newTerser();
         Bundle transaction = new Bundle().setType(Bundle.BundleType.TRANSACTION);
         transaction.setId(offer.id().toString());
@@ -69,12 +64,7 @@ public class FhirRestTransaction {
             String hubId = hubId(resource);
             Identifier identifier = (Identifier) terser.addElement(resource, "identifier");
             identifier.setSystem(HubIdentifiers.HUB_RESOURCE_ID).setValue(hubId);
-            for (Reference reference : terser.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
-                String target = fullUrls.get(reference.getReference());
-                if (target != null) {
-                    reference.setReference(target);
-                }
-            }
+            pointAtEntries(terser, resource, fullUrls);
             resource.setId((String) null);
             transaction.addEntry().setFullUrl(fullUrls.get(hubId)).setResource(resource).getRequest()
                     .setMethod(Bundle.HTTPVerb.POST)
@@ -110,7 +100,32 @@ public class FhirRestTransaction {
         return fhir.newJsonParser().encodeResourceToString(renderRevocation(referral, closed, service, revocationId));
     }
 
-    private static String hubId(Resource resource) {
+    /** A resource's id at the hub, {@code Type/id}, which references between rendered resources use. */
+    public static String hubId(Resource resource) {
         return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    }
+
+    /**
+     * Each resource's entry full URL in a Bundle the hub sends, by its id at the hub: a {@code urn:uuid} derived from
+     * that id, so every retry sends the same bytes and the receiver sees the same resource as the same entry.
+     */
+    public static Map<String, String> fullUrls(List<? extends Resource> resources) {
+        Map<String, String> fullUrls = new HashMap<>();
+        for (Resource resource : resources) {
+            String hubId = hubId(resource);
+            fullUrls.put(hubId, "urn:uuid:" + UUID.nameUUIDFromBytes(("rightcare-hub " + hubId)
+                    .getBytes(StandardCharsets.UTF_8)));
+        }
+        return fullUrls;
+    }
+
+    /** Turns the resource's references to other resources of the Bundle into references to their entries. */
+    public static void pointAtEntries(FhirTerser terser, Resource resource, Map<String, String> fullUrls) {
+        for (Reference reference : terser.getAllPopulatedChildElementsOfType(resource, Reference.class)) {
+            String target = fullUrls.get(reference.getReference());
+            if (target != null) {
+                reference.setReference(target);
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.bars.BarsDeliveries;
 import org.rightcare.hub.delivery.DeliveryOutbox;
 import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.delivery.OutboxRepository.Withdrawal;
@@ -29,8 +30,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * endpoint was still failing.
  *
  * <p>A {@code fhir-rest} endpoint gets the case written to its FHIR server ({@link FhirRestTransaction}). A
- * {@code pull} endpoint gets nothing pushed: the provider finds the offer through the hub's FHIR API. BaRS messages
- * for {@code bars} endpoints are not sent yet; those providers, too, answer through the FHIR Task API.
+ * {@code pull} endpoint gets nothing pushed: the provider finds the offer through the hub's FHIR API. A {@code bars}
+ * endpoint gets a BaRS validation request at its {@code $process-message} ({@link BarsDeliveries}).
  */
 @ApplicationScoped
 public class OfferDeliveries {
@@ -40,15 +41,21 @@ public class OfferDeliveries {
     private final DeliveryOutbox outbox;
     private final FhirRestTransaction fhirRest;
     private final ServiceDirectory directory;
+    private final BarsDeliveries bars;
 
-    public OfferDeliveries(DeliveryOutbox outbox, FhirRestTransaction fhirRest, ServiceDirectory directory) {
+    public OfferDeliveries(DeliveryOutbox outbox, FhirRestTransaction fhirRest, ServiceDirectory directory,
+            BarsDeliveries bars) {
         this.outbox = outbox;
         this.fhirRest = fhirRest;
         this.directory = directory;
+        this.bars = bars;
     }
 
     public Uni<Void> queue(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
         DeliveryEndpoint endpoint = service.endpoint();
+        if (endpoint.kind() == DeliveryEndpoint.Kind.BARS) {
+            return bars.queueValidationRequest(tx, referral, offer, service);
+        }
         if (endpoint.kind() != DeliveryEndpoint.Kind.FHIR_REST) {
             return Uni.createFrom().voidItem();
         }
@@ -95,8 +102,10 @@ public class OfferDeliveries {
                 case FHIR_REST -> withdrawal.mayHaveReachedReceiver()
                         ? queueRevocation(tx, referral, closed, service.get(), withdrawal)
                         : Uni.createFrom().voidItem();
-                // BaRS offers are not sent yet, so there is nothing to cancel; the BaRS cancellation belongs here.
-                case BARS -> Uni.createFrom().voidItem();
+                // The validation request is cancelled by the BaRS cancellation message, queued behind it.
+                case BARS -> withdrawal.mayHaveReachedReceiver()
+                        ? bars.queueCancellation(tx, referral, closed, service.get())
+                        : Uni.createFrom().voidItem();
                 // The provider reads the Task's new status from the hub's FHIR API.
                 case PULL -> Uni.createFrom().voidItem();
             };
@@ -117,7 +126,8 @@ public class OfferDeliveries {
                 FhirRestTransaction.CONTENT_TYPE, fhirRest.renderRevocationJson(referral, closed, service, revocationId)));
     }
 
-    private static String orderingKey(CommunityService service, Referral referral) {
+    /** One referral's deliveries to one service, in order: the ordering key of every offer delivery. */
+    public static String orderingKey(CommunityService service, Referral referral) {
         return service.id() + "/" + referral.id();
     }
 }

@@ -57,10 +57,8 @@ class FhirRestDeliveryTest {
 
     /** The service with a fhir-rest endpoint at {@code url}, or pull when null. */
     static CommunityService withEndpoint(CommunityService s, URI url) {
-        DeliveryEndpoint endpoint = url == null ? DeliveryEndpoint.pull()
-                : new DeliveryEndpoint(DeliveryEndpoint.Kind.FHIR_REST, url);
-        return new CommunityService(s.id(), s.name(), s.type(), s.odsCode(), s.organisationName(), s.dosServiceId(),
-                s.catchment(), s.openingHours(), s.eligibility(), s.acceptanceWindow(), endpoint, s.active());
+        return TestServices.withEndpoint(s, url == null ? DeliveryEndpoint.pull()
+                : new DeliveryEndpoint(DeliveryEndpoint.Kind.FHIR_REST, url));
     }
 
     static String deliveryState(UUID offerId) {

@@ -1,0 +1,73 @@
+package org.rightcare.hub.bars;
+
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.rightcare.hub.delivery.DeliveryOutbox;
+import org.rightcare.hub.delivery.NewDelivery;
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.DeliveryEndpoint;
+import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.offers.delivery.OfferDeliveries;
+import org.rightcare.hub.referral.Referral;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+
+/**
+ * Queues the BaRS messages about an offer to a service with a {@code bars} endpoint, in the caller's transaction, on
+ * the same queue (the service) and ordering key ({@code <service>/<referral>}) as every other delivery of the offer,
+ * so a cancellation never overtakes the validation request it cancels.
+ *
+ * <p>Without the hub's own DoS id ({@code hub.bars.dos-service-id}) no receiver could answer, so the message is
+ * stored as a dead letter straight away, where operators see it, and the offer runs out its acceptance window.
+ */
+@ApplicationScoped
+public class BarsDeliveries {
+
+    private final DeliveryOutbox outbox;
+    private final BarsRequestMessages messages;
+
+    public BarsDeliveries(DeliveryOutbox outbox, BarsRequestMessages messages) {
+        this.outbox = outbox;
+        this.messages = messages;
+    }
+
+    /** The validation request that makes the offer. The row's id is the offer's, so a dead letter fails the offer. */
+    public Uni<Void> queueValidationRequest(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
+        if (!messages.canSend()) {
+            return queueUndeliverable(tx, offer.id(), referral, service);
+        }
+        return outbox.enqueue(tx, delivery(offer.id(), referral, service,
+                messages.json(messages.validationRequest(referral, offer, service))));
+    }
+
+    /**
+     * The cancellation of a revoked offer's validation request; nothing for a service that is not a BaRS receiver.
+     * Each call queues one message, under an id of its own; its Bundle id is derived from the offer, so a receiver
+     * that is sent it twice knows it for the same message.
+     */
+    public Uni<Void> queueCancellation(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
+        if (service.endpoint().kind() != DeliveryEndpoint.Kind.BARS) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!messages.canSend()) {
+            return queueUndeliverable(tx, UUID.randomUUID(), referral, service);
+        }
+        return outbox.enqueue(tx, delivery(UUID.randomUUID(), referral, service,
+                messages.json(messages.cancellation(referral, offer, service))));
+    }
+
+    private static NewDelivery delivery(UUID id, Referral referral, CommunityService service, String message) {
+        return new NewDelivery(id, BarsOfferChannel.NAME, service.id(), OfferDeliveries.orderingKey(service, referral),
+                referral.id(), service.endpoint().url(), null, BarsMessaging.CONTENT_TYPE, message);
+    }
+
+    private Uni<Void> queueUndeliverable(SqlClient tx, UUID id, Referral referral, CommunityService service) {
+        return outbox.enqueue(tx, new NewDelivery(id, BarsOfferChannel.NAME, service.id(),
+                OfferDeliveries.orderingKey(service, referral), referral.id(), null,
+                "The hub has no DoS service id (hub.bars.dos-service-id) for BaRS receivers to answer to",
+                BarsMessaging.CONTENT_TYPE, ""));
+    }
+}
