@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.rightcare.hub.delivery.DeliveryOutbox;
 import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.directory.CommunityService;
-import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.delivery.OfferDeliveries;
 import org.rightcare.hub.referral.Referral;
@@ -44,14 +43,11 @@ public class BarsDeliveries {
     }
 
     /**
-     * The cancellation of a revoked offer's validation request; nothing for a service that is not a BaRS receiver.
-     * Each call queues one message, under an id of its own; its Bundle id is derived from the offer, so a receiver
-     * that is sent it twice knows it for the same message.
+     * The cancellation of a revoked offer's validation request, for a service with a {@code bars} endpoint
+     * ({@link OfferDeliveries#offerClosed} decides when). Each call queues one message, under an id of its own; its
+     * Bundle id is derived from the offer, so a receiver that is sent it twice knows it for the same message.
      */
     public Uni<Void> queueCancellation(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
-        if (service.endpoint().kind() != DeliveryEndpoint.Kind.BARS) {
-            return Uni.createFrom().voidItem();
-        }
         if (!messages.canSend()) {
             return queueUndeliverable(tx, UUID.randomUUID(), referral, service);
         }

@@ -28,6 +28,7 @@ public final class BarsMessaging {
 
     public static final String MESSAGE_EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
     public static final String EVENT_SERVICE_REQUEST_REQUEST = "servicerequest-request";
+    public static final String EVENT_SERVICE_REQUEST_RESPONSE = "servicerequest-response";
 
     public static final String MESSAGE_REASONS = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
     public static final String REASON_NEW = "new";
@@ -39,11 +40,18 @@ public final class BarsMessaging {
     /** Application 4, 999 to community services (2-hour UCR, falls, virtual wards): the hub's use case. */
     public static final String USE_CASE_COMMUNITY_SERVICES = "a4t3";
 
-    private static final String MESSAGE_DEFINITION_BASE = "https://fhir.nhs.uk/MessageDefinition/";
+    /** Every BaRS MessageDefinition canonical starts so; the rest names the message. */
+    public static final String MESSAGE_DEFINITION_BASE = "https://fhir.nhs.uk/MessageDefinition/bars-message-";
     public static final String VALIDATION_REQUEST_DEFINITION = MESSAGE_DEFINITION_BASE
-            + "bars-message-servicerequest-request-validation";
+            + "servicerequest-request-validation";
     public static final String CANCELLATION_DEFINITION = MESSAGE_DEFINITION_BASE
-            + "bars-message-servicerequest-request-cancelled";
+            + "servicerequest-request-cancelled";
+    /** The receiver's interim answer to a validation request: accepted (in progress) or rejected with a reason. */
+    public static final String INTERIM_RESPONSE_DEFINITION = MESSAGE_DEFINITION_BASE
+            + "servicerequest-response-validation-interim";
+    /** The receiver's final answer to a validation request: the outcome, with a CarePlan. */
+    public static final String FULL_RESPONSE_DEFINITION = MESSAGE_DEFINITION_BASE
+            + "servicerequest-response-validation-full";
 
     private static final String BARS_PROFILE_BASE = "https://fhir.nhs.uk/StructureDefinition/";
     public static final String BUNDLE_PROFILE = BARS_PROFILE_BASE + "BARSBundleMessage";
@@ -66,10 +74,11 @@ public final class BarsMessaging {
     /** Ranks a Patient.contact: 1 is whom the receiving service calls first. */
     public static final String UK_CORE_CONTACT_RANK = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ContactRank";
 
-    /** The OperationOutcome detail system of BaRS error codes, spelled as upstream spells it ({@code Codesystem}). */
-    public static final String ERROR_CODES = "https://fhir.nhs.uk/Codesystem/http-error-codes";
-    /** A 409 with issue code {@code duplicate}: the receiver has processed this message (Bundle.id) before. */
-    public static final String REC_CONFLICT = "REC_CONFLICT";
+    /**
+     * The OperationOutcome detail system of BaRS error codes, as the CodeSystem spells it; most upstream examples
+     * write {@code Codesystem}, a known defect. Errors are told apart by their code, never by this spelling.
+     */
+    public static final String ERROR_CODES = "https://fhir.nhs.uk/CodeSystem/http-error-codes";
     /** A 409 the BaRS proxy injects when the receiver did not answer in time: worth another attempt. */
     public static final String REC_TIMEOUT = "REC_TIMEOUT";
 

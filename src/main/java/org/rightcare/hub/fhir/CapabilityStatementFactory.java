@@ -24,7 +24,7 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
-import org.rightcare.hub.bars.inbound.BarsMessageRules;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.bars.inbound.ProcessMessageResource;
 import org.rightcare.hub.fhir.search.SearchParameter;
 import org.rightcare.hub.fhir.search.SearchableType;
@@ -159,7 +159,7 @@ public class CapabilityStatementFactory {
                 .setProtocol(new Coding("http://terminology.hl7.org/CodeSystem/message-transport", "http", "HTTP"));
         messaging.setDocumentation("The hub receives the BaRS validation responses it asked for; it sends validation "
                 + "requests to providers' own $process-message.");
-        for (String definition : List.of(BarsMessageRules.INTERIM, BarsMessageRules.FULL)) {
+        for (String definition : List.of(BarsMessaging.INTERIM_RESPONSE_DEFINITION, BarsMessaging.FULL_RESPONSE_DEFINITION)) {
             messaging.addSupportedMessage().setMode(EventCapabilityMode.RECEIVER).setDefinition(definition);
         }
     }

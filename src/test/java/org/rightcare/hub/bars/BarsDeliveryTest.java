@@ -29,18 +29,16 @@ import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.fhir.HubIdentifiers;
-import org.rightcare.hub.offers.OfferRepository;
-import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
-import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.testing.CadCallbacks;
+import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
 import ca.uhn.fhir.context.FhirContext;
-import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -161,20 +159,15 @@ class BarsDeliveryTest {
     }
 
     @Test
-    void aRevokedOfferIsCancelledAfterItsValidationRequest() throws Exception {
+    void anOfferTheCadCancelsIsCancelledAtTheReceiverAfterItsValidationRequest() throws Exception {
         try (FhirProviderServer receiver = new FhirProviderServer()) {
             Area area = area(receiver.base());
-            UUID referralId = post(fallIn(area.district(), "C3"));
+            ObjectNode created = fallIn(area.district(), "C3");
+            UUID referralId = post(created);
             UUID offerId = awaitOffer(referralId, 1);
             TestDatabase.await("the offer is delivered", () -> "delivered".equals(deliveryState(offerId)));
 
-            OfferRepository offers = Arc.container().instance(OfferRepository.class).get();
-            ReferralRepository referrals = Arc.container().instance(ReferralRepository.class).get();
-            BarsDeliveries bars = Arc.container().instance(BarsDeliveries.class).get();
-            CadCallbacks.pool().withTransaction(tx -> referrals.findById(tx, referralId).chain(referral -> offers
-                    .updateStatus(tx, offerId, OfferStatus.CANCELLED, OfferStatusReason.CATEGORY_UPGRADED, Instant.now())
-                    .chain(revoked -> bars.queueCancellation(tx, referral.orElseThrow(), revoked, area.falls()))))
-                    .await().atMost(WAIT);
+            CadWebhook.post(CadWebhook.follow(created, "incident.cancelled", Instant.now())).then().statusCode(202);
             TestDatabase.await("the cancellation arrives", () -> receiver.messages().size() == 2);
 
             Bundle cancellation = receiver.messages().get(1);
@@ -185,7 +178,7 @@ class BarsDeliveryTest {
             assertEquals(BarsMessaging.REASON_UPDATE, header.getReason().getCodingFirstRep().getCode());
             ServiceRequest request = (ServiceRequest) focus(cancellation, header);
             assertEquals(ServiceRequest.ServiceRequestStatus.REVOKED, request.getStatus());
-            assertTrue(request.getReasonCodeFirstRep().getText().contains("category-upgraded"),
+            assertTrue(request.getReasonCodeFirstRep().getText().contains(OfferStatusReason.CANCELLED_BY_CAD.code()),
                     request.getReasonCodeFirstRep().getText());
             ServiceRequest original = (ServiceRequest) focus(receiver.messages().get(0),
                     (MessageHeader) receiver.messages().get(0).getEntryFirstRep().getResource());
@@ -194,25 +187,6 @@ class BarsDeliveryTest {
             assertEquals("a4t3|validation|servicerequest-request|update",
                     receiver.messageHeaders().get(1).get("use-context"));
         }
-    }
-
-    @Test
-    void aServiceThatIsNoBarsReceiverGetsNoCancellation() {
-        Area area = area(FhirProviderServer.nowhere());
-        UUID referralId = post(fallIn(area.district(), "C3"));
-        UUID offerId = awaitOffer(referralId, 1);
-        long before = TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE referral_id = ?", referralId);
-
-        OfferRepository offers = Arc.container().instance(OfferRepository.class).get();
-        ReferralRepository referrals = Arc.container().instance(ReferralRepository.class).get();
-        BarsDeliveries bars = Arc.container().instance(BarsDeliveries.class).get();
-        CadCallbacks.pool().withTransaction(tx -> referrals.findById(tx, referralId).chain(referral -> offers
-                .findById(tx, offerId).chain(offer -> bars.queueCancellation(tx, referral.orElseThrow(),
-                        offer.orElseThrow(), area.ucr()))))
-                .await().atMost(WAIT);
-
-        assertEquals(before, TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE referral_id = ?",
-                referralId));
     }
 
     private static Resource focus(Bundle message, MessageHeader header) {

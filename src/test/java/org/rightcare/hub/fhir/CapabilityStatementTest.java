@@ -45,7 +45,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
-import org.rightcare.hub.bars.inbound.BarsMessageRules;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.bars.inbound.ProcessMessageResource;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceType;
@@ -205,7 +205,7 @@ class CapabilityStatementTest {
         for (var messaging : statement.getMessaging()) {
             List<String> fixtures = List.of("interim-in-progress", "final-response");
             List<String> definitions = messaging.getSupportedMessage().stream().map(m -> m.getDefinition()).toList();
-            assertEquals(List.of(BarsMessageRules.INTERIM, BarsMessageRules.FULL), definitions,
+            assertEquals(List.of(BarsMessaging.INTERIM_RESPONSE_DEFINITION, BarsMessaging.FULL_RESPONSE_DEFINITION), definitions,
                     "declares messages no test sends");
             for (String fixture : fixtures) {
                 BarsMessages.post(offeredOds, BarsMessages.message(fixture, UUID.fromString(referralId),

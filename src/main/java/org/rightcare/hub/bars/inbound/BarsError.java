@@ -3,6 +3,7 @@ package org.rightcare.hub.bars.inbound;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueSeverity;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.rightcare.hub.bars.BarsMessaging;
 
 /**
  * Why the hub refused a BaRS message, as BaRS error handling says a receiver answers: the HTTP status, a {@code REC_*}
@@ -10,12 +11,6 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
  * on. Nothing the message said has changed anything when one of these is answered.
  */
 public record BarsError(Code code, IssueType issueType, String diagnostics) {
-
-    /**
-     * The CodeSystem as its canonical URL is spelled; BaRS's own examples spell it {@code .../Codesystem/...}, a known
-     * upstream defect the hub does not copy.
-     */
-    public static final String CODE_SYSTEM = "https://fhir.nhs.uk/CodeSystem/http-error-codes";
 
     /** The receiver codes BaRS defines, with the HTTP status each goes with. */
     public enum Code {
@@ -47,7 +42,7 @@ public record BarsError(Code code, IssueType issueType, String diagnostics) {
                 .setSeverity(IssueSeverity.ERROR)
                 .setCode(issueType)
                 .setDiagnostics(diagnostics)
-                .getDetails().addCoding().setSystem(CODE_SYSTEM).setCode(code.name());
+                .getDetails().addCoding().setSystem(BarsMessaging.ERROR_CODES).setCode(code.name());
         return outcome;
     }
 }

@@ -30,8 +30,10 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.fhir.FhirFormat;
 import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.support.CorrelationId;
 import org.rightcare.hub.fhir.ReferralResourceIds;
 import org.rightcare.hub.offers.OfferStatusReason;
 
@@ -51,33 +53,26 @@ import io.vertx.core.json.JsonObject;
 @ApplicationScoped
 public class BarsMessageRules {
 
-    public static final String EVENTS = "https://fhir.nhs.uk/CodeSystem/message-events-bars";
-    public static final String REASONS = "https://fhir.nhs.uk/CodeSystem/message-reason-bars";
-    public static final String SERVICE_REQUEST_CATEGORIES = "https://fhir.nhs.uk/CodeSystem/message-category-servicerequest";
-    public static final String RESPONSE_EVENT = "servicerequest-response";
 
-    private static final String DEFINITION_BASE = "https://fhir.nhs.uk/MessageDefinition/bars-message-";
-    public static final String INTERIM = DEFINITION_BASE + "servicerequest-response-validation-interim";
-    public static final String FULL = DEFINITION_BASE + "servicerequest-response-validation-full";
 
     /** BaRS definitions the hub knows but does not take: it is the requester of validations, never a responder. */
     static final Set<String> NOT_TAKEN = Set.of(
-            DEFINITION_BASE + "servicerequest-request-validation",
-            DEFINITION_BASE + "servicerequest-request-referral",
-            DEFINITION_BASE + "servicerequest-request-cancelled",
-            DEFINITION_BASE + "servicerequest-response-referral",
-            DEFINITION_BASE + "servicerequest-response-referral-short",
-            DEFINITION_BASE + "booking-request",
-            DEFINITION_BASE + "booking-request-cancelled");
+            BarsMessaging.VALIDATION_REQUEST_DEFINITION,
+            BarsMessaging.MESSAGE_DEFINITION_BASE + "servicerequest-request-referral",
+            BarsMessaging.CANCELLATION_DEFINITION,
+            BarsMessaging.MESSAGE_DEFINITION_BASE + "servicerequest-response-referral",
+            BarsMessaging.MESSAGE_DEFINITION_BASE + "servicerequest-response-referral-short",
+            BarsMessaging.MESSAGE_DEFINITION_BASE + "booking-request",
+            BarsMessaging.MESSAGE_DEFINITION_BASE + "booking-request-cancelled");
 
     /** How many of each resource type a message may carry, minimum and maximum (-1: any), as each definition says. */
     static final Map<String, Map<String, int[]>> RESOURCES = Map.of(
-            INTERIM, Map.of(
+            BarsMessaging.INTERIM_RESPONSE_DEFINITION, Map.of(
                     "MessageHeader", new int[] { 1, 1 }, "ServiceRequest", new int[] { 1, 1 },
                     "Patient", new int[] { 1, 1 }, "Encounter", new int[] { 2, 2 },
                     "Organization", new int[] { 1, -1 }, "Practitioner", new int[] { 1, -1 },
                     "PractitionerRole", new int[] { 1, -1 }, "HealthcareService", new int[] { 0, -1 }),
-            FULL, Map.ofEntries(
+            BarsMessaging.FULL_RESPONSE_DEFINITION, Map.ofEntries(
                     Map.entry("MessageHeader", new int[] { 1, 1 }), Map.entry("ServiceRequest", new int[] { 1, 1 }),
                     Map.entry("Patient", new int[] { 1, 1 }), Map.entry("Encounter", new int[] { 2, 3 }),
                     Map.entry("CarePlan", new int[] { 1, 1 }), Map.entry("Location", new int[] { 1, 1 }),
@@ -131,8 +126,8 @@ public class BarsMessageRules {
     }
 
     private static void checkHeaders(TransportHeaders headers) {
-        requireUuidHeader("X-Request-Id", headers.requestId());
-        requireUuidHeader("X-Correlation-Id", headers.correlationId());
+        requireUuidHeader(BarsMessaging.REQUEST_ID_HEADER, headers.requestId());
+        requireUuidHeader(CorrelationId.HEADER, headers.correlationId());
         targetIdentifierValue(headers.targetIdentifier());
     }
 
@@ -224,10 +219,10 @@ public class BarsMessageRules {
 
         ServiceRequest request = only(bundle, ServiceRequest.class);
         boolean validation = request.getCategory().stream().flatMap(c -> c.getCoding().stream())
-                .anyMatch(c -> SERVICE_REQUEST_CATEGORIES.equals(c.getSystem()) && "validation".equals(c.getCode()));
+                .anyMatch(c -> BarsMessaging.MESSAGE_CATEGORY.equals(c.getSystem()) && "validation".equals(c.getCode()));
         if (!validation) {
             throw bad(IssueType.INVARIANT, "ServiceRequest.category must include validation ("
-                    + SERVICE_REQUEST_CATEGORIES + ")");
+                    + BarsMessaging.MESSAGE_CATEGORY + ")");
         }
         UUID referralId = referralId(request).orElseThrow(() -> new Broken(new BarsError(
                 BarsError.Code.REC_NOT_FOUND, IssueType.NOTFOUND, "The ServiceRequest names no referral of the hub:"
@@ -236,7 +231,7 @@ public class BarsMessageRules {
         Encounter encounter = responderEncounter(header, request, byFullUrl, bundle);
         String encounterStatus = encounter.hasStatus() ? encounter.getStatus().toCode() : "none";
         String requestStatus = request.hasStatus() ? request.getStatus().toCode() : "none";
-        if (INTERIM.equals(definition)) {
+        if (BarsMessaging.INTERIM_RESPONSE_DEFINITION.equals(definition)) {
             if ("in-progress".equals(encounterStatus) && "active".equals(requestStatus)) {
                 return response(bundle, definition, ValidationResponse.Kind.IN_PROGRESS, referralId, header,
                         sourceDosId, null, null, null);
@@ -271,20 +266,20 @@ public class BarsMessageRules {
         if (NOT_TAKEN.contains(definition)) {
             throw new Broken(new BarsError(BarsError.Code.REC_UNPROCESSABLE_ENTITY, IssueType.NOTSUPPORTED,
                     "The hub does not receive " + definition + "; it takes the validation responses "
-                            + INTERIM + " and " + FULL));
+                            + BarsMessaging.INTERIM_RESPONSE_DEFINITION + " and " + BarsMessaging.FULL_RESPONSE_DEFINITION));
         }
         if (!RESOURCES.containsKey(definition)) {
             throw bad(IssueType.VALUE, "MessageHeader.definition " + definition + " is not a BaRS MessageDefinition");
         }
-        if (!(header.getEvent() instanceof Coding event) || !EVENTS.equals(event.getSystem())
-                || !RESPONSE_EVENT.equals(event.getCode())) {
-            throw bad(IssueType.INVARIANT, "MessageHeader.eventCoding must be " + EVENTS + "|" + RESPONSE_EVENT
+        if (!(header.getEvent() instanceof Coding event) || !BarsMessaging.MESSAGE_EVENTS.equals(event.getSystem())
+                || !BarsMessaging.EVENT_SERVICE_REQUEST_RESPONSE.equals(event.getCode())) {
+            throw bad(IssueType.INVARIANT, "MessageHeader.eventCoding must be " + BarsMessaging.MESSAGE_EVENTS + "|" + BarsMessaging.EVENT_SERVICE_REQUEST_RESPONSE
                     + " for " + definition);
         }
         boolean knownReason = header.getReason().getCoding().stream()
-                .anyMatch(c -> REASONS.equals(c.getSystem()) && Set.of("new", "update").contains(c.getCode()));
+                .anyMatch(c -> BarsMessaging.MESSAGE_REASONS.equals(c.getSystem()) && Set.of("new", "update").contains(c.getCode()));
         if (!knownReason) {
-            throw bad(IssueType.INVARIANT, "MessageHeader.reason must be new or update (" + REASONS + ")");
+            throw bad(IssueType.INVARIANT, "MessageHeader.reason must be new or update (" + BarsMessaging.MESSAGE_REASONS + ")");
         }
         return definition;
     }

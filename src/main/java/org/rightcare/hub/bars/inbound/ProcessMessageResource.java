@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.fhir.FhirAccessAudit;
 import org.rightcare.hub.fhir.FhirFormat;
 import org.rightcare.hub.security.Caller;
@@ -43,8 +44,6 @@ public class ProcessMessageResource {
     /** The name in the CapabilityStatement; FHIR's own operation on MessageHeader. */
     public static final String NAME = "process-message";
     public static final String DEFINITION = "http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message";
-    public static final String REQUEST_ID = "X-Request-Id";
-    public static final String TARGET_IDENTIFIER = "NHSD-Target-Identifier";
 
     private final FhirContext fhir;
     private final BarsMessageRules rules;
@@ -63,9 +62,9 @@ public class ProcessMessageResource {
 
     @POST
     @Operation(hidden = true)
-    public Uni<Response> processMessage(@HeaderParam(REQUEST_ID) String requestId,
+    public Uni<Response> processMessage(@HeaderParam(BarsMessaging.REQUEST_ID_HEADER) String requestId,
             @HeaderParam(CorrelationId.HEADER) String correlationId,
-            @HeaderParam(TARGET_IDENTIFIER) String targetIdentifier,
+            @HeaderParam(BarsMessaging.TARGET_IDENTIFIER_HEADER) String targetIdentifier,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @QueryParam("_format") String format,
             @Context HttpHeaders headers, String body) {
         FhirFormat answerFormat = Optional.ofNullable(FhirFormat.negotiate(format, headers)).orElse(FhirFormat.JSON);
@@ -116,7 +115,7 @@ public class ProcessMessageResource {
 
         private Response echo(Response.ResponseBuilder builder) {
             if (requestId != null) {
-                builder.header(REQUEST_ID, requestId);
+                builder.header(BarsMessaging.REQUEST_ID_HEADER, requestId);
             }
             if (correlationId != null) {
                 builder.header(CorrelationId.HEADER, correlationId);

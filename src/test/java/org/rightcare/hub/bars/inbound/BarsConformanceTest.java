@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.MessageDefinition;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.bars.inbound.ProcessMessageTest.Area;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.testing.BarsMessages;
@@ -93,14 +94,14 @@ class BarsConformanceTest {
     @Test
     void theHubReadsTheResponseMessageDefinitionsAsBarsWritesThem() {
         FhirContext fhir = FhirContext.forR4Cached();
-        Map<String, String> files = Map.of(BarsMessageRules.INTERIM,
-                "BARS-MessageDefinition-ServiceRequest-Response-Validation-Interim.xml", BarsMessageRules.FULL,
+        Map<String, String> files = Map.of(BarsMessaging.INTERIM_RESPONSE_DEFINITION,
+                "BARS-MessageDefinition-ServiceRequest-Response-Validation-Interim.xml", BarsMessaging.FULL_RESPONSE_DEFINITION,
                 "BARS-MessageDefinition-ServiceRequest-Response-Validation-Full.xml");
         files.forEach((url, file) -> {
             MessageDefinition definition = fhir.newXmlParser().parseResource(MessageDefinition.class,
                     read(DEFINITIONS.resolve(file)));
             assertEquals(url, definition.getUrl());
-            assertEquals(BarsMessageRules.RESPONSE_EVENT, definition.getEventCoding().getCode());
+            assertEquals(BarsMessaging.EVENT_SERVICE_REQUEST_RESPONSE, definition.getEventCoding().getCode());
             Map<String, String> bars = new HashMap<>();
             definition.getFocus().stream().filter(f -> !f.getCode().equals("Bundle"))
                     // BaRS lists Flag twice (a flag and the scene-safety flag), both 0..*.

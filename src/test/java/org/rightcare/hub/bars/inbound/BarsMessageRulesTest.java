@@ -11,6 +11,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.testing.BarsMessages;
 
@@ -69,7 +70,7 @@ class BarsMessageRulesTest {
         assertEquals(ValidationResponse.Kind.IN_PROGRESS, response.kind());
         assertEquals(REFERRAL, response.referralId());
         assertEquals(SOURCE, response.sourceDosServiceId());
-        assertEquals(BarsMessageRules.INTERIM, response.definition());
+        assertEquals(BarsMessaging.INTERIM_RESPONSE_DEFINITION, response.definition());
     }
 
     @Test

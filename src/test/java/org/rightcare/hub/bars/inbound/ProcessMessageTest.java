@@ -17,6 +17,7 @@ import java.util.UUID;
 
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.BarsMessages;
@@ -204,7 +205,7 @@ class ProcessMessageTest {
         for (String stale : List.of("interim-rejected", "interim-in-progress", "final-response")) {
             send(area.falls(), stale, referral).then().statusCode(409)
                     .body("issue[0].code", equalTo("conflict"))
-                    .body("issue[0].details.coding[0].system", equalTo(BarsError.CODE_SYSTEM))
+                    .body("issue[0].details.coding[0].system", equalTo(BarsMessaging.ERROR_CODES))
                     .body("issue[0].details.coding[0].code", equalTo("REC_CONFLICT"));
         }
         assertEquals(before, state(referral));
@@ -308,7 +309,7 @@ class ProcessMessageTest {
                 .body("resourceType", equalTo("OperationOutcome"))
                 .body("issue[0].severity", equalTo("error"))
                 .body("issue[0].code", equalTo(issueType))
-                .body("issue[0].details.coding[0].system", equalTo(BarsError.CODE_SYSTEM))
+                .body("issue[0].details.coding[0].system", equalTo(BarsMessaging.ERROR_CODES))
                 .body("issue[0].details.coding[0].code", equalTo(code));
     }
 }
