@@ -209,7 +209,7 @@ class CapabilityStatementTest {
                     "declares messages no test sends");
             for (String fixture : fixtures) {
                 BarsMessages.post(offeredOds, BarsMessages.message(fixture, UUID.fromString(referralId),
-                        dosServiceId, offeredOds)).then().statusCode(200);
+                        UUID.fromString(offerOf(referralId)), dosServiceId, offeredOds)).then().statusCode(200);
             }
             assertEquals(Task.TaskStatus.COMPLETED, client.read().resource(Task.class)
                     .withId(offerOf(referralId)).execute().getStatus());

@@ -27,14 +27,16 @@ public final class BarsMessages {
     }
 
     /**
-     * A fixture for the referral, from the service with that DoS id, with a fresh Bundle.id.
+     * A fixture for the referral, answering the validation request of that offer (whose Bundle.id is the offer's id),
+     * from the service with that DoS id, with a fresh Bundle.id.
      *
      * @param name {@code interim-in-progress}, {@code interim-rejected} or {@code final-response}
      */
-    public static String message(String name, UUID referralId, String sourceDosServiceId, String senderOds) {
+    public static String message(String name, UUID referralId, UUID offerId, String sourceDosServiceId,
+            String senderOds) {
         return fill(fixture(name), Map.of("bundleId", UUID.randomUUID().toString(), "referralId",
                 referralId.toString(), "sourceDosServiceId", sourceDosServiceId, "senderOds", senderOds,
-                "hubDosServiceId", HUB_DOS_SERVICE_ID, "respondingTo", UUID.randomUUID().toString()));
+                "hubDosServiceId", HUB_DOS_SERVICE_ID, "respondingTo", offerId.toString()));
     }
 
     public static String fixture(String name) {

@@ -203,6 +203,11 @@ public class BarsMessageRules {
             throw bad(IssueType.REQUIRED, "MessageHeader.response.identifier is required: the id of the hub's request"
                     + " message this responds to");
         }
+        String respondingTo = header.getResponse().getIdentifier();
+        // BaRS: a response to no request the receiver holds ("none or invalid response ID") is not found.
+        UUID requestMessageId = uuid(withoutUrnUuid(respondingTo.trim())).orElseThrow(() -> new Broken(
+                new BarsError(BarsError.Code.REC_NOT_FOUND, IssueType.NOTFOUND, "MessageHeader.response.identifier "
+                        + respondingTo + " is not the id of a validation request the hub sent: echo its Bundle.id")));
         if (header.getResponse().getCode() != MessageHeader.ResponseType.OK) {
             throw bad(IssueType.INVARIANT, "MessageHeader.response.code must be ok");
         }
@@ -233,13 +238,13 @@ public class BarsMessageRules {
         String requestStatus = request.hasStatus() ? request.getStatus().toCode() : "none";
         if (BarsMessaging.INTERIM_RESPONSE_DEFINITION.equals(definition)) {
             if ("in-progress".equals(encounterStatus) && "active".equals(requestStatus)) {
-                return response(bundle, definition, ValidationResponse.Kind.IN_PROGRESS, referralId, header,
-                        sourceDosId, null, null, null);
+                return response(bundle, definition, ValidationResponse.Kind.IN_PROGRESS, referralId,
+                        requestMessageId, sourceDosId, null, null, null);
             }
             if ("cancelled".equals(encounterStatus) || "revoked".equals(requestStatus)) {
                 OfferStatusReason reason = rejectionReason(encounter, request);
-                return response(bundle, definition, ValidationResponse.Kind.REJECTED, referralId, header,
-                        sourceDosId, reason, null, null);
+                return response(bundle, definition, ValidationResponse.Kind.REJECTED, referralId,
+                        requestMessageId, sourceDosId, reason, null, null);
             }
             throw bad(IssueType.INVARIANT, "An interim validation response has the responder's Encounter in-progress"
                     + " (accepted) or cancelled with a rejection reason; this one is " + encounterStatus
@@ -253,8 +258,8 @@ public class BarsMessageRules {
         }
         BundleEntryComponent carePlan = bundle.getEntry().stream()
                 .filter(e -> e.getResource() instanceof CarePlan).findFirst().orElseThrow();
-        return response(bundle, definition, ValidationResponse.Kind.FINAL, referralId, header, sourceDosId, null,
-                outcome((CarePlan) carePlan.getResource()), carePlan.getFullUrl());
+        return response(bundle, definition, ValidationResponse.Kind.FINAL, referralId, requestMessageId, sourceDosId,
+                null, outcome((CarePlan) carePlan.getResource()), carePlan.getFullUrl());
     }
 
     private static String checkDefinition(MessageHeader header) {
@@ -368,8 +373,12 @@ public class BarsMessageRules {
         }
         // HAPI gives an entry's resource the entry's fullUrl as its id, urn:uuid: and all.
         String id = request.getIdElement().getIdPart();
-        return ReferralResourceIds.referralIdOf(id != null && id.startsWith("urn:uuid:")
-                ? id.substring("urn:uuid:".length()) : id);
+        return ReferralResourceIds.referralIdOf(id == null ? null : withoutUrnUuid(id));
+    }
+
+    /** A UUID may come bare or as a {@code urn:uuid:} URI. */
+    private static String withoutUrnUuid(String id) {
+        return id.startsWith("urn:uuid:") ? id.substring("urn:uuid:".length()) : id;
     }
 
     /**
@@ -428,10 +437,10 @@ public class BarsMessageRules {
     }
 
     private ValidationResponse response(Bundle bundle, String definition, ValidationResponse.Kind kind,
-            UUID referralId, MessageHeader header, String sourceDosId, OfferStatusReason rejection, String outcome,
+            UUID referralId, UUID respondingTo, String sourceDosId, OfferStatusReason rejection, String outcome,
             String carePlan) {
         return new ValidationResponse(bundle.getIdElement().getIdPart(), definition, kind, referralId,
-                header.getResponse().getIdentifier(), sourceDosId, rejection, outcome, carePlan,
+                respondingTo, sourceDosId, rejection, outcome, carePlan,
                 fingerprint(bundle), bundle);
     }
 

@@ -1,7 +1,6 @@
 package org.rightcare.hub.bars.inbound;
 
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,7 +15,6 @@ import org.rightcare.hub.offers.OfferAnswers;
 import org.rightcare.hub.offers.OfferAnswers.Answer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
-import org.rightcare.hub.referral.ReferralRepository;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.smallrye.mutiny.Uni;
@@ -24,8 +22,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 
 /**
- * Acts on a provider's validated BaRS response: finds the offer it answers (the referral its ServiceRequest names,
- * offered to the caller's organisation, to the service its source endpoint names) and gives the answer through
+ * Acts on a provider's validated BaRS response: finds the offer it answers (the one whose validation request its
+ * MessageHeader.response.identifier names, which must be an offer of the referral its ServiceRequest names to the
+ * caller's organisation, to the service its source endpoint names) and gives the answer through
  * {@link OfferAnswers}, so the send-back loop runs exactly as for the Task API. The message is recorded in the same
  * transaction, keyed by its Bundle.id: the same message again is answered the same acknowledgement and changes nothing;
  * another message that would move the offer backwards, or answers an offer already closed, is a BaRS conflict.
@@ -54,19 +53,16 @@ public class InboundValidationResponses {
     private final Pool pool;
     private final FhirContext fhir;
     private final OfferRepository offers;
-    private final ReferralRepository referrals;
     private final OfferAnswers answers;
     private final ServiceDirectory directory;
     private final InboundMessageRepository messages;
     private final Clock clock;
 
-    public InboundValidationResponses(Pool pool, FhirContext fhir, OfferRepository offers,
-            ReferralRepository referrals, OfferAnswers answers, ServiceDirectory directory,
-            InboundMessageRepository messages, Clock clock) {
+    public InboundValidationResponses(Pool pool, FhirContext fhir, OfferRepository offers, OfferAnswers answers,
+            ServiceDirectory directory, InboundMessageRepository messages, Clock clock) {
         this.pool = pool;
         this.fhir = fhir;
         this.offers = offers;
-        this.referrals = referrals;
         this.answers = answers;
         this.directory = directory;
         this.messages = messages;
@@ -111,29 +107,27 @@ public class InboundValidationResponses {
             return refused(BarsError.Code.REC_FORBIDDEN, IssueType.FORBIDDEN, "The message's source, DoS service "
                     + message.sourceDosServiceId() + ", is not a service of organisation " + senderOds, null);
         }
-        return referrals.findById(message.referralId()).chain(referral -> {
-            if (referral.isEmpty()) {
-                return refused(BarsError.Code.REC_NOT_FOUND, IssueType.NOTFOUND, "No referral "
-                        + message.referralId() + " was sent to organisation " + senderOds, null);
+        return offers.findById(pool, message.respondingTo()).chain(found -> {
+            Optional<Offer> answered = found.filter(o -> answers(o, message, senderOds, source));
+            if (answered.isEmpty()) {
+                return refused(BarsError.Code.REC_NOT_FOUND, IssueType.NOTFOUND, "MessageHeader.response.identifier "
+                        + message.respondingTo() + " names no validation request the hub sent to organisation "
+                        + senderOds + source.map(s -> "'s service " + s.id()).orElse("") + " about referral "
+                        + message.referralId(), null);
             }
-            return offers.findByReferral(pool, message.referralId()).chain(all -> {
-                Optional<Offer> answered = offerAnswered(all, senderOds, source);
-                if (answered.isEmpty()) {
-                    return refused(BarsError.Code.REC_NOT_FOUND, IssueType.NOTFOUND, "No referral "
-                            + message.referralId() + " was sent to organisation " + senderOds
-                            + source.map(s -> "'s service " + s.id()).orElse(""), null);
-                }
-                return answer(message, answered.get(), senderOds, requestId, correlationId);
-            });
+            return answer(message, answered.get(), senderOds, requestId, correlationId);
         });
     }
 
-    /** The latest offer of the referral to the sender's organisation, to the source service when the hub knows it. */
-    private static Optional<Offer> offerAnswered(List<Offer> all, String senderOds,
+    /**
+     * Whether the message may answer the offer its response identifier names: an offer of the message's referral, to
+     * the sender's organisation, to the source service when the hub knows it. Anything else is a request the sender
+     * was never sent, however close a guess.
+     */
+    private static boolean answers(Offer offer, ValidationResponse message, String senderOds,
             Optional<CommunityService> source) {
-        return all.stream().filter(o -> o.odsCode().equals(senderOds))
-                .filter(o -> source.isEmpty() || o.serviceId().equals(source.get().id()))
-                .max(Comparator.comparingInt(Offer::sequence));
+        return offer.referralId().equals(message.referralId()) && offer.odsCode().equals(senderOds)
+                && (source.isEmpty() || offer.serviceId().equals(source.get().id()));
     }
 
     private Uni<Outcome> answer(ValidationResponse message, Offer offer, String senderOds, String requestId,

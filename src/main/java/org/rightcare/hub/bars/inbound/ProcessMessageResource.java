@@ -138,7 +138,7 @@ public class ProcessMessageResource {
         return new JsonObject().put("operation", NAME).put("http", status).put("referral",
                 message.referralId().toString()).put("bundle", message.bundleId()).put("definition",
                         message.definition()).put("kind", message.kind().code()).put("respondingTo",
-                                message.respondingTo()).put("source", message.sourceDosServiceId())
+                                message.respondingTo().toString()).put("source", message.sourceDosServiceId())
                 .put("requestId", reply.requestId()).put("correlationId", reply.correlationId());
     }
 }

@@ -30,10 +30,11 @@ import io.restassured.response.ValidatableResponse;
 /**
  * BaRS's own examples, from the reference folder beside the checkout ({@code ../shared/reference}, see its README),
  * posted to {@code $process-message} as a provider would send them, changed only where their identifiers must be the
- * test's (the ServiceRequest's id becomes the test referral's, the responder's DoS id the test service's, the Bundle
- * gets a fresh id): the APP4 validation responses are accepted and act on the offer; the examples the README lists as
- * defective, and messages the hub does not receive, are refused as a BaRS receiver refuses them. Also checks that the
- * hub's reading of the response MessageDefinitions is BaRS's. Skipped when the folder is absent (a user's clone).
+ * test's (the ServiceRequest's id becomes the test referral's, the request answered the test offer's, the responder's
+ * DoS id the test service's, the Bundle gets a fresh id): the APP4 validation responses are accepted and act on the
+ * offer; the examples the README lists as defective, and messages the hub does not receive, are refused as a BaRS
+ * receiver refuses them. Also checks that the hub's reading of the response MessageDefinitions is BaRS's. Skipped when
+ * the folder is absent (a user's clone).
  */
 @QuarkusTest
 class BarsConformanceTest {
@@ -50,6 +51,8 @@ class BarsConformanceTest {
     private static final String EXAMPLE_SERVICE_REQUEST = "236bb75d-90ef-461f-b71e-fde7f899802c";
     private static final String EXAMPLE_RESPONDER_DOS_ID = "2222222222";
     private static final String EXAMPLE_REQUESTER_DOS_ID = "111111111";
+    /** The Bundle.id of BaRS's example validation request (VALREQ01), which its example responses answer. */
+    private static final String EXAMPLE_VALIDATION_REQUEST = "86e3371d-1c15-4862-9552-d9560f8292ba";
 
     @BeforeEach
     void referenceFolderIsThere() {
@@ -66,8 +69,9 @@ class BarsConformanceTest {
     }
 
     /** The example with the test's identifiers, and a fresh Bundle.id in place of its first id. */
-    private static String adapted(Path file, UUID referral, CommunityService responder) {
+    private static String adapted(Path file, UUID referral, UUID offer, CommunityService responder) {
         String example = read(file).replace(EXAMPLE_SERVICE_REQUEST, referral.toString())
+                .replace(EXAMPLE_VALIDATION_REQUEST, offer.toString())
                 .replace(EXAMPLE_RESPONDER_DOS_ID, responder.dosServiceId());
         boolean xml = file.toString().endsWith(".xml");
         String firstId = xml ? "<id value=\"[^\"]+\"" : "\"id\": \"[^\"]+\"";
@@ -75,11 +79,11 @@ class BarsConformanceTest {
         return example.replaceFirst(firstId, freshId);
     }
 
-    private static ValidatableResponse post(Path file, UUID referral, CommunityService responder) {
+    private static ValidatableResponse post(Path file, UUID referral, UUID offer, CommunityService responder) {
         Map<String, String> headers = new HashMap<>(BarsMessages.headers());
         headers.put("NHSD-Target-Identifier", BarsMessages.targetIdentifier(EXAMPLE_REQUESTER_DOS_ID));
         String contentType = file.toString().endsWith(".xml") ? "application/fhir+xml" : "application/fhir+json";
-        return BarsMessages.post(responder.odsCode(), adapted(file, referral, responder), headers, contentType)
+        return BarsMessages.post(responder.odsCode(), adapted(file, referral, offer, responder), headers, contentType)
                 .then();
     }
 
@@ -119,16 +123,17 @@ class BarsConformanceTest {
         UUID referral = Referrals.post(Referrals.fallIn(area.district(), "C3"));
         UUID offer = Referrals.awaitOffer(referral, 1);
 
-        post(example("VALRESP01A"), referral, area.falls()).statusCode(200).body("resourceType", equalTo("Bundle"));
+        post(example("VALRESP01A"), referral, offer, area.falls()).statusCode(200)
+                .body("resourceType", equalTo("Bundle"));
         assertEquals("accepted", ProcessMessageTest.offerStatus(offer));
-        post(example("VALRESP02"), referral, area.falls()).statusCode(200);
+        post(example("VALRESP02"), referral, offer, area.falls()).statusCode(200);
         assertEquals("completed", ProcessMessageTest.offerStatus(offer));
 
         // The final response with a new CAD incident (an upgrade to C1-2) and a third Encounter, straight after the
         // offer: the team saw the patient, so the offer is accepted and completed at once.
         UUID upgraded = Referrals.post(Referrals.fallIn(area.district(), "C3"));
         UUID upgradedOffer = Referrals.awaitOffer(upgraded, 1);
-        post(example("VALRESP03"), upgraded, area.falls()).statusCode(200);
+        post(example("VALRESP03"), upgraded, upgradedOffer, area.falls()).statusCode(200);
         assertEquals("completed", ProcessMessageTest.offerStatus(upgradedOffer));
 
         // The API's JSON final response is refused only for its known defect: with https, it completes an offer.
@@ -138,7 +143,7 @@ class BarsConformanceTest {
         Files.writeString(corrected, read(API_VALIDATION_RESPONSE).replace("http://fhir.nhs.uk/Id/dos-service-id",
                 "https://fhir.nhs.uk/Id/dos-service-id"));
         try {
-            post(corrected, another, area.falls()).statusCode(200);
+            post(corrected, another, anotherOffer, area.falls()).statusCode(200);
         } finally {
             Files.delete(corrected);
         }
@@ -149,23 +154,23 @@ class BarsConformanceTest {
     void knownBadExamplesAndMessagesTheHubDoesNotReceiveAreRefusedAndChangeNothing() {
         Area area = ProcessMessageTest.fallsAndUcr();
         UUID referral = Referrals.post(Referrals.fallIn(area.district(), "C3"));
-        Referrals.awaitOffer(referral, 1);
+        UUID offer = Referrals.awaitOffer(referral, 1);
         String before = ProcessMessageTest.state(referral);
         CommunityService falls = area.falls();
 
         // The README's defects: a dos-service-id system written with http://, JSON that does not parse, a
         // ServiceRequest with a status R4 does not have (and no message at all).
-        refused(post(API_VALIDATION_RESPONSE, referral, falls), 400, "REC_BAD_REQUEST", "value")
+        refused(post(API_VALIDATION_RESPONSE, referral, offer, falls), 400, "REC_BAD_REQUEST", "value")
                 .body("issue[0].diagnostics", containsString("http://fhir.nhs.uk/Id/dos-service-id"));
-        refused(post(API_EXAMPLES.resolve("document_reference/GET-success.json"), referral, falls), 400,
+        refused(post(API_EXAMPLES.resolve("document_reference/GET-success.json"), referral, offer, falls), 400,
                 "REC_BAD_REQUEST", "structure");
-        refused(post(API_EXAMPLES.resolve("service_request/PATCH-body.json"), referral, falls), 400,
+        refused(post(API_EXAMPLES.resolve("service_request/PATCH-body.json"), referral, offer, falls), 400,
                 "REC_BAD_REQUEST", "structure");
         // Validation requests, their acknowledgement and cancellations are what the hub sends, not receives.
         for (Path notReceived : List.of(example("VALREQ01"), example("VALRESP01"), example("SERVREQ01"),
                 API_EXAMPLES.resolve("process_message/request/ValidationRequest (POST) .json"),
                 API_EXAMPLES.resolve("process_message/POST-body.json"))) {
-            refused(post(notReceived, referral, falls), 422, "REC_UNPROCESSABLE_ENTITY", "not-supported");
+            refused(post(notReceived, referral, offer, falls), 422, "REC_UNPROCESSABLE_ENTITY", "not-supported");
         }
 
         assertEquals(before, ProcessMessageTest.state(referral));

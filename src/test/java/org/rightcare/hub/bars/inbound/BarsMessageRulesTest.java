@@ -27,10 +27,11 @@ class BarsMessageRulesTest {
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final BarsMessageRules RULES = new BarsMessageRules(FHIR);
     private static final UUID REFERRAL = UUID.randomUUID();
+    private static final UUID OFFER = UUID.randomUUID();
     private static final String SOURCE = "900000123";
 
     private static String message(String fixture) {
-        return BarsMessages.message(fixture, REFERRAL, SOURCE, "XWC");
+        return BarsMessages.message(fixture, REFERRAL, OFFER, SOURCE, "XWC");
     }
 
     private static BarsMessageRules.TransportHeaders headers() {
@@ -69,6 +70,7 @@ class BarsMessageRulesTest {
 
         assertEquals(ValidationResponse.Kind.IN_PROGRESS, response.kind());
         assertEquals(REFERRAL, response.referralId());
+        assertEquals(OFFER, response.respondingTo());
         assertEquals(SOURCE, response.sourceDosServiceId());
         assertEquals(BarsMessaging.INTERIM_RESPONSE_DEFINITION, response.definition());
     }
@@ -236,6 +238,24 @@ class BarsMessageRulesTest {
             ((org.hl7.fhir.r4.model.ServiceRequest) b.getEntry().get(1).getResource()).getCategory().clear();
             return b;
         }), BarsError.Code.REC_BAD_REQUEST, IssueType.INVARIANT);
+    }
+
+    @Test
+    void readsTheRequestRespondedToAsAUuidBareOrAsAUrn() {
+        ValidationResponse response = valid(checkChanged("interim-in-progress", b -> {
+            header(b).getResponse().setIdentifier("urn:uuid:" + OFFER);
+            return b;
+        }));
+
+        assertEquals(OFFER, response.respondingTo());
+    }
+
+    @Test
+    void aResponseIdentifierThatIsNoUuidNamesNoRequestAndIsNotFound() {
+        refused(checkChanged("interim-in-progress", b -> {
+            header(b).getResponse().setIdentifier("validation-request-1");
+            return b;
+        }), BarsError.Code.REC_NOT_FOUND, IssueType.NOTFOUND);
     }
 
     @Test

@@ -53,18 +53,24 @@ class ProcessMessageTest {
     }
 
     static Area fallsAndUcr() {
+        return fallsAndUcr(false);
+    }
+
+    /** The area, with both teams run by one organisation when {@code oneOrganisation}. */
+    static Area fallsAndUcr(boolean oneOrganisation) {
         String district = TestServices.freshDistrict();
         String key = district.toLowerCase();
         CommunityService falls = TestServices.service("bars-falls-" + key, ServiceType.FALLS_RESPONSE, "F" + district,
                 district, Duration.ofMinutes(10));
-        CommunityService ucr = TestServices.service("bars-ucr-" + key, ServiceType.UCR, "U" + district, district,
-                Duration.ofMinutes(15));
+        CommunityService ucr = TestServices.service("bars-ucr-" + key, ServiceType.UCR,
+                (oneOrganisation ? "F" : "U") + district, district, Duration.ofMinutes(15));
         TestServices.install(falls, ucr);
         return new Area(district, falls, ucr);
     }
 
-    static Response send(CommunityService from, String fixture, UUID referral) {
-        return BarsMessages.post(from.odsCode(), BarsMessages.message(fixture, referral, from.dosServiceId(),
+    /** The service's answer to the hub's validation request for that offer. */
+    static Response send(CommunityService from, String fixture, UUID referral, UUID offer) {
+        return BarsMessages.post(from.odsCode(), BarsMessages.message(fixture, referral, offer, from.dosServiceId(),
                 from.odsCode()));
     }
 
@@ -98,7 +104,7 @@ class ProcessMessageTest {
         Area area = fallsAndUcr();
         UUID referral = post(fallIn(area.district(), "C3"));
         UUID offer = awaitOffer(referral, 1);
-        String body = BarsMessages.message("interim-in-progress", referral, area.falls().dosServiceId(),
+        String body = BarsMessages.message("interim-in-progress", referral, offer, area.falls().dosServiceId(),
                 area.falls().odsCode());
         Map<String, String> headers = BarsMessages.headers();
 
@@ -129,7 +135,7 @@ class ProcessMessageTest {
         BarsMessages.headers().forEach(barsHeaders::addHeaderValue);
         client.registerInterceptor(barsHeaders);
         Bundle message = FHIR.newJsonParser().parseResource(Bundle.class, BarsMessages.message("interim-in-progress",
-                referral, area.falls().dosServiceId(), area.falls().odsCode()));
+                referral, offer, area.falls().dosServiceId(), area.falls().odsCode()));
 
         Bundle acknowledgement = client.operation().processMessage().setMessageBundle(message)
                 .synchronous(Bundle.class).execute();
@@ -149,7 +155,7 @@ class ProcessMessageTest {
         UUID referral = post(fallIn(area.district(), "C3"));
         UUID first = awaitOffer(referral, 1);
 
-        send(area.falls(), "interim-rejected", referral).then().statusCode(200);
+        send(area.falls(), "interim-rejected", referral, first).then().statusCode(200);
 
         assertEquals("rejected", offerStatus(first));
         assertEquals("22", offers(referral).get(0).get("status_reason_code"));
@@ -159,7 +165,7 @@ class ProcessMessageTest {
         assertEquals(area.ucr().id(), offers(referral).get(1).get("service_id"));
 
         // No interim response first: the final response accepts and completes the open offer at once.
-        send(area.ucr(), "final-response", referral).then().statusCode(200);
+        send(area.ucr(), "final-response", referral, second).then().statusCode(200);
 
         assertEquals("completed", offerStatus(second));
         assertEquals("completed", referralStatus(referral));
@@ -178,7 +184,7 @@ class ProcessMessageTest {
         Area area = fallsAndUcr();
         UUID referral = post(fallIn(area.district(), "C3"));
         UUID offer = awaitOffer(referral, 1);
-        String body = BarsMessages.message("interim-in-progress", referral, area.falls().dosServiceId(),
+        String body = BarsMessages.message("interim-in-progress", referral, offer, area.falls().dosServiceId(),
                 area.falls().odsCode());
         String first = BarsMessages.post(area.falls().odsCode(), body).then().statusCode(200).extract().asString();
         String before = state(referral);
@@ -197,13 +203,13 @@ class ProcessMessageTest {
         Area area = fallsAndUcr();
         UUID referral = post(fallIn(area.district(), "C3"));
         UUID offer = awaitOffer(referral, 1);
-        send(area.falls(), "interim-in-progress", referral).then().statusCode(200);
-        send(area.falls(), "final-response", referral).then().statusCode(200);
+        send(area.falls(), "interim-in-progress", referral, offer).then().statusCode(200);
+        send(area.falls(), "final-response", referral, offer).then().statusCode(200);
         assertEquals("completed", offerStatus(offer));
         String before = state(referral);
 
         for (String stale : List.of("interim-rejected", "interim-in-progress", "final-response")) {
-            send(area.falls(), stale, referral).then().statusCode(409)
+            send(area.falls(), stale, referral, offer).then().statusCode(409)
                     .body("issue[0].code", equalTo("conflict"))
                     .body("issue[0].details.coding[0].system", equalTo(BarsMessaging.ERROR_CODES))
                     .body("issue[0].details.coding[0].code", equalTo("REC_CONFLICT"));
@@ -215,20 +221,21 @@ class ProcessMessageTest {
     void aMessageIdOrRequestIdUsedBeforeForAnotherMessageIsADuplicate() {
         Area area = fallsAndUcr();
         UUID referral = post(fallIn(area.district(), "C3"));
-        awaitOffer(referral, 1);
-        String accepted = BarsMessages.message("interim-in-progress", referral, area.falls().dosServiceId(),
+        UUID offer = awaitOffer(referral, 1);
+        String accepted = BarsMessages.message("interim-in-progress", referral, offer, area.falls().dosServiceId(),
                 area.falls().odsCode());
         Map<String, String> headers = BarsMessages.headers();
         BarsMessages.post(area.falls().odsCode(), accepted, headers, "application/fhir+json").then().statusCode(200);
         String before = state(referral);
         String bundleId = new io.vertx.core.json.JsonObject(accepted).getString("id");
 
-        String sameIdOtherContent = BarsMessages.message("final-response", referral, area.falls().dosServiceId(),
-                area.falls().odsCode()).replaceFirst("\"id\": \"[^\"]+\"", "\"id\": \"" + bundleId + "\"");
+        String sameIdOtherContent = BarsMessages.message("final-response", referral, offer,
+                area.falls().dosServiceId(), area.falls().odsCode())
+                .replaceFirst("\"id\": \"[^\"]+\"", "\"id\": \"" + bundleId + "\"");
         BarsMessages.post(area.falls().odsCode(), sameIdOtherContent).then().statusCode(409)
                 .body("issue[0].code", equalTo("duplicate"))
                 .body("issue[0].details.coding[0].code", equalTo("REC_CONFLICT"));
-        String otherMessageSameRequestId = BarsMessages.message("final-response", referral,
+        String otherMessageSameRequestId = BarsMessages.message("final-response", referral, offer,
                 area.falls().dosServiceId(), area.falls().odsCode());
         BarsMessages.post(area.falls().odsCode(), otherMessageSameRequestId, headers, "application/fhir+json")
                 .then().statusCode(409)
@@ -244,17 +251,17 @@ class ProcessMessageTest {
         UUID offer = awaitOffer(referral, 1);
         String before = state(referral);
 
-        // The UCR team's organisation was not offered the case.
-        send(area.ucr(), "interim-in-progress", referral).then().statusCode(404)
+        // The UCR team's organisation was not offered the case: the request it names went to another.
+        send(area.ucr(), "interim-in-progress", referral, offer).then().statusCode(404)
                 .body("issue[0].details.coding[0].code", equalTo("REC_NOT_FOUND"));
         // Nor may it speak for the falls team's service.
-        BarsMessages.post(area.ucr().odsCode(), BarsMessages.message("interim-in-progress", referral,
+        BarsMessages.post(area.ucr().odsCode(), BarsMessages.message("interim-in-progress", referral, offer,
                 area.falls().dosServiceId(), area.ucr().odsCode())).then().statusCode(403)
                 .body("issue[0].details.coding[0].code", equalTo("REC_FORBIDDEN"));
         // The hub's own staff answer no offers.
         given().urlEncodingEnabled(false).auth().oauth2(Tokens.hubClinician()).contentType("application/fhir+json")
                 .headers(BarsMessages.headers())
-                .body(BarsMessages.message("interim-in-progress", referral, area.falls().dosServiceId(),
+                .body(BarsMessages.message("interim-in-progress", referral, offer, area.falls().dosServiceId(),
                         area.falls().odsCode()))
                 .post("/fhir/$process-message").then().statusCode(403)
                 .body("issue[0].details.coding[0].code", equalTo("REC_FORBIDDEN"));
@@ -270,9 +277,9 @@ class ProcessMessageTest {
     void everyBrokenMessageRulesIsRefusedWithItsBarsCodeAndChangesNothing() {
         Area area = fallsAndUcr();
         UUID referral = post(fallIn(area.district(), "C3"));
-        awaitOffer(referral, 1);
+        UUID offer = awaitOffer(referral, 1);
         String ods = area.falls().odsCode();
-        String good = BarsMessages.message("interim-in-progress", referral, area.falls().dosServiceId(), ods);
+        String good = BarsMessages.message("interim-in-progress", referral, offer, area.falls().dosServiceId(), ods);
         String before = state(referral);
 
         Map<String, String> noRequestId = BarsMessages.headers();
@@ -294,14 +301,72 @@ class ProcessMessageTest {
         expect(BarsMessages.post(ods, good.replace("\"reference\": \"urn:uuid:4f0f1c1e-0000-4000-8000-000000000003\"",
                 "\"reference\": \"urn:uuid:00000000-0000-4000-8000-00000000dead\""), BarsMessages.headers(),
                 "application/fhir+json"), 400, "REC_BAD_REQUEST", "invalid");
-        expect(BarsMessages.post(ods, BarsMessages.message("interim-rejected", referral, area.falls().dosServiceId(),
-                ods).replace("dos-rejected-reasons-bars", "made-up-reasons"), BarsMessages.headers(),
+        expect(BarsMessages.post(ods, BarsMessages.message("interim-rejected", referral, offer,
+                area.falls().dosServiceId(), ods).replace("dos-rejected-reasons-bars", "made-up-reasons"),
+                BarsMessages.headers(),
                 "application/fhir+json"), 400, "REC_BAD_REQUEST", "code-invalid");
-        expect(BarsMessages.post(ods, BarsMessages.message("interim-in-progress", UUID.randomUUID(),
+        expect(BarsMessages.post(ods, BarsMessages.message("interim-in-progress", UUID.randomUUID(), offer,
                 area.falls().dosServiceId(), ods), BarsMessages.headers(), "application/fhir+json"), 404,
                 "REC_NOT_FOUND", "not-found");
 
         assertEquals(before, state(referral));
+    }
+
+    @Test
+    void aResponseNamingNoRequestTheHubSentTheSenderIsNotFoundAndChangesNothing() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        UUID offer = awaitOffer(referral, 1);
+        UUID otherReferral = post(fallIn(area.district(), "C3"));
+        UUID otherOffer = awaitOffer(otherReferral, 1);
+        String before = state(referral) + " " + state(otherReferral);
+
+        // An id the hub never sent, and the falls team's offer of another case: neither is this case's request.
+        for (UUID named : List.of(UUID.randomUUID(), otherOffer)) {
+            expect(send(area.falls(), "interim-in-progress", referral, named), 404, "REC_NOT_FOUND", "not-found");
+        }
+        // Nor is an identifier that is no UUID at all.
+        expect(BarsMessages.post(area.falls().odsCode(), BarsMessages.message("interim-in-progress", referral, offer,
+                area.falls().dosServiceId(), area.falls().odsCode()).replace(offer.toString(), "validation-request-1")),
+                404, "REC_NOT_FOUND", "not-found");
+
+        assertEquals(before, state(referral) + " " + state(otherReferral));
+        assertEquals("requested", offerStatus(offer));
+        assertEquals("requested", offerStatus(otherOffer));
+    }
+
+    @Test
+    void aResponseNamingAnotherOrganisationsOfferOfTheCaseIsNotFoundThoughItHoldsAnOfferOfItsOwn() {
+        Area area = fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        UUID fallsOffer = awaitOffer(referral, 1);
+        send(area.falls(), "interim-rejected", referral, fallsOffer).then().statusCode(200);
+        UUID ucrOffer = awaitOffer(referral, 2);
+        String before = state(referral);
+
+        expect(send(area.ucr(), "interim-in-progress", referral, fallsOffer), 404, "REC_NOT_FOUND", "not-found");
+        expect(send(area.falls(), "interim-in-progress", referral, ucrOffer), 404, "REC_NOT_FOUND", "not-found");
+
+        assertEquals(before, state(referral));
+        assertEquals("requested", offerStatus(ucrOffer));
+    }
+
+    @Test
+    void aResponseNamingTheOrganisationsEarlierClosedOfferIsAConflictAndLeavesItsOpenOfferAlone() {
+        // Two services of one organisation: the case goes to its second when its first declines.
+        Area area = fallsAndUcr(true);
+        UUID referral = post(fallIn(area.district(), "C3"));
+        UUID first = awaitOffer(referral, 1);
+        send(area.falls(), "interim-rejected", referral, first).then().statusCode(200);
+        UUID second = awaitOffer(referral, 2);
+        assertEquals(area.ucr().id(), offers(referral).get(1).get("service_id"));
+        String before = state(referral);
+
+        expect(send(area.falls(), "interim-in-progress", referral, first), 409, "REC_CONFLICT", "conflict");
+
+        assertEquals(before, state(referral));
+        assertEquals("rejected", offerStatus(first));
+        assertEquals("requested", offerStatus(second));
     }
 
     private static void expect(Response response, int status, String code, String issueType) {
