@@ -83,6 +83,8 @@ public final class Bench {
         double updateShare = 0.10, cancelShare = 0.05;
         boolean fhirStub;
         long seed = 42;
+        /** Extra PostgreSQL settings (name=value), e.g. auto_explain's, to look into a slow statement. */
+        final Map<String, String> postgresSettings = new LinkedHashMap<>();
     }
 
     static Options parse(String[] args) {
@@ -115,6 +117,12 @@ public final class Bench {
                 case "--hub-jvm-args" -> { o.hubJvmArgs = v; i++; }
                 case "--out" -> { o.out = Path.of(v); i++; }
                 case "--seed" -> { o.seed = Long.parseLong(v); i++; }
+                case "--postgres-setting" -> {
+                    int eq = v.indexOf('=');
+                    if (eq < 1) throw new IllegalArgumentException("--postgres-setting name=value");
+                    o.postgresSettings.put(v.substring(0, eq), v.substring(eq + 1));
+                    i++;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/README.md)");
             }
         }
@@ -158,6 +166,11 @@ public final class Bench {
         long hubCpuStart, hubCpuEnd, pgCpuStart, pgCpuEnd, genCpuStart, genCpuEnd;
         long sysBusyStart, sysTotalStart, sysBusyEnd, sysTotalEnd;
         long dbRowsStart, dbRowsEnd, dbXactStart, dbXactEnd;
+        /** The hub's SQL statements in the step (pg_stat_statements; BEGIN and COMMIT included), and the costliest. */
+        long statements;
+        final List<String> topStatements = new ArrayList<>();
+        /** The 1-minute load average of the machine when the step started and ended (/proc/loadavg). */
+        String loadStart, loadEnd;
         volatile long hubPeakRssKb, pgPeakRssKb;
 
         Step(int rate) {
@@ -296,15 +309,23 @@ public final class Bench {
 
     void startDatabase() throws IOException {
         pgDataDir = Files.createTempDirectory("bench-pg");
-        postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgDataDir).setCleanDataDirectory(true)
                 // As the hub's own embedded database (EmbeddedDatabase): durability is not what is measured here.
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
                 .setServerConfig("full_page_writes", "off")
                 .setServerConfig("max_connections", "100")
-                .start();
+                // Statements and round trips per incident, a measure that CPU contention does not distort.
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        opt.postgresSettings.forEach(builder::setServerConfig);
+        postgres = builder.start();
         jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        try (Statement s = connection().createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        } catch (Exception e) {
+            throw new IllegalStateException("pg_stat_statements is part of the embedded PostgreSQL", e);
+        }
         log("embedded PostgreSQL 17 on port " + postgres.getPort() + " (fsync off, as the demo profile's)");
     }
 
@@ -320,12 +341,52 @@ public final class Bench {
 
     long[] dbStats() {
         try (Statement s = connection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT tup_inserted + tup_updated + tup_deleted, xact_commit "
+                ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT tup_inserted + tup_updated + tup_deleted, xact_commit "
                         + "FROM pg_stat_database WHERE datname = 'postgres'")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         } catch (Exception e) {
             return new long[] {0, 0};
+        }
+    }
+
+    /** Marks the harness's own SQL, so that statement counts are the hub's alone. */
+    static final String HARNESS_SQL = "/* bench */ ";
+
+    void resetStatements() {
+        try (Statement s = connection().createStatement()) {
+            s.execute(HARNESS_SQL + "SELECT pg_stat_statements_reset()");
+        } catch (Exception e) {
+            log("could not reset pg_stat_statements: " + e);
+        }
+    }
+
+    /** The hub's statements since the step's reset: their number, and the ten that took the most database time. */
+    void readStatements(Step step) {
+        String hubOnly = "FROM pg_stat_statements WHERE query NOT LIKE '/* bench */%' AND dbid = "
+                + "(SELECT oid FROM pg_database WHERE datname = 'postgres')";
+        try (Statement s = connection().createStatement()) {
+            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT coalesce(sum(calls), 0) " + hubOnly)) {
+                rs.next();
+                step.statements = rs.getLong(1);
+            }
+            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT calls, round(total_exec_time::numeric, 1), rows, "
+                    + "regexp_replace(left(query, 160), '\\s+', ' ', 'g') " + hubOnly + " ORDER BY total_exec_time DESC LIMIT 10")) {
+                while (rs.next()) {
+                    step.topStatements.add(rs.getLong(1) + " calls, " + rs.getString(2) + " ms, " + rs.getLong(3)
+                            + " rows: " + rs.getString(4));
+                }
+            }
+        } catch (Exception e) {
+            log("could not read pg_stat_statements: " + e);
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -476,7 +537,7 @@ public final class Bench {
             int version;
             long offeredMicros;
             try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT id::text, ods_code, version, (extract(epoch FROM offered_at) * 1000000)::bigint "
+                    HARNESS_SQL + "SELECT id::text, ods_code, version, (extract(epoch FROM offered_at) * 1000000)::bigint "
                             + "FROM offer WHERE referral_id = ?::uuid AND status IN ('requested', 'received')")) {
                 ps.setString(1, referralId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -688,6 +749,8 @@ public final class Bench {
         long[] db = hub == null ? new long[2] : dbStats();
         s.dbRowsStart = db[0];
         s.dbXactStart = db[1];
+        if (hub != null) resetStatements();
+        s.loadStart = loadAverage();
     }
 
     void snapshotEnd(Step s) {
@@ -700,6 +763,8 @@ public final class Bench {
         long[] db = hub == null ? new long[2] : dbStats();
         s.dbRowsEnd = db[0];
         s.dbXactEnd = db[1];
+        if (hub != null) readStatements(s);
+        s.loadEnd = loadAverage();
     }
 
     static long genCpuNanos() {

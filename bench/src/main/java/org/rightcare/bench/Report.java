@@ -87,6 +87,18 @@ final class Report {
                     .append(", \"postgresPeakRssMb\": ").append(s.pgPeakRssKb / 1024)
                     .append(", \"dbRowsPerSecond\": ").append(fmt((s.dbRowsEnd - s.dbRowsStart) / secs))
                     .append(", \"dbCommitsPerSecond\": ").append(fmt((s.dbXactEnd - s.dbXactStart) / secs))
+                    .append(", \"hubCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.hubCpuEnd - s.hubCpuStart) * 10.0)))
+                    .append(", \"postgresCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.pgCpuEnd - s.pgCpuStart) * 10.0)))
+                    .append(", \"statementsPerEvent\": ").append(fmt2(s.statements / (double) Math.max(1, sent(s))))
+                    .append(", \"commitsPerEvent\": ").append(fmt2((s.dbXactEnd - s.dbXactStart) / (double) Math.max(1, sent(s))))
+                    .append(", \"loadAverageAtStart\": \"").append(s.loadStart).append("\", \"loadAverageAtEnd\": \"")
+                    .append(s.loadEnd).append('"')
+                    .append(",\n     \"topStatements\": [");
+            for (int t = 0; t < s.topStatements.size(); t++) {
+                json.append(t == 0 ? "" : ", ").append('"').append(s.topStatements.get(t).replace("\\", "\\\\")
+                        .replace("\"", "\\\"")).append('"');
+            }
+            json.append("]")
                     .append(",\n     \"counts\": {");
             boolean first = true;
             for (var c : new TreeMap<>(s.counts).entrySet()) {
@@ -121,6 +133,15 @@ final class Report {
         return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%.1f", d);
     }
 
+    static String fmt2(double d) {
+        return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /** A cost of the step per 1,000 events sent: survives CPU contention better than latency does. */
+    static double perThousand(Bench.Step s, double cost) {
+        return cost / Math.max(1, sent(s)) * 1000;
+    }
+
     static String fmtP(double p) {
         return p == Math.floor(p) ? Integer.toString((int) p) : Double.toString(p).replace('.', '_');
     }
@@ -150,6 +171,17 @@ final class Report {
                     .append(s.hubPeakRssKb / 1024).append(" | ").append(fmt((s.dbRowsEnd - s.dbRowsStart) / secs))
                     .append(" |\n");
         }
+        md.append("\nCost per event (measures that CPU contention does not distort; the load average is the machine's, "
+                + "at the step's start and end):\n\n");
+        md.append("| rate/s | hub CPU ms / 1,000 events | PG CPU ms / 1,000 events | SQL statements / event | commits / event | load average |\n");
+        md.append("|---:|---:|---:|---:|---:|---|\n");
+        for (Bench.Step s : b.steps) {
+            md.append("| ").append(s.rate).append(" | ").append(fmt(perThousand(s, (s.hubCpuEnd - s.hubCpuStart) * 10.0)))
+                    .append(" | ").append(fmt(perThousand(s, (s.pgCpuEnd - s.pgCpuStart) * 10.0))).append(" | ")
+                    .append(fmt2(s.statements / (double) Math.max(1, sent(s)))).append(" | ")
+                    .append(fmt2((s.dbXactEnd - s.dbXactStart) / (double) Math.max(1, sent(s)))).append(" | ")
+                    .append(s.loadStart).append(" -> ").append(s.loadEnd).append(" |\n");
+        }
         md.append("\nLatency in ms (count, p50, p90, p99, p99.9, max), from the intended send time:\n\n");
         md.append("| rate/s | measure | count | p50 | p90 | p99 | p99.9 | max |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
         for (Bench.Step s : b.steps) {
@@ -161,6 +193,11 @@ final class Report {
         }
         md.append("\nCounts per step:\n\n");
         for (Bench.Step s : b.steps) md.append("- ").append(s.rate).append("/s: ").append(new TreeMap<>(s.counts)).append('\n');
+        for (Bench.Step s : b.steps) {
+            if (s.topStatements.isEmpty()) continue;
+            md.append("\nThe hub's statements that took the most database time at ").append(s.name).append(":\n\n");
+            for (String t : s.topStatements) md.append("- ").append(t.replace("|", "\\|")).append('\n');
+        }
         md.append("\nTargets (issue 6): intake p99 < ").append((int) INTAKE_P99_MS).append(" ms with no errors at 1,000/s for 60 s; ")
                 .append("incident -> offer and reject -> next offer p99 < ").append((int) E2E_P99_MS).append(" ms at 200/s; RSS < 512 MB; ")
                 .append("start to ready < 3 s.\n\n");
