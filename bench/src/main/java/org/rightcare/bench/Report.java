@@ -70,7 +70,10 @@ final class Report {
                 .append(", \"accept\": ").append(b.opt.accept).append(", \"reject\": ").append(b.opt.reject)
                 .append(", \"slow\": ").append(b.opt.slow).append(", \"slowDelayMs\": ").append(b.opt.slowDelay.toMillis())
                 .append(", \"updates\": ").append(b.opt.updateShare).append(", \"cancels\": ").append(b.opt.cancelShare)
-                .append(", \"directoryServices\": ").append(b.opt.directoryServices).append("},\n");
+                .append(", \"directoryServices\": ").append(b.opt.directoryServices)
+                .append(", \"profile\": \"").append(b.opt.profile).append("\", \"fhirRestShare\": ").append(b.opt.fhirRestShare)
+                .append(", \"openStack\": ").append(b.opt.openStack).append(", \"search\": ").append(b.opt.search).append("},\n");
+        json.append("  \"openStackReferrals\": ").append(b.openStackReferrals).append(",\n");
         json.append("  \"hubStartToReadyMs\": ").append(b.hubReadyMillis).append(",\n  \"steps\": [\n");
         for (int i = 0; i < b.steps.size(); i++) {
             Bench.Step s = b.steps.get(i);
@@ -88,6 +91,7 @@ final class Report {
                     .append(", \"dbRowsPerSecond\": ").append(fmt((s.dbRowsEnd - s.dbRowsStart) / secs))
                     .append(", \"dbCommitsPerSecond\": ").append(fmt((s.dbXactEnd - s.dbXactStart) / secs))
                     .append(", \"hubCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.hubCpuEnd - s.hubCpuStart) * 10.0)))
+                    .append(", \"hubEventLoopCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.hubLoopCpuEnd - s.hubLoopCpuStart) * 10.0)))
                     .append(", \"postgresCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.pgCpuEnd - s.pgCpuStart) * 10.0)))
                     .append(", \"statementsPerEvent\": ").append(fmt2(s.statements / (double) Math.max(1, sent(s))))
                     .append(", \"commitsPerEvent\": ").append(fmt2((s.dbXactEnd - s.dbXactStart) / (double) Math.max(1, sent(s))))
@@ -159,7 +163,9 @@ final class Report {
                 .append(": ").append(b.opt.duration.toMillis() / 1000.0).append(" s per rate\n\n");
         if (b.hubReadyMillis >= 0) md.append("Hub JVM launch to ready (database already up): ").append(b.hubReadyMillis)
                 .append(" ms. Directory: ").append(b.opt.directoryServices > 0 ? b.opt.directoryServices
-                        + " generated services" : "the demo directory").append(".\n\n");
+                        + " generated services (" + Math.round(b.opt.fhirRestShare * 100) + " % fhir-rest)" : "the demo directory")
+                .append(". Hub profile: ").append(b.opt.profile).append(". Open stack before the first step: ")
+                .append(b.opt.openStack > 0 ? b.openStackReferrals + " offered, unanswered cases" : "none").append(".\n\n");
         md.append("| rate/s | sent | achieved/s | errors | hub CPU % | PG CPU % | generator CPU % | hub peak RSS MB | DB rows/s |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Bench.Step s : b.steps) {
@@ -173,10 +179,11 @@ final class Report {
         }
         md.append("\nCost per event (measures that CPU contention does not distort; the load average is the machine's, "
                 + "at the step's start and end):\n\n");
-        md.append("| rate/s | hub CPU ms / 1,000 events | PG CPU ms / 1,000 events | SQL statements / event | commits / event | load average |\n");
-        md.append("|---:|---:|---:|---:|---:|---|\n");
+        md.append("| rate/s | hub CPU ms / 1,000 events | of which event loops | PG CPU ms / 1,000 events | SQL statements / event | commits / event | load average |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---|\n");
         for (Bench.Step s : b.steps) {
             md.append("| ").append(s.rate).append(" | ").append(fmt(perThousand(s, (s.hubCpuEnd - s.hubCpuStart) * 10.0)))
+                    .append(" | ").append(fmt(perThousand(s, (s.hubLoopCpuEnd - s.hubLoopCpuStart) * 10.0)))
                     .append(" | ").append(fmt(perThousand(s, (s.pgCpuEnd - s.pgCpuStart) * 10.0))).append(" | ")
                     .append(fmt2(s.statements / (double) Math.max(1, sent(s)))).append(" | ")
                     .append(fmt2((s.dbXactEnd - s.dbXactStart) / (double) Math.max(1, sent(s)))).append(" | ")
@@ -195,7 +202,7 @@ final class Report {
         for (Bench.Step s : b.steps) md.append("- ").append(s.rate).append("/s: ").append(new TreeMap<>(s.counts)).append('\n');
         for (Bench.Step s : b.steps) {
             if (s.topStatements.isEmpty()) continue;
-            md.append("\nThe hub's statements that took the most database time at ").append(s.name).append(":\n\n");
+            md.append("\nThe hub's statements at ").append(s.name).append(": the ten that took the most database time, then the twelve called most often:\n\n");
             for (String t : s.topStatements) md.append("- ").append(t.replace("|", "\\|")).append('\n');
         }
         md.append("\nTargets (issue 6): intake p99 < ").append((int) INTAKE_P99_MS).append(" ms with no errors at 1,000/s for 60 s; ")
@@ -219,7 +226,7 @@ final class Report {
         series.put("intake ack p50", new double[] {50});
         series.put("intake ack p99", new double[] {99});
         series.put("intake ack p99.9", new double[] {99.9});
-        String[] colors = {"#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#ff7f0e", "#8c564b"};
+        String[] colors = {"#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#8c564b"};
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
@@ -250,6 +257,7 @@ final class Report {
         lines.add(new String[] {"intake ack p99", Bench.ACK, "99"});
         lines.add(new String[] {"intake ack p99.9", Bench.ACK, "99.9"});
         lines.add(new String[] {"incident->offer p99", Bench.TO_OFFER, "99"});
+        lines.add(new String[] {"incident->offer delivered p99", Bench.TO_OFFER_DELIVERED, "99"});
         lines.add(new String[] {"reject->next offer p99", Bench.REJECT_TO_NEXT, "99"});
         lines.add(new String[] {"answer->callback p99", Bench.ANSWER_TO_CALLBACK, "99"});
         int li = 0;
