@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 args=()
 for a in "$@"; do
   if [ "$a" = "--smoke" ]; then
-    args+=(--rates 5 --duration 3s --warmup 2s --settle 1s --drain 10s --slow-delay 500ms --directory-services 20 --expect-clean)
+    args+=(--rates 5 --duration 3s --warmup 2s --settle 1s --drain 30s --slow-delay 500ms --directory-services 20 --expect-clean)
   else
     args+=("$a")
   fi
