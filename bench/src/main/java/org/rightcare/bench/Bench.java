@@ -310,6 +310,10 @@ public final class Bench {
             bench.run();
             rc = bench.problems().isEmpty() ? 0 : 3;
             if (rc != 0) log("FAILED: " + bench.problems());
+        } catch (Exception e) {
+            // Exit below even so: the harness's thread pools would keep the JVM alive.
+            log("FAILED: " + e);
+            e.printStackTrace();
         } finally {
             bench.close();
         }
