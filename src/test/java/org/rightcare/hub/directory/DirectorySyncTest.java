@@ -148,6 +148,13 @@ class DirectorySyncTest {
                     apply(original, BULK_WAIT).removed().stream().sorted().toList());
         }
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM directory_service WHERE id LIKE 'file-bulk-%'"));
+        // The replica reloads thousands of services after each notification: let it settle before the next test.
+        Instant deadline = Instant.now().plus(BULK_WAIT);
+        while ((directory.version() != version() || directory.find("file-bulk-0").isPresent())
+                && Instant.now().isBefore(deadline)) {
+            directory.refresh().await().atMost(BULK_WAIT);
+        }
+        assertEquals(version(), directory.version());
     }
 
     @Test
