@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # One command for the benchmark harness (issue 6). Builds the hub's packaged jar and the harness, then runs it:
-#   bench/run.sh --rates 25,50,100,200 --duration 15s
-#   bench/run.sh --smoke                 # a few seconds at a low rate: checks the harness still works
+#   bench/run.sh --rates 200,500,1000 --duration 60s --search   # results in bench/results/<UTC timestamp>/
+#   bench/run.sh --smoke                 # a few seconds at a low rate, failing unless every event and offer went through
 #   bench/run.sh --mode fhir --fhir-base http://127.0.0.1:8090/fhir --rates 50,100   # another FHIR server
-# Options are listed in bench/README.md. Set BENCH_SKIP_BUILD=1 to reuse existing builds.
+# Options are listed in bench/README.md. BENCH_SKIP_BUILD=1 reuses both builds; BENCH_SKIP_BUILD=hub reuses the hub's
+# jar and builds only the harness (what `./mvnw verify` does for its smoke run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=()
 for a in "$@"; do
-  if [ "$a" = "--smoke" ]; then args+=(--rates 5 --duration 3s --warmup 2s --settle 1s --drain 5s --slow-delay 500ms); else args+=("$a"); fi
+  if [ "$a" = "--smoke" ]; then
+    args+=(--rates 5 --duration 3s --warmup 2s --settle 1s --drain 30s --slow-delay 500ms --directory-services 20 --expect-clean)
+  else
+    args+=("$a")
+  fi
 done
-if [ "${BENCH_SKIP_BUILD:-0}" != "1" ]; then
+skip="${BENCH_SKIP_BUILD:-0}"
+if [ "$skip" != "1" ] && [ "$skip" != "hub" ]; then
   ./mvnw -B -q package -DskipTests
+fi
+if [ "$skip" != "1" ]; then
   ./mvnw -B -q -f bench/pom.xml package
 fi
 exec java -Xmx256m -cp "bench/target/classes:bench/target/lib/*" org.rightcare.bench.Bench "${args[@]}"

@@ -67,6 +67,17 @@ public final class Bench {
 
     static final class Options {
         String mode = "hub";
+        /** prod: the hub's production profile, OIDC from the harness's own provider, the CAD secret from a file. */
+        String profile = "prod";
+        /** Share of the generated services whose offers are POSTed to the harness as FHIR transactions. */
+        double fhirRestShare = 0.5;
+        /** Open C3/C4 cases (offered, never answered) created before the first step. */
+        int openStack;
+        /** After the listed rates, keep stepping up by a quarter until the intake target breaks. */
+        boolean search;
+        int maxRate = 4000;
+        /** Fail (exit 3) unless every event was acknowledged, offers reached providers and the CAD heard back. */
+        boolean expectClean;
         List<Integer> rates = List.of(25, 50, 100, 200);
         Duration duration = Duration.ofSeconds(15);
         Duration settle = Duration.ofSeconds(3);
@@ -83,6 +94,8 @@ public final class Bench {
         double updateShare = 0.10, cancelShare = 0.05;
         boolean fhirStub;
         long seed = 42;
+        /** Extra PostgreSQL settings (name=value), e.g. auto_explain's, to look into a slow statement. */
+        final Map<String, String> postgresSettings = new LinkedHashMap<>();
     }
 
     static Options parse(String[] args) {
@@ -92,6 +105,12 @@ public final class Bench {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
                 case "--mode" -> { o.mode = v; i++; }
+                case "--profile" -> { o.profile = v; i++; }
+                case "--fhir-rest-share" -> { o.fhirRestShare = Double.parseDouble(v); i++; }
+                case "--open-stack" -> { o.openStack = Integer.parseInt(v); i++; }
+                case "--search" -> o.search = true;
+                case "--expect-clean" -> o.expectClean = true;
+                case "--max-rate" -> { o.maxRate = Integer.parseInt(v); i++; }
                 case "--rates" -> {
                     o.rates = new ArrayList<>();
                     for (String r : v.split(",")) o.rates.add(Integer.parseInt(r.trim()));
@@ -115,9 +134,16 @@ public final class Bench {
                 case "--hub-jvm-args" -> { o.hubJvmArgs = v; i++; }
                 case "--out" -> { o.out = Path.of(v); i++; }
                 case "--seed" -> { o.seed = Long.parseLong(v); i++; }
+                case "--postgres-setting" -> {
+                    int eq = v.indexOf('=');
+                    if (eq < 1) throw new IllegalArgumentException("--postgres-setting name=value");
+                    o.postgresSettings.put(v.substring(0, eq), v.substring(eq + 1));
+                    i++;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (see bench/README.md)");
             }
         }
+        if (!o.profile.equals("prod") && !o.profile.equals("demo")) throw new IllegalArgumentException("--profile prod|demo");
         double total = o.accept + o.reject + o.slow;
         if (Math.abs(total - 1.0) > 1e-6) throw new IllegalArgumentException("--accept + --reject + --slow must be 1");
         if (o.out == null) {
@@ -156,8 +182,15 @@ public final class Bench {
         final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
         long startNanos, endNanos, sendsDone, completedNanos;
         long hubCpuStart, hubCpuEnd, pgCpuStart, pgCpuEnd, genCpuStart, genCpuEnd;
+        /** CPU of the hub's Vert.x event-loop threads alone: its request, SQL and delivery work, without JIT and GC. */
+        long hubLoopCpuStart, hubLoopCpuEnd;
         long sysBusyStart, sysTotalStart, sysBusyEnd, sysTotalEnd;
         long dbRowsStart, dbRowsEnd, dbXactStart, dbXactEnd;
+        /** The hub's SQL statements in the step (pg_stat_statements; BEGIN and COMMIT included), and the costliest. */
+        long statements;
+        final List<String> topStatements = new ArrayList<>();
+        /** The 1-minute load average of the machine when the step started and ended (/proc/loadavg). */
+        String loadStart, loadEnd;
         volatile long hubPeakRssKb, pgPeakRssKb;
 
         Step(int rate) {
@@ -189,8 +222,11 @@ public final class Bench {
     static final String REJECT_TO_NEXT = "reject_to_next_offer";
     static final String ANSWER_TO_CALLBACK = "answer_to_callback";
     static final String TASK_PUT = "task_put";
-    static final List<String> HISTS = List.of(ACK, TO_OFFER, TO_OFFERED_CALLBACK, REJECT_TO_NEXT, ANSWER_TO_CALLBACK,
-            TASK_PUT);
+    /** Offers to fhir-rest services: the transaction Bundle's arrival at the provider's FHIR server. */
+    static final String TO_OFFER_DELIVERED = "incident_to_offer_delivered";
+    static final String REJECT_TO_NEXT_DELIVERED = "reject_to_next_offer_delivered";
+    static final List<String> HISTS = List.of(ACK, TO_OFFER, TO_OFFER_DELIVERED, TO_OFFERED_CALLBACK, REJECT_TO_NEXT,
+            REJECT_TO_NEXT_DELIVERED, ANSWER_TO_CALLBACK, TASK_PUT);
 
     /** One incident as the CAD sees it. */
     static final class Case {
@@ -205,6 +241,8 @@ public final class Bench {
         volatile boolean concluded;
         /** The hub acknowledged the incident.created: updates and cancels go only to such incidents. */
         volatile boolean acked;
+        /** Part of the open stack: its offers are never answered. */
+        boolean preload;
         final java.util.Set<String> answeredOffers = ConcurrentHashMap.newKeySet();
 
         Case(String incidentId, Step step, long intendedMicros, String category) {
@@ -238,11 +276,29 @@ public final class Bench {
     Path pgDataDir;
     volatile Step currentStep;
     final List<Step> steps = new ArrayList<>();
+    /** prod profile: the harness is the hub's OIDC provider (discovery and keys on its receiver) and signs tokens. */
+    final java.security.KeyPair oidcKey;
+    String issuer;
+    String cadSecret = "demo-secret";
+    final java.util.Set<String> fhirRestServices = ConcurrentHashMap.newKeySet();
+    final Map<String, String> odsByService = new ConcurrentHashMap<>();
+    long openStackReferrals = -1;
 
     Bench(Options opt) {
         this.opt = opt;
         this.random = new SplittableRandom(opt.seed);
         this.events = new Events(new SplittableRandom(opt.seed + 1));
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            this.oidcKey = generator.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        if (opt.profile.equals("prod")) {
+            events.cadSystem = "BENCH-CAD";
+            cadSecret = UUID.randomUUID().toString();
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -252,11 +308,35 @@ public final class Bench {
         int rc = 1;
         try {
             bench.run();
-            rc = 0;
+            rc = bench.problems().isEmpty() ? 0 : 3;
+            if (rc != 0) log("FAILED: " + bench.problems());
+        } catch (Exception e) {
+            // Exit below even so: the harness's thread pools would keep the JVM alive.
+            log("FAILED: " + e);
+            e.printStackTrace();
         } finally {
             bench.close();
         }
         System.exit(rc);
+    }
+
+    /** With --expect-clean: what went wrong in the run (empty when everything did what it should). */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (!opt.expectClean) return problems;
+        for (Step s : steps) {
+            if (Report.errors(s) > 0) problems.add(s.name + ": " + Report.errors(s) + " events not acknowledged");
+            if (s.count0("ok") == 0) problems.add(s.name + ": no event acknowledged");
+            if (opt.mode.equals("hub")) {
+                if (s.count0("offers seen") + s.count0("offers delivered") == 0) problems.add(s.name + ": no offer reached a provider");
+                if (s.count0("callback referral.offered") == 0) problems.add(s.name + ": no referral.offered callback");
+                if (s.count0("referrals not concluded at the end") > 0) problems.add(s.name + ": referrals left open");
+                long errors = s.counts.entrySet().stream().filter(e -> e.getKey().startsWith("provider error")
+                        || e.getKey().startsWith("task put error")).mapToLong(e -> e.getValue().get()).sum();
+                if (errors > 0) problems.add(s.name + ": " + errors + " provider errors");
+            }
+        }
+        return problems;
     }
 
     void run() throws Exception {
@@ -271,6 +351,7 @@ public final class Bench {
         } else {
             throw new IllegalArgumentException("--mode hub|fhir");
         }
+        if (opt.openStack > 0 && opt.mode.equals("hub")) preloadOpenStack();
         Thread sampler = new Thread(this::sampleMemory, "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
@@ -288,6 +369,17 @@ public final class Bench {
             steps.add(step);
             runStep(step);
         }
+        if (opt.search) {
+            // Step up by a quarter (rounded to 50/s) while the intake target holds: the last step that held is the
+            // highest rate found, the first that broke it bounds it from above.
+            Step last = steps.get(steps.size() - 1);
+            while (Report.intakeHolds(last) && last.rate < opt.maxRate) {
+                int next = Math.min(opt.maxRate, Math.max(last.rate + 50, (int) Math.round(last.rate * 1.25 / 50) * 50));
+                last = new Step(next);
+                steps.add(last);
+                runStep(last);
+            }
+        }
         waitForConclusions();
         Report.write(this);
     }
@@ -296,15 +388,23 @@ public final class Bench {
 
     void startDatabase() throws IOException {
         pgDataDir = Files.createTempDirectory("bench-pg");
-        postgres = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setDataDirectory(pgDataDir).setCleanDataDirectory(true)
                 // As the hub's own embedded database (EmbeddedDatabase): durability is not what is measured here.
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
                 .setServerConfig("full_page_writes", "off")
                 .setServerConfig("max_connections", "100")
-                .start();
+                // Statements and round trips per incident, a measure that CPU contention does not distort.
+                .setServerConfig("shared_preload_libraries", "pg_stat_statements");
+        opt.postgresSettings.forEach(builder::setServerConfig);
+        postgres = builder.start();
         jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+        try (Statement s = connection().createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+        } catch (Exception e) {
+            throw new IllegalStateException("pg_stat_statements is part of the embedded PostgreSQL", e);
+        }
         log("embedded PostgreSQL 17 on port " + postgres.getPort() + " (fsync off, as the demo profile's)");
     }
 
@@ -320,12 +420,54 @@ public final class Bench {
 
     long[] dbStats() {
         try (Statement s = connection().createStatement();
-                ResultSet rs = s.executeQuery("SELECT tup_inserted + tup_updated + tup_deleted, xact_commit "
+                ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT tup_inserted + tup_updated + tup_deleted, xact_commit "
                         + "FROM pg_stat_database WHERE datname = 'postgres'")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         } catch (Exception e) {
             return new long[] {0, 0};
+        }
+    }
+
+    /** Marks the harness's own SQL, so that statement counts are the hub's alone. */
+    static final String HARNESS_SQL = "/* bench */ ";
+
+    void resetStatements() {
+        try (Statement s = connection().createStatement()) {
+            s.execute(HARNESS_SQL + "SELECT pg_stat_statements_reset()");
+        } catch (Exception e) {
+            log("could not reset pg_stat_statements: " + e);
+        }
+    }
+
+    /** The hub's statements since the step's reset: their number, the ten that took the most database time, then the twelve called most often. */
+    void readStatements(Step step) {
+        String hubOnly = "FROM pg_stat_statements WHERE query NOT LIKE '/* bench */%' AND dbid = "
+                + "(SELECT oid FROM pg_database WHERE datname = 'postgres')";
+        try (Statement s = connection().createStatement()) {
+            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT coalesce(sum(calls), 0) " + hubOnly)) {
+                rs.next();
+                step.statements = rs.getLong(1);
+            }
+            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "(SELECT calls, round(total_exec_time::numeric, 1), rows, "
+                    + "regexp_replace(left(query, 160), '\\s+', ' ', 'g') " + hubOnly
+                    + " ORDER BY total_exec_time DESC LIMIT 10) UNION ALL (SELECT calls, round(total_exec_time::numeric, 1), rows, "
+                    + "regexp_replace(left(query, 160), '\\s+', ' ', 'g') " + hubOnly + " ORDER BY calls DESC LIMIT 12)")) {
+                while (rs.next()) {
+                    step.topStatements.add(rs.getLong(1) + " calls, " + rs.getString(2) + " ms, " + rs.getLong(3)
+                            + " rows: " + rs.getString(4));
+                }
+            }
+        } catch (Exception e) {
+            log("could not read pg_stat_statements: " + e);
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -342,14 +484,32 @@ public final class Bench {
     void startHub() throws Exception {
         Path directory = opt.out.resolve("directory.yaml");
         if (opt.directoryServices > 0) {
-            Files.writeString(directory, Directory.generate(opt.directoryServices));
+            String providerBase = "http://127.0.0.1:" + receiverPort + "/provider";
+            Files.writeString(directory, Directory.generate(opt.directoryServices, opt.fhirRestShare, providerBase));
+            for (int j = 0; j < opt.directoryServices; j++) {
+                odsByService.put(Directory.serviceId(j), Directory.odsCode(j));
+                if (Directory.fhirRest(j, opt.fhirRestShare)) fhirRestServices.add(Directory.serviceId(j));
+            }
         }
         int port = opt.hubPort > 0 ? opt.hubPort : freePort();
         hubBase = "http://127.0.0.1:" + port;
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : opt.hubJvmArgs.trim().split("\\s+")) if (!a.isBlank()) cmd.add(a);
-        cmd.add("-Dquarkus.profile=demo");
+        Map<String, String> environment = new LinkedHashMap<>();
+        if (opt.profile.equals("demo")) {
+            cmd.add("-Dquarkus.profile=demo");
+        } else {
+            // The production checklist (README): OIDC by its issuer URL, the public base URL, the CAD system's secret
+            // in a properties file named by QUARKUS_CONFIG_LOCATIONS. One departure: the harness's CAD receives
+            // callbacks over plain http on 127.0.0.1, which prod refuses unless allowed.
+            Path cadSystems = opt.out.resolve("cad-systems.properties");
+            Files.writeString(cadSystems, "hub.cad.systems.\"" + events.cadSystem + "\".secret=" + cadSecret + "\n");
+            environment.put("QUARKUS_CONFIG_LOCATIONS", cadSystems.toAbsolutePath().toString());
+            cmd.add("-Dquarkus.oidc.auth-server-url=" + issuer);
+            cmd.add("-Dhub.public-base-url=" + hubBase);
+            cmd.add("-Dhub.cad.allow-insecure-callbacks=true");
+        }
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.add("-Dquarkus.http.port=" + port);
         cmd.add("-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
@@ -362,10 +522,12 @@ public final class Bench {
         }
         cmd.add("-jar");
         cmd.add(opt.hubJar.toAbsolutePath().toString());
-        log("starting the hub: " + String.join(" ", cmd));
+        log("starting the hub (" + opt.profile + " profile): " + environment + " " + String.join(" ", cmd));
         long t0 = System.nanoTime();
-        hub = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(opt.out.resolve("hub.log").toFile()).start();
+        ProcessBuilder launch = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(opt.out.resolve("hub.log").toFile());
+        launch.environment().putAll(environment);
+        hub = launch.start();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
         while (true) {
             if (!hub.isAlive()) throw new IllegalStateException("the hub exited; see " + opt.out.resolve("hub.log"));
@@ -420,8 +582,34 @@ public final class Bench {
             ex.getResponseBody().write(b);
             ex.close();
         });
+        receiver.createContext("/oidc/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            byte[] b = (path.endsWith("/jwks") ? jwks() : discovery()).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        // The FHIR servers of the fhir-rest services: /provider/<serviceId>, where the hub POSTs each offer.
+        receiver.createContext("/provider/", ex -> {
+            long now = System.nanoTime();
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String path = ex.getRequestURI().getPath();
+            String serviceId = path.substring("/provider/".length()).replaceAll("/.*", "");
+            byte[] b = "{\"resourceType\":\"Bundle\",\"type\":\"transaction-response\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/fhir+json");
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+            String bundle = new String(body, StandardCharsets.UTF_8);
+            providerPool.execute(() -> onOfferDelivered(serviceId, bundle, wallMicros(now)));
+        });
         receiver.start();
         receiverPort = receiver.getAddress().getPort();
+        issuer = "http://127.0.0.1:" + receiverPort + "/oidc";
         events.callbackUrl = "http://127.0.0.1:" + receiverPort + "/cad-callbacks";
         log("CAD callback receiver on " + events.callbackUrl);
     }
@@ -476,8 +664,8 @@ public final class Bench {
             int version;
             long offeredMicros;
             try (PreparedStatement ps = connection().prepareStatement(
-                    "SELECT id::text, ods_code, version, (extract(epoch FROM offered_at) * 1000000)::bigint "
-                            + "FROM offer WHERE referral_id = ?::uuid AND status IN ('requested', 'received')")) {
+                    HARNESS_SQL + "SELECT id::text, ods_code, version, (extract(epoch FROM offered_at) * 1000000)::bigint, "
+                            + "service_id FROM offer WHERE referral_id = ?::uuid AND status IN ('requested', 'received')")) {
                 ps.setString(1, referralId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -488,6 +676,8 @@ public final class Bench {
                     ods = rs.getString(2);
                     version = rs.getInt(3);
                     offeredMicros = rs.getLong(4);
+                    // A fhir-rest service answers when the offer reaches its FHIR server (onOfferDelivered).
+                    if (fhirRestServices.contains(rs.getString(5))) return;
                 }
             }
             if (!c.answeredOffers.add(offerId)) return;
@@ -497,6 +687,44 @@ public final class Bench {
             } else if (c.rejectSentMicros > 0) {
                 step.record(REJECT_TO_NEXT, offeredMicros - c.rejectSentMicros);
             }
+            decide(c, offerId, ods, version);
+        } catch (Exception e) {
+            step.count("provider error " + e.getClass().getSimpleName());
+        }
+    }
+
+    static final Pattern TASK_HUB_ID = Pattern.compile("\"value\"\\s*:\\s*\"Task/([0-9a-f-]{36})\"");
+    static final Pattern CAD_INCIDENT = Pattern.compile("cad-incident-id/[^\"]*\"\\s*,\\s*\"value\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** A fhir-rest service's FHIR server received an offer (a transaction Bundle): it answers as a provider would. */
+    void onOfferDelivered(String serviceId, String bundle, long recvMicros) {
+        String offerId = group(TASK_HUB_ID, bundle);
+        String incidentId = group(CAD_INCIDENT, bundle);
+        Case c = incidentId == null ? null : cases.get(incidentId);
+        Step step = c != null ? c.step : currentStep;
+        if (step == null) return;
+        if (c == null || offerId == null) {
+            step.count("offer delivered for an unknown incident");
+            return;
+        }
+        if (!c.answeredOffers.add(offerId)) {
+            step.count("offer delivered again");
+            return;
+        }
+        step.count("offers delivered");
+        if (c.answeredOffers.size() == 1) {
+            step.record(TO_OFFER_DELIVERED, recvMicros - c.intendedMicros);
+        } else if (c.rejectSentMicros > 0) {
+            step.record(REJECT_TO_NEXT_DELIVERED, recvMicros - c.rejectSentMicros);
+        }
+        decide(c, offerId, odsByService.get(serviceId), -1);
+    }
+
+    /** Accept, reject or answer slowly, in the configured shares; the open stack's cases are never answered. */
+    void decide(Case c, String offerId, String ods, int version) {
+        Step step = c.step;
+        if (c.preload) return;
+        try {
             double d = random.nextDouble();
             if (d < opt.accept) {
                 answer(c, offerId, ods, version, true);
@@ -528,13 +756,14 @@ public final class Bench {
             } else {
                 c.rejectSentMicros = wallMicros(sent);
             }
-            HttpRequest req = HttpRequest.newBuilder(URI.create(hubBase + "/fhir/Task/" + offerId))
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(hubBase + "/fhir/Task/" + offerId))
                     .timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer " + token)
-                    .header("If-Match", "W/\"" + version + "\"")
                     .header("Content-Type", "application/fhir+json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(body)).build();
-            http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
+                    .PUT(HttpRequest.BodyPublishers.ofString(body));
+            // Offers read from the database are answered at the version read; a delivered offer is fresh.
+            if (version > 0) req.header("If-Match", "W/\"" + version + "\"");
+            http.sendAsync(req.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
                 step.record(TASK_PUT, (System.nanoTime() - sent) / 1000);
                 if (err != null) {
                     step.count("task put error " + err.getClass().getSimpleName());
@@ -553,6 +782,7 @@ public final class Bench {
     static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     String token(String ods) {
+        if (opt.profile.equals("prod")) return jwt("bench-" + ods, ods);
         try {
             String form = "sub=bench-" + ods + "&org=" + URLEncoder.encode(ods, StandardCharsets.UTF_8) + "&roles=provider";
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(hubBase + "/demo/token"))
@@ -567,6 +797,81 @@ public final class Bench {
     }
 
     // ------------------------------------------------------------------------------------------------ load
+
+    /**
+     * Leaves {@code --open-stack} open C3/C4 cases before the first step: created at 200/s, offered by the hub, never
+     * answered (their acceptance window, 15 minutes, outlasts the run), so the steps run against a stack that size.
+     */
+    void preloadOpenStack() throws Exception {
+        int rate = 200;
+        long periodNanos = 1_000_000_000L / rate;
+        Step preload = new Step(rate);
+        currentStep = preload;
+        log("pre-load: " + opt.openStack + " open C3/C4 cases at " + rate + "/s");
+        long start = System.nanoTime() + 1_000_000;
+        for (int i = 0; i < opt.openStack; i++) {
+            long intended = start + i * periodNanos;
+            long wait;
+            while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
+            Events.Created created = events.createdOpen();
+            Case c = new Case(created.incidentId(), preload, wallMicros(intended), created.category());
+            c.preload = true;
+            c.concluded = true;
+            cases.put(c.incidentId, c);
+            post(preload, intended, created.json(), "incident.created", c);
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (inFlight.get() > 0 && System.nanoTime() < until) Thread.sleep(20);
+        // Routing runs after each acknowledgement: wait until the hub has offered (or sent back) every one.
+        while (System.nanoTime() < until) {
+            try (Statement s = connection().createStatement(); ResultSet rs = s.executeQuery(HARNESS_SQL
+                    + "SELECT count(*) FILTER (WHERE status = 'routing'), count(*) FILTER (WHERE status = 'offered') FROM referral")) {
+                rs.next();
+                openStackReferrals = rs.getLong(2);
+                if (rs.getLong(1) == 0) break;
+            }
+            Thread.sleep(250);
+        }
+        log("pre-load done: " + openStackReferrals + " referrals offered and left open; " + preload.counts);
+    }
+
+    static String b64(byte[] b) {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static byte[] unsigned(java.math.BigInteger n) {
+        byte[] b = n.toByteArray();
+        return b[0] == 0 ? java.util.Arrays.copyOfRange(b, 1, b.length) : b;
+    }
+
+    String discovery() {
+        return "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/jwks\",\"token_endpoint\":\"" + issuer
+                + "/token\",\"authorization_endpoint\":\"" + issuer + "/authorize\",\"response_types_supported\":[\"code\"],"
+                + "\"subject_types_supported\":[\"public\"],\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
+    }
+
+    String jwks() {
+        var key = (java.security.interfaces.RSAPublicKey) oidcKey.getPublic();
+        return "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"bench\",\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\""
+                + b64(unsigned(key.getModulus())) + "\",\"e\":\"" + b64(unsigned(key.getPublicExponent())) + "\"}]}";
+    }
+
+    /** A provider system's bearer token, as the deployment's OIDC provider would issue it (README, Provider API). */
+    String jwt(String subject, String ods) {
+        try {
+            long now = System.currentTimeMillis() / 1000;
+            String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"bench\"}".getBytes(StandardCharsets.UTF_8));
+            String claims = b64(("{\"iss\":\"" + issuer + "\",\"aud\":\"rightcare-hub\",\"sub\":\"" + subject
+                    + "\",\"org\":\"" + ods + "\",\"roles\":[\"provider\"],\"iat\":" + now + ",\"exp\":" + (now + 7200)
+                    + "}").getBytes(StandardCharsets.UTF_8));
+            java.security.Signature signature = java.security.Signature.getInstance("SHA256withRSA");
+            signature.initSign(oidcKey.getPrivate());
+            signature.update((header + "." + claims).getBytes(StandardCharsets.US_ASCII));
+            return header + "." + claims + "." + b64(signature.sign());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     void runStep(Step step) throws Exception {
         currentStep = step;
@@ -599,47 +904,45 @@ public final class Bench {
     }
 
     void send(Step step, long intendedNanos, List<Case> recent) {
-        HttpRequest req;
-        String kind;
         if (opt.mode.equals("fhir")) {
-            kind = "bundle";
-            String body = events.bundle();
-            req = HttpRequest.newBuilder(URI.create(opt.fhirBase)).timeout(Duration.ofSeconds(10))
+            HttpRequest req = HttpRequest.newBuilder(URI.create(opt.fhirBase)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        } else {
-            double d = random.nextDouble();
-            String body;
-            // An update or cancel of an incident whose creation the hub has not acknowledged yet would be refused
-            // (the CAD would not send it either): those slots become new incidents.
-            Case target = recent.isEmpty() ? null : recent.get(random.nextInt(recent.size()));
-            if (target == null || !target.acked) d = 1;
-            if (d < opt.cancelShare) {
-                Case c = target;
-                recent.remove(c);
-                kind = "incident.cancelled";
-                body = events.cancelled(c.incidentId);
-            } else if (d < opt.cancelShare + opt.updateShare) {
-                Case c = target;
-                kind = "incident.updated";
-                body = events.updated(c.incidentId, c.category);
-            } else {
-                kind = "incident.created";
-                Events.Created created = events.created();
-                body = created.json();
-                Case c = new Case(created.incidentId(), step, wallMicros(intendedNanos), created.category());
-                cases.put(c.incidentId, c);
-                recent.add(c);
-                if (recent.size() > 500) recent.remove(0);
-            }
-            long t = System.currentTimeMillis() / 1000;
-            req = HttpRequest.newBuilder(URI.create(hubBase + "/cad/v1/events")).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json")
-                    .header("X-Hub-Signature", "t=" + t + ",v1=" + hmac("demo-secret", t + "." + body))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(events.bundle())).build();
+            exchange(step, intendedNanos, req, "bundle", null);
+            return;
         }
+        double d = random.nextDouble();
+        // An update or cancel of an incident whose creation the hub has not acknowledged yet would be refused
+        // (the CAD would not send it either): those slots become new incidents.
+        Case target = recent.isEmpty() ? null : recent.get(random.nextInt(recent.size()));
+        if (target == null || !target.acked) d = 1;
+        if (d < opt.cancelShare) {
+            recent.remove(target);
+            post(step, intendedNanos, events.cancelled(target.incidentId), "incident.cancelled", null);
+        } else if (d < opt.cancelShare + opt.updateShare) {
+            post(step, intendedNanos, events.updated(target.incidentId, target.category), "incident.updated", null);
+        } else {
+            Events.Created created = events.created();
+            Case c = new Case(created.incidentId(), step, wallMicros(intendedNanos), created.category());
+            cases.put(c.incidentId, c);
+            recent.add(c);
+            if (recent.size() > 500) recent.remove(0);
+            post(step, intendedNanos, created.json(), "incident.created", c);
+        }
+    }
+
+    /** Posts a signed CAD event; {@code created} is the incident an incident.created event creates, else null. */
+    void post(Step step, long intendedNanos, String body, String kind, Case created) {
+        long t = System.currentTimeMillis() / 1000;
+        HttpRequest req = HttpRequest.newBuilder(URI.create(hubBase + "/cad/v1/events")).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("X-Hub-Signature", "t=" + t + ",v1=" + hmac(cadSecret, t + "." + body))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        exchange(step, intendedNanos, req, kind, created);
+    }
+
+    void exchange(Step step, long intendedNanos, HttpRequest req, String kind, Case created) {
         step.count("sent " + kind);
-        Case created = kind.equals("incident.created") ? recent.get(recent.size() - 1) : null;
         inFlight.incrementAndGet();
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
             long now = System.nanoTime();
@@ -680,6 +983,7 @@ public final class Bench {
 
     void snapshotStart(Step s) {
         s.hubCpuStart = hub == null ? 0 : cpuTicks(hub.pid());
+        s.hubLoopCpuStart = hub == null ? 0 : eventLoopTicks(hub.pid());
         s.pgCpuStart = pgCpuTicks();
         s.genCpuStart = genCpuNanos();
         long[] sys = sysCpu();
@@ -688,10 +992,13 @@ public final class Bench {
         long[] db = hub == null ? new long[2] : dbStats();
         s.dbRowsStart = db[0];
         s.dbXactStart = db[1];
+        if (hub != null) resetStatements();
+        s.loadStart = loadAverage();
     }
 
     void snapshotEnd(Step s) {
         s.hubCpuEnd = hub == null ? 0 : cpuTicks(hub.pid());
+        s.hubLoopCpuEnd = hub == null ? 0 : eventLoopTicks(hub.pid());
         s.pgCpuEnd = pgCpuTicks();
         s.genCpuEnd = genCpuNanos();
         long[] sys = sysCpu();
@@ -700,6 +1007,8 @@ public final class Bench {
         long[] db = hub == null ? new long[2] : dbStats();
         s.dbRowsEnd = db[0];
         s.dbXactEnd = db[1];
+        if (hub != null) readStatements(s);
+        s.loadEnd = loadAverage();
     }
 
     static long genCpuNanos() {
@@ -716,6 +1025,26 @@ public final class Bench {
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /** utime + stime of the process's Vert.x event-loop threads (named vert.x-eventloop-thread-N), in clock ticks. */
+    static long eventLoopTicks(long pid) {
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).startsWith("vert.x-eventloo")) continue;
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                } catch (IOException gone) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return sum;
     }
 
     static long ppid(long pid) {

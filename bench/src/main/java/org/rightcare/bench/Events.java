@@ -36,6 +36,8 @@ final class Events {
     final AtomicLong sequence = new AtomicLong();
     final String runId = Long.toString(System.currentTimeMillis(), 36).toUpperCase();
     String callbackUrl;
+    /** The CAD system the events come from: DEMO-CAD in the demo profile, BENCH-CAD (configured by the harness) in prod. */
+    String cadSystem = "DEMO-CAD";
 
     record Created(String incidentId, String category, String json) {
     }
@@ -80,13 +82,20 @@ final class Events {
         return new Created(incidentId, category, event("incident.created", incidentId, category, false));
     }
 
+    /** An incident the routing policy offers to a community service (C3 or C4), for the open stack's pre-load. */
+    Created createdOpen() {
+        String incidentId = nextId("BINC");
+        String category = random.nextBoolean() ? "C3" : "C4";
+        return new Created(incidentId, category, event("incident.created", incidentId, category, false));
+    }
+
     String updated(String incidentId, String category) {
         return event("incident.updated", incidentId, category, true);
     }
 
     String cancelled(String incidentId) {
         return "{\"eventId\":\"" + nextId("BEVT") + "\",\"eventType\":\"incident.cancelled\",\"occurredAt\":\""
-                + now() + "\",\"cadSystem\":\"DEMO-CAD\",\"incident\":{\"incidentId\":\"" + incidentId
+                + now() + "\",\"cadSystem\":\"" + cadSystem + "\",\"incident\":{\"incidentId\":\"" + incidentId
                 + "\"},\"callbackUrl\":\"" + callbackUrl + "\"}";
     }
 
@@ -114,7 +123,7 @@ final class Events {
         double lat = Double.parseDouble(district[1]) + (random.nextDouble() - 0.5) * 0.02;
         double lon = Double.parseDouble(district[2]) + (random.nextDouble() - 0.5) * 0.02;
         return "{\"eventId\":\"" + nextId("BEVT") + "\",\"eventType\":\"" + type + "\",\"occurredAt\":\"" + now
-                + "\",\"cadSystem\":\"DEMO-CAD\",\"incident\":{"
+                + "\",\"cadSystem\":\"" + cadSystem + "\",\"incident\":{"
                 + "\"incidentId\":\"" + incidentId + "\",\"receivedAt\":\"" + received + "\",\"category\":\"" + category
                 + "\",\"dispatchState\":\"" + dispatch + "\",\"origin\":\"999\","
                 + "\"triage\":{\"system\":\"pathways\",\"dispositionCode\":\"Dx0122\",\"symptomGroup\":\"SG1044\","

@@ -70,7 +70,10 @@ final class Report {
                 .append(", \"accept\": ").append(b.opt.accept).append(", \"reject\": ").append(b.opt.reject)
                 .append(", \"slow\": ").append(b.opt.slow).append(", \"slowDelayMs\": ").append(b.opt.slowDelay.toMillis())
                 .append(", \"updates\": ").append(b.opt.updateShare).append(", \"cancels\": ").append(b.opt.cancelShare)
-                .append(", \"directoryServices\": ").append(b.opt.directoryServices).append("},\n");
+                .append(", \"directoryServices\": ").append(b.opt.directoryServices)
+                .append(", \"profile\": \"").append(b.opt.profile).append("\", \"fhirRestShare\": ").append(b.opt.fhirRestShare)
+                .append(", \"openStack\": ").append(b.opt.openStack).append(", \"search\": ").append(b.opt.search).append("},\n");
+        json.append("  \"openStackReferrals\": ").append(b.openStackReferrals).append(",\n");
         json.append("  \"hubStartToReadyMs\": ").append(b.hubReadyMillis).append(",\n  \"steps\": [\n");
         for (int i = 0; i < b.steps.size(); i++) {
             Bench.Step s = b.steps.get(i);
@@ -87,6 +90,19 @@ final class Report {
                     .append(", \"postgresPeakRssMb\": ").append(s.pgPeakRssKb / 1024)
                     .append(", \"dbRowsPerSecond\": ").append(fmt((s.dbRowsEnd - s.dbRowsStart) / secs))
                     .append(", \"dbCommitsPerSecond\": ").append(fmt((s.dbXactEnd - s.dbXactStart) / secs))
+                    .append(", \"hubCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.hubCpuEnd - s.hubCpuStart) * 10.0)))
+                    .append(", \"hubEventLoopCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.hubLoopCpuEnd - s.hubLoopCpuStart) * 10.0)))
+                    .append(", \"postgresCpuMsPer1000Events\": ").append(fmt(perThousand(s, (s.pgCpuEnd - s.pgCpuStart) * 10.0)))
+                    .append(", \"statementsPerEvent\": ").append(fmt2(s.statements / (double) Math.max(1, sent(s))))
+                    .append(", \"commitsPerEvent\": ").append(fmt2((s.dbXactEnd - s.dbXactStart) / (double) Math.max(1, sent(s))))
+                    .append(", \"loadAverageAtStart\": \"").append(s.loadStart).append("\", \"loadAverageAtEnd\": \"")
+                    .append(s.loadEnd).append('"')
+                    .append(",\n     \"topStatements\": [");
+            for (int t = 0; t < s.topStatements.size(); t++) {
+                json.append(t == 0 ? "" : ", ").append('"').append(s.topStatements.get(t).replace("\\", "\\\\")
+                        .replace("\"", "\\\"")).append('"');
+            }
+            json.append("]")
                     .append(",\n     \"counts\": {");
             boolean first = true;
             for (var c : new TreeMap<>(s.counts).entrySet()) {
@@ -121,6 +137,15 @@ final class Report {
         return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%.1f", d);
     }
 
+    static String fmt2(double d) {
+        return Double.isNaN(d) || Double.isInfinite(d) ? "null" : String.format(Locale.ROOT, "%.2f", d);
+    }
+
+    /** A cost of the step per 1,000 events sent: survives CPU contention better than latency does. */
+    static double perThousand(Bench.Step s, double cost) {
+        return cost / Math.max(1, sent(s)) * 1000;
+    }
+
     static String fmtP(double p) {
         return p == Math.floor(p) ? Integer.toString((int) p) : Double.toString(p).replace('.', '_');
     }
@@ -138,7 +163,9 @@ final class Report {
                 .append(": ").append(b.opt.duration.toMillis() / 1000.0).append(" s per rate\n\n");
         if (b.hubReadyMillis >= 0) md.append("Hub JVM launch to ready (database already up): ").append(b.hubReadyMillis)
                 .append(" ms. Directory: ").append(b.opt.directoryServices > 0 ? b.opt.directoryServices
-                        + " generated services" : "the demo directory").append(".\n\n");
+                        + " generated services (" + Math.round(b.opt.fhirRestShare * 100) + " % fhir-rest)" : "the demo directory")
+                .append(". Hub profile: ").append(b.opt.profile).append(". Open stack before the first step: ")
+                .append(b.opt.openStack > 0 ? b.openStackReferrals + " offered, unanswered cases" : "none").append(".\n\n");
         md.append("| rate/s | sent | achieved/s | errors | hub CPU % | PG CPU % | generator CPU % | hub peak RSS MB | DB rows/s |\n");
         md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Bench.Step s : b.steps) {
@@ -149,6 +176,18 @@ final class Report {
                     .append(fmt((s.genCpuEnd - s.genCpuStart) / 1e7 / secs)).append(" | ")
                     .append(s.hubPeakRssKb / 1024).append(" | ").append(fmt((s.dbRowsEnd - s.dbRowsStart) / secs))
                     .append(" |\n");
+        }
+        md.append("\nCost per event (measures that CPU contention does not distort; the load average is the machine's, "
+                + "at the step's start and end):\n\n");
+        md.append("| rate/s | hub CPU ms / 1,000 events | of which event loops | PG CPU ms / 1,000 events | SQL statements / event | commits / event | load average |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Bench.Step s : b.steps) {
+            md.append("| ").append(s.rate).append(" | ").append(fmt(perThousand(s, (s.hubCpuEnd - s.hubCpuStart) * 10.0)))
+                    .append(" | ").append(fmt(perThousand(s, (s.hubLoopCpuEnd - s.hubLoopCpuStart) * 10.0)))
+                    .append(" | ").append(fmt(perThousand(s, (s.pgCpuEnd - s.pgCpuStart) * 10.0))).append(" | ")
+                    .append(fmt2(s.statements / (double) Math.max(1, sent(s)))).append(" | ")
+                    .append(fmt2((s.dbXactEnd - s.dbXactStart) / (double) Math.max(1, sent(s)))).append(" | ")
+                    .append(s.loadStart).append(" -> ").append(s.loadEnd).append(" |\n");
         }
         md.append("\nLatency in ms (count, p50, p90, p99, p99.9, max), from the intended send time:\n\n");
         md.append("| rate/s | measure | count | p50 | p90 | p99 | p99.9 | max |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");
@@ -161,6 +200,11 @@ final class Report {
         }
         md.append("\nCounts per step:\n\n");
         for (Bench.Step s : b.steps) md.append("- ").append(s.rate).append("/s: ").append(new TreeMap<>(s.counts)).append('\n');
+        for (Bench.Step s : b.steps) {
+            if (s.topStatements.isEmpty()) continue;
+            md.append("\nThe hub's statements at ").append(s.name).append(": the ten that took the most database time, then the twelve called most often:\n\n");
+            for (String t : s.topStatements) md.append("- ").append(t.replace("|", "\\|")).append('\n');
+        }
         md.append("\nTargets (issue 6): intake p99 < ").append((int) INTAKE_P99_MS).append(" ms with no errors at 1,000/s for 60 s; ")
                 .append("incident -> offer and reject -> next offer p99 < ").append((int) E2E_P99_MS).append(" ms at 200/s; RSS < 512 MB; ")
                 .append("start to ready < 3 s.\n\n");
@@ -182,7 +226,7 @@ final class Report {
         series.put("intake ack p50", new double[] {50});
         series.put("intake ack p99", new double[] {99});
         series.put("intake ack p99.9", new double[] {99.9});
-        String[] colors = {"#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#ff7f0e", "#8c564b"};
+        String[] colors = {"#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#8c564b"};
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
@@ -213,6 +257,7 @@ final class Report {
         lines.add(new String[] {"intake ack p99", Bench.ACK, "99"});
         lines.add(new String[] {"intake ack p99.9", Bench.ACK, "99.9"});
         lines.add(new String[] {"incident->offer p99", Bench.TO_OFFER, "99"});
+        lines.add(new String[] {"incident->offer delivered p99", Bench.TO_OFFER_DELIVERED, "99"});
         lines.add(new String[] {"reject->next offer p99", Bench.REJECT_TO_NEXT, "99"});
         lines.add(new String[] {"answer->callback p99", Bench.ANSWER_TO_CALLBACK, "99"});
         int li = 0;

@@ -89,18 +89,24 @@ public class OutboxRepository {
         String sql = """
                 WITH in_flight_here AS (
                     SELECT * FROM unnest($5::text[], $6::int[]) AS f (destination, in_flight)
-                ), heads AS (
-                    SELECT o.id, o.destination, o.next_attempt_at, o.sequence
+                ), first_pending AS (
+                    -- Each ordering key's earliest pending row, found in one ordered pass. (A NOT EXISTS on an
+                    -- earlier row let a plan cached while the table was small compare every pending row with every
+                    -- other: seconds per claim once thousands were queued.)
+                    SELECT DISTINCT ON (o.channel, o.ordering_key) o.id, o.channel, o.ordering_key, o.destination,
+                           o.next_attempt_at, o.sequence
                     FROM delivery_outbox o
-                    WHERE o.state = 'pending' AND o.next_attempt_at <= $1 AND o.channel = ANY ($4)
-                      AND NOT EXISTS (SELECT 1 FROM paused_destination p WHERE p.destination = o.destination)
+                    WHERE o.state = 'pending' AND o.channel = ANY ($4)
+                    ORDER BY o.channel, o.ordering_key, o.sequence
+                ), heads AS (
+                    SELECT h.id, h.destination, h.next_attempt_at, h.sequence
+                    FROM first_pending h
+                    WHERE h.next_attempt_at <= $1
+                      AND NOT EXISTS (SELECT 1 FROM paused_destination p WHERE p.destination = h.destination)
                       AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
-                                      WHERE earlier.channel = o.channel AND earlier.ordering_key = o.ordering_key
-                                        AND earlier.state = 'pending' AND earlier.sequence < o.sequence)
-                      AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
-                                      WHERE earlier.channel = o.channel AND earlier.ordering_key = o.ordering_key
+                                      WHERE earlier.channel = h.channel AND earlier.ordering_key = h.ordering_key
                                         AND earlier.state = 'withdrawn' AND earlier.lease_token IS NOT NULL
-                                        AND earlier.next_attempt_at > $1 AND earlier.sequence < o.sequence)
+                                        AND earlier.next_attempt_at > $1 AND earlier.sequence < h.sequence)
                 ), ranked AS (
                     SELECT h.id, h.next_attempt_at,
                            row_number() OVER (PARTITION BY h.destination ORDER BY h.next_attempt_at, h.sequence)

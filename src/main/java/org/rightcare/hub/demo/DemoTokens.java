@@ -2,6 +2,7 @@ package org.rightcare.hub.demo;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,9 +23,10 @@ public class DemoTokens {
     private final String issuer;
     private final String audience;
 
-    public DemoTokens(@ConfigProperty(name = "quarkus.oidc.token.issuer") String issuer,
+    /** Optional: the prod profile names no issuer of its own (its tokens come from the OIDC provider) and never calls this. */
+    public DemoTokens(@ConfigProperty(name = "quarkus.oidc.token.issuer") Optional<String> issuer,
             @ConfigProperty(name = "quarkus.oidc.token.audience") String audience) {
-        this.issuer = issuer;
+        this.issuer = issuer.orElse("");
         this.audience = audience;
     }
 

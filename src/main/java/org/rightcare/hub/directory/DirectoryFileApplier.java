@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,6 +16,7 @@ import org.rightcare.hub.audit.AuditRecord;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -66,7 +68,9 @@ public class DirectoryFileApplier {
         List<String> added = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         List<String> removed = new ArrayList<>();
-        Uni<Void> steps = Uni.createFrom().voidItem();
+        // One step per change, run one after another on the transaction's connection. Not one long chain of Unis:
+        // subscribing to that nests a few frames per link, and a file of 2,000 services overflowed the stack.
+        List<Supplier<Uni<Void>>> steps = new ArrayList<>();
         for (CommunityService service : file.services()) {
             ObjectNode before = existing.remove(service.id());
             ObjectNode after = ServiceDefinitionFormat.write(service);
@@ -75,17 +79,18 @@ public class DirectoryFileApplier {
             }
             (before == null ? added : changed).add(service.id());
             String action = before == null ? "directory-service.create" : "directory-service.update";
-            steps = steps.chain(() -> repository.upsert(tx, service, FILE_ACTOR.name(), now))
+            steps.add(() -> repository.upsert(tx, service, FILE_ACTOR.name(), now)
                     .chain(() -> record(tx, action, service.id(), DirectoryAdminService.difference(before, after)
-                            .put("file", file.location())));
+                            .put("file", file.location()))));
         }
         for (Map.Entry<String, ObjectNode> gone : existing.entrySet()) {
             removed.add(gone.getKey());
-            steps = steps.chain(() -> repository.delete(tx, gone.getKey()))
+            steps.add(() -> repository.delete(tx, gone.getKey())
                     .chain(() -> record(tx, "directory-service.delete", gone.getKey(),
-                            DirectoryAdminService.difference(gone.getValue(), null).put("file", file.location())));
+                            DirectoryAdminService.difference(gone.getValue(), null).put("file", file.location()))));
         }
-        return steps
+        return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(Supplier::get)
+                .collect().last()
                 .chain(() -> repository.recordAppliedFile(tx, file.location(), file.sha256(), now))
                 .chain(() -> repository.bumpVersion(tx, now))
                 .call(version -> record(tx, "directory-file.apply", file.location(), new JsonObject()

@@ -84,10 +84,9 @@ public class IntakeService {
         byte[] sha256 = sha256(body);
         // Read here, on the request's own context: the database callbacks below may run where no span is current.
         String traceParent = DeliveryTracing.currentTraceParent();
-        return events.find(event.cadSystem(), event.eventId())
-                .chain(stored -> stored.isPresent()
-                        ? Uni.createFrom().item(replayOrConflict(stored.get(), sha256))
-                        : store(event, body, sha256, fhirBase, correlationId, traceParent));
+        // No look-up first: a replay is rare, and the event's unique key finds it inside the transaction, which then
+        // rolls back and answers from the stored event. That saves every new event a round trip.
+        return store(event, body, sha256, fhirBase, correlationId, traceParent);
     }
 
     private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase, String correlationId,
@@ -109,7 +108,10 @@ public class IntakeService {
                 .onFailure(DuplicateEventException.class).recoverWithUni(() -> events
                         .find(event.cadSystem(), event.eventId())
                         .map(stored -> replayOrConflict(stored.orElseThrow(), sha256)))
-                .onFailure(UnknownIncidentException.class).recoverWithItem(UnknownIncident::new)
+                // A cancel or close that finds no referral may still reuse a stored event's id: that is a conflict.
+                .onFailure(UnknownIncidentException.class).recoverWithUni(() -> events
+                        .find(event.cadSystem(), event.eventId())
+                        .map(stored -> stored.map(s -> replayOrConflict(s, sha256)).orElseGet(UnknownIncident::new)))
                 .invoke(outcome -> {
                     if (outcome instanceof Acknowledged a && !a.replay()) {
                         LOG.debugf("Stored %s %s for incident %s/%s", event.eventType().wireValue(), event.eventId(),

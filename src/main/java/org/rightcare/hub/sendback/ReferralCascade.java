@@ -231,27 +231,30 @@ public class ReferralCascade {
             RoutingDecision decision = next instanceof SendBackRules.OfferTo to ? to.decision()
                     : ((SendBackRules.SendBack) next).decision();
             return decisions.insert(tx, referral.id(), decision).chain(() -> next instanceof SendBackRules.OfferTo to
-                    ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar.size() + 1, now)
+                    ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar, now)
                     : sendBack(tx, budgeted, ((SendBackRules.SendBack) next).reason(), offersSoFar, now, outcomes));
         });
     }
 
     private Uni<Referral> offer(SqlClient tx, Referral referral, CommunityService service, Instant deadline,
-            int sequence, Instant now) {
-        Offer offer = new Offer(UUID.randomUUID(), referral.id(), sequence, service.id(), service.odsCode(),
-                OfferStatus.REQUESTED, null, now, deadline, null, now, 1);
+            List<Offer> offersSoFar, Instant now) {
+        Offer offer = new Offer(UUID.randomUUID(), referral.id(), offersSoFar.size() + 1, service.id(),
+                service.odsCode(), OfferStatus.REQUESTED, null, now, deadline, null, now, 1);
         LOG.debugf("Offering referral %s to %s until %s", referral.id(), service.id(), deadline);
-        return offers.insert(tx, offer)
-                .chain(created -> referrals.updateCascade(tx, referral.id(), ReferralStatus.OFFERED, deadline,
-                        referral.budgetEndsAt(), null, now))
-                .call(updated -> deliveries.queue(tx, updated, offer, service))
-                .call(updated -> subscriptions.offerMade(tx, updated, offer, service, now))
-                // A new case is on the stack from its first routing.
-                .call(updated -> referral.status() == ReferralStatus.ROUTING
-                        ? subscriptions.stackChanged(tx, null, updated, now) : Uni.createFrom().voidItem())
-                .call(updated -> offers.findByReferral(tx, referral.id())
-                        .chain(all -> callbacks.enqueue(tx, updated,
-                                callback(CadCallbackType.OFFERED, updated, Optional.of(service), null, all))));
+        return offers.insert(tx, offer).chain(created -> {
+            // The callback lists every offer: those read under this transaction's lock, and the one just made.
+            List<Offer> all = new ArrayList<>(offersSoFar);
+            all.add(created);
+            return referrals.updateCascade(tx, referral.id(), ReferralStatus.OFFERED, deadline,
+                    referral.budgetEndsAt(), null, now)
+                    .call(updated -> deliveries.queue(tx, updated, offer, service))
+                    .call(updated -> subscriptions.offerMade(tx, updated, offer, service, now))
+                    // A new case is on the stack from its first routing.
+                    .call(updated -> referral.status() == ReferralStatus.ROUTING
+                            ? subscriptions.stackChanged(tx, null, updated, now) : Uni.createFrom().voidItem())
+                    .call(updated -> callbacks.enqueue(tx, updated,
+                            callback(CadCallbackType.OFFERED, updated, Optional.of(service), null, all)));
+        });
     }
 
     private Uni<Referral> sendBack(SqlClient tx, Referral referral, SendBackReason reason, List<Offer> offersSoFar,

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,6 +35,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class DirectorySyncTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /** Thousands of services are thousands of statements in one transaction: generous on a busy machine. */
+    private static final Duration BULK_WAIT = Duration.ofSeconds(90);
     private static final String TEST_DIRECTORY = "classpath:directory/test-directory.yaml";
 
     @Inject
@@ -126,6 +129,35 @@ class DirectorySyncTest {
     }
 
     @Test
+    void appliesAFileOfThousandsOfServicesInOneTransaction() {
+        String original = readTestDirectory();
+        StringBuilder large = new StringBuilder(original);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String id = "file-bulk-" + i;
+            ids.add(id);
+            large.append(extraService(id, "Bulk service " + i));
+        }
+        try {
+            DirectoryFileApplier.Outcome outcome = apply(large.toString(), BULK_WAIT);
+
+            assertEquals(ids, outcome.added());
+            assertEquals(3000, TestDatabase.count("SELECT count(*) FROM directory_service WHERE id LIKE 'file-bulk-%'"));
+        } finally {
+            assertEquals(ids.stream().sorted().toList(),
+                    apply(original, BULK_WAIT).removed().stream().sorted().toList());
+        }
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM directory_service WHERE id LIKE 'file-bulk-%'"));
+        // The replica reloads thousands of services after each notification: let it settle before the next test.
+        Instant deadline = Instant.now().plus(BULK_WAIT);
+        while ((directory.version() != version() || directory.find("file-bulk-0").isPresent())
+                && Instant.now().isBefore(deadline)) {
+            directory.refresh().await().atMost(BULK_WAIT);
+        }
+        assertEquals(version(), directory.version());
+    }
+
+    @Test
     void anInvalidFileAtStartStopsTheHubAndChangesNothing() {
         long version = version();
         long services = TestDatabase.rows("directory_service");
@@ -156,8 +188,12 @@ class DirectorySyncTest {
     }
 
     private DirectoryFileApplier.Outcome apply(String yaml) {
+        return apply(yaml, WAIT);
+    }
+
+    private DirectoryFileApplier.Outcome apply(String yaml, Duration wait) {
         DirectoryFileApplier.Outcome outcome = applier.apply(DirectoryFileLoader.parse(TEST_DIRECTORY,
-                yaml.getBytes(StandardCharsets.UTF_8))).await().atMost(WAIT);
+                yaml.getBytes(StandardCharsets.UTF_8))).await().atMost(wait);
         assertTrue(outcome.applied());
         return outcome;
     }

@@ -382,6 +382,20 @@ class CadWebhookTest {
     }
 
     @Test
+    void aCancelOfAnUnknownIncidentThatReusesAStoredEventIdIsAConflict() {
+        ObjectNode created = CadWebhook.event(FALL);
+        CadWebhook.post(created).then().statusCode(202);
+        ObjectNode cancel = CadWebhook.event(FALL);
+        cancel.put("eventType", "incident.cancelled");
+        cancel.put("eventId", created.get("eventId").asText());
+
+        CadWebhook.post(cancel).then().statusCode(409)
+                .body("detail", containsString(created.get("eventId").asText()));
+        assertEquals(1, storedEventsFor(created));
+        assertEquals(0, referralsFor(cancel));
+    }
+
+    @Test
     void pollingAnswersOnlyTheCadThatOwnsTheIncident() {
         ObjectNode created = CadWebhook.event(FALL);
         String referralId = CadWebhook.post(created).then().statusCode(202).extract().path("referralId");
