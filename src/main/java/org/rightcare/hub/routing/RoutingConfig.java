@@ -29,8 +29,9 @@ public interface RoutingConfig {
     int sweepBatch();
 
     /**
-     * How many new referrals each replica routes at once, the moment they are stored, each on a connection of its
-     * own; more wait for the next sweep. Keep it well under the connection pool's size so intake always has some.
+     * How many routing lanes each replica runs: a new referral is routed at once, on a connection of its own, when a
+     * lane is free; a lane done with its referral goes on with whatever else is due. Keep it well under the
+     * connection pool's size so intake always has some.
      */
     @WithDefault("8")
     int maxImmediateRoutings();

@@ -58,7 +58,10 @@ public class DueReferralSweeper {
         stopping = true;
     }
 
-    @Scheduled(every = "${hub.routing.sweep-interval}", delayed = "1s",
+    /** The scheduled sweep's identity, by which an operator's tooling (or a test) may pause it. */
+    public static final String SWEEP = "due-referral-sweep";
+
+    @Scheduled(identity = SWEEP, every = "${hub.routing.sweep-interval}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
         // Each step tags the lines it logs with its referral's correlation id; none outlives the sweep.
@@ -71,15 +74,17 @@ public class DueReferralSweeper {
     }
 
     /**
-     * Acts on one referral at once if it is due (a new referral just stored), instead of waiting for the next sweep.
-     * Fire and forget: the sweep is the safety net if this fails or the replica dies.
+     * Acts on one referral at once if it is due (a new referral just stored), instead of waiting for the next sweep,
+     * then goes on with whatever else is due, oldest first, until nothing is: so a burst beyond the lanes' number is
+     * routed as fast as the lanes go, not a slice a second by the sweep. Fire and forget: the sweep is the safety net
+     * if this fails or the replica dies.
      */
     public void kick(UUID referralId) {
         if (stopping) {
             return;
         }
-        // Intake comes first: beyond a few routings at once, new referrals wait for the sweep (a second at most)
-        // rather than take the connections the webhook needs to acknowledge.
+        // Intake comes first: beyond a few routing lanes at once, a new referral waits for a lane to finish its step
+        // and take it (or for the sweep) rather than take the connections the webhook needs to acknowledge.
         if (kicksInFlight.incrementAndGet() > config.maxImmediateRoutings()) {
             kicksInFlight.decrementAndGet();
             return;
@@ -90,6 +95,9 @@ public class DueReferralSweeper {
                 .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
                         : cascade.advance(tx, found.get(), now, outcomes).replaceWithVoid()))
                 .invoke(() -> metrics.committed(outcomes))
+                // The referrals kicks passed over while every lane was busy are due now: this lane takes them.
+                .chain(() -> sweepFrom(clock.instant(), 0))
+                .eventually(() -> CorrelationId.use(null))
                 .onTermination().invoke(kicksInFlight::decrementAndGet)
                 .subscribe().with(done -> {
                 }, failure -> LOG.warnf("Could not route referral %s at once (the sweep will retry): %s", referralId,
