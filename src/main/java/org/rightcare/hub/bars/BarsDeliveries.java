@@ -1,9 +1,11 @@
 package org.rightcare.hub.bars;
 
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hl7.fhir.r4.model.Bundle;
 import org.rightcare.hub.delivery.DeliveryOutbox;
 import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.directory.CommunityService;
@@ -35,11 +37,7 @@ public class BarsDeliveries {
 
     /** The validation request that makes the offer. The row's id is the offer's, so a dead letter fails the offer. */
     public Uni<Void> queueValidationRequest(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
-        if (!messages.canSend()) {
-            return queueUndeliverable(tx, offer.id(), referral, service);
-        }
-        return outbox.enqueue(tx, delivery(offer.id(), referral, service,
-                messages.json(messages.validationRequest(referral, offer, service))));
+        return queue(tx, offer.id(), referral, service, () -> messages.validationRequest(referral, offer, service));
     }
 
     /**
@@ -48,22 +46,20 @@ public class BarsDeliveries {
      * Bundle id is derived from the offer, so a receiver that is sent it twice knows it for the same message.
      */
     public Uni<Void> queueCancellation(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
+        return queue(tx, UUID.randomUUID(), referral, service,
+                () -> messages.cancellation(referral, offer, service));
+    }
+
+    private Uni<Void> queue(SqlClient tx, UUID id, Referral referral, CommunityService service,
+            Supplier<Bundle> message) {
+        String orderingKey = OfferDeliveries.orderingKey(service, referral);
         if (!messages.canSend()) {
-            return queueUndeliverable(tx, UUID.randomUUID(), referral, service);
+            return outbox.enqueue(tx, new NewDelivery(id, BarsOfferChannel.NAME, service.id(), orderingKey,
+                    referral.id(), null,
+                    "The hub has no DoS service id (hub.bars.dos-service-id) for BaRS receivers to answer to",
+                    BarsMessaging.CONTENT_TYPE, ""));
         }
-        return outbox.enqueue(tx, delivery(UUID.randomUUID(), referral, service,
-                messages.json(messages.cancellation(referral, offer, service))));
-    }
-
-    private static NewDelivery delivery(UUID id, Referral referral, CommunityService service, String message) {
-        return new NewDelivery(id, BarsOfferChannel.NAME, service.id(), OfferDeliveries.orderingKey(service, referral),
-                referral.id(), service.endpoint().url(), null, BarsMessaging.CONTENT_TYPE, message);
-    }
-
-    private Uni<Void> queueUndeliverable(SqlClient tx, UUID id, Referral referral, CommunityService service) {
-        return outbox.enqueue(tx, new NewDelivery(id, BarsOfferChannel.NAME, service.id(),
-                OfferDeliveries.orderingKey(service, referral), referral.id(), null,
-                "The hub has no DoS service id (hub.bars.dos-service-id) for BaRS receivers to answer to",
-                BarsMessaging.CONTENT_TYPE, ""));
+        return outbox.enqueue(tx, new NewDelivery(id, BarsOfferChannel.NAME, service.id(), orderingKey, referral.id(),
+                service.endpoint().url(), null, BarsMessaging.CONTENT_TYPE, messages.json(message.get())));
     }
 }

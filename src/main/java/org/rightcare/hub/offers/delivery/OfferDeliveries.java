@@ -12,7 +12,6 @@ import org.rightcare.hub.delivery.DeliveryOutbox;
 import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.delivery.OutboxRepository.Withdrawal;
 import org.rightcare.hub.directory.CommunityService;
-import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferStatus;
@@ -52,17 +51,15 @@ public class OfferDeliveries {
     }
 
     public Uni<Void> queue(SqlClient tx, Referral referral, Offer offer, CommunityService service) {
-        DeliveryEndpoint endpoint = service.endpoint();
-        if (endpoint.kind() == DeliveryEndpoint.Kind.BARS) {
-            return bars.queueValidationRequest(tx, referral, offer, service);
-        }
-        if (endpoint.kind() != DeliveryEndpoint.Kind.FHIR_REST) {
-            return Uni.createFrom().voidItem();
-        }
-        // The delivery's id is the offer's: the channel finds the offer again from it when the delivery fails.
-        return outbox.enqueue(tx, new NewDelivery(offer.id(), FhirRestOfferChannel.NAME, service.id(),
-                orderingKey(service, referral), referral.id(), endpoint.url(), null, FhirRestTransaction.CONTENT_TYPE,
-                fhirRest.renderJson(referral, offer, service)));
+        return switch (service.endpoint().kind()) {
+            // The delivery's id is the offer's: the channel finds the offer again from it when the delivery fails.
+            case FHIR_REST -> outbox.enqueue(tx, new NewDelivery(offer.id(), FhirRestOfferChannel.NAME, service.id(),
+                    orderingKey(service, referral), referral.id(), service.endpoint().url(), null,
+                    FhirRestTransaction.CONTENT_TYPE, fhirRest.renderJson(referral, offer, service)));
+            case BARS -> bars.queueValidationRequest(tx, referral, offer, service);
+            // The provider finds the offer through the hub's FHIR API, or hears of it by subscription.
+            case PULL -> Uni.createFrom().voidItem();
+        };
     }
 
     /** {@link #offerClosed} for each offer, one after another in the caller's transaction. */
