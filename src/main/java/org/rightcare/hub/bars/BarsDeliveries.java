@@ -10,7 +10,7 @@ import org.rightcare.hub.delivery.DeliveryOutbox;
 import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.offers.Offer;
-import org.rightcare.hub.offers.delivery.OfferDeliveries;
+import org.rightcare.hub.cascade.OfferDeliveries;
 import org.rightcare.hub.referral.Referral;
 
 import io.smallrye.mutiny.Uni;

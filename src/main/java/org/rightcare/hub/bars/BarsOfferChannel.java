@@ -22,7 +22,7 @@ import org.rightcare.hub.delivery.OutboxEntry;
 import org.rightcare.hub.delivery.UndeliverableException;
 import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.ServiceDirectory;
-import org.rightcare.hub.offers.delivery.UndeliverableOffers;
+import org.rightcare.hub.cascade.UndeliverableOffers;
 import org.rightcare.hub.support.PublicUrls;
 
 import ca.uhn.fhir.context.FhirContext;

@@ -34,7 +34,7 @@ import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.fhir.ReferralRenderer;
 import org.rightcare.hub.offers.Offer;
-import org.rightcare.hub.offers.delivery.FhirRestTransaction;
+import org.rightcare.hub.fhirrest.FhirRestTransaction;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;

@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.rightcare.hub.audit.AuditLog;
 import org.rightcare.hub.audit.AuditRecord;
-import org.rightcare.hub.offers.OfferAnswers;
+import org.rightcare.hub.cascade.OfferAnswers;
 import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.security.Caller;
 

@@ -22,7 +22,7 @@ import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Roles;
-import org.rightcare.hub.sendback.ReferralRoutes;
+import org.rightcare.hub.routing.ReferralRoutes;
 import org.rightcare.hub.stack.CaseView;
 import org.rightcare.hub.stack.ClinicalStack;
 

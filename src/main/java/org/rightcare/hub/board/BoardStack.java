@@ -142,7 +142,7 @@ public class BoardStack {
                     .map(o -> "offered to " + serviceName(o.serviceId())).orElse("offered");
             case ACCEPTED -> latest.filter(o -> o.status().holdsReferral())
                     .map(o -> "accepted by " + serviceName(o.serviceId())).orElse("accepted");
-            case SENT_BACK -> "sent back" + (referral.sendBackReason() == null ? "" : " (" + referral.sendBackReason() + ")");
+            case SENT_BACK -> "sent back" + (referral.sendBackReason() == null ? "" : " (" + referral.sendBackReason().code() + ")");
             default -> referral.status().wireValue();
         };
     }

@@ -20,9 +20,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.routing.RoutingDecision;
-import org.rightcare.hub.sendback.ReferralRoute;
-import org.rightcare.hub.sendback.ReferralRoutes;
-import org.rightcare.hub.sendback.SendBackReason;
+import org.rightcare.hub.routing.ReferralRoute;
+import org.rightcare.hub.routing.ReferralRoutes;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.support.Problem;
 import org.rightcare.hub.support.PublicUrls;
 
@@ -88,7 +88,7 @@ public class IncidentStatusResource {
     }
 
     private IncidentStatus status(Referral referral, ReferralRoute route, UriInfo uriInfo) {
-        Reason sendBack = Optional.ofNullable(referral.sendBackReason()).flatMap(SendBackReason::fromCode)
+        Reason sendBack = Optional.ofNullable(referral.sendBackReason())
                 .map(r -> new Reason(r.code(), r.display())).orElse(null);
         List<OfferSummary> offers = route.offers().stream().map(o -> new OfferSummary(o.sequence(), o.serviceId(),
                 o.status().code(), o.reason() == null ? null : new Reason(o.reason().code(), o.reason().display()),

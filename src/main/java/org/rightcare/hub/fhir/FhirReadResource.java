@@ -22,7 +22,7 @@ import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.security.Permission;
-import org.rightcare.hub.sendback.ReferralRoutes;
+import org.rightcare.hub.routing.ReferralRoutes;
 import org.rightcare.hub.support.PublicUrls;
 
 import ca.uhn.fhir.context.FhirContext;

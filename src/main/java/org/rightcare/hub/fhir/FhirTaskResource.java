@@ -32,14 +32,14 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.offers.Offer;
-import org.rightcare.hub.offers.OfferAnswers;
+import org.rightcare.hub.cascade.OfferAnswers;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.security.Permission;
-import org.rightcare.hub.stack.StackClaims;
+import org.rightcare.hub.cascade.StackClaims;
 import org.rightcare.hub.support.PublicUrls;
 
 import ca.uhn.fhir.context.FhirContext;

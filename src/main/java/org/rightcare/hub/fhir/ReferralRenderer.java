@@ -39,8 +39,8 @@ import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.Referral;
-import org.rightcare.hub.sendback.ReferralRoute;
-import org.rightcare.hub.sendback.SendBackReason;
+import org.rightcare.hub.routing.ReferralRoute;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.referral.ReferralStatus;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
@@ -178,7 +178,7 @@ public class ReferralRenderer {
         }
         if (referral.status() == ReferralStatus.SENT_BACK) {
             // FHIR has no 'sent back' request status; revoked alone would read as a cancellation by the CAD.
-            String reason = Optional.ofNullable(referral.sendBackReason()).flatMap(SendBackReason::fromCode)
+            String reason = Optional.ofNullable(referral.sendBackReason())
                     .map(r -> " (" + r.code() + ": " + r.display() + ")").orElse("");
             request.addNote(new Annotation().setText("Sent back to the ambulance service" + reason + "."));
         }

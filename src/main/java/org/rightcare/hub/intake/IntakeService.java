@@ -17,9 +17,9 @@ import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.sendback.CascadeOutcomes;
-import org.rightcare.hub.sendback.DueReferralSweeper;
-import org.rightcare.hub.sendback.ReferralCascade;
+import org.rightcare.hub.metrics.AfterCommitCounts;
+import org.rightcare.hub.cascade.DueReferralSweeper;
+import org.rightcare.hub.cascade.ReferralCascade;
 import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
@@ -92,7 +92,7 @@ public class IntakeService {
     private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase, String correlationId,
             String traceParent) {
         Instant now = clock.instant();
-        CascadeOutcomes outcomes = new CascadeOutcomes();
+        AfterCommitCounts outcomes = new AfterCommitCounts();
         return pool.withTransaction(tx -> applyToReferral(tx, event, correlationId, traceParent, now, outcomes)
                 .chain(referral -> {
                     if (referral.isEmpty()) {
@@ -123,7 +123,7 @@ public class IntakeService {
     }
 
     private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, String correlationId,
-            String traceParent, Instant now, CascadeOutcomes outcomes) {
+            String traceParent, Instant now, AfterCommitCounts outcomes) {
         Incident incident = event.incident();
         return switch (event.eventType()) {
             case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,

@@ -4,8 +4,7 @@ import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.rightcare.hub.sendback.CascadeOutcomes;
-import org.rightcare.hub.sendback.SendBackReason;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.support.Problem;
 
 import io.micrometer.core.instrument.Counter;
@@ -40,7 +39,7 @@ public class HubMetrics {
     public HubMetrics(MeterRegistry registry) {
         this.registry = registry;
         // Series of the small fixed label sets exist from the start, so rate() and increase() see their first event.
-        for (CascadeOutcomes.OfferAnswer answer : CascadeOutcomes.OfferAnswer.values()) {
+        for (AfterCommitCounts.OfferAnswer answer : AfterCommitCounts.OfferAnswer.values()) {
             offers(answer);
         }
         for (SendBackReason reason : SendBackReason.values()) {
@@ -49,9 +48,9 @@ public class HubMetrics {
     }
 
     /** Records what the send-back loop did in a transaction. Call it only once that transaction has committed. */
-    public void committed(CascadeOutcomes outcomes) {
+    public void committed(AfterCommitCounts outcomes) {
         outcomes.offerAnswers().forEach(answer -> offers(answer).increment());
-        for (CascadeOutcomes.Concluded concluded : outcomes.concluded()) {
+        for (AfterCommitCounts.Concluded concluded : outcomes.concluded()) {
             Counter.builder(REFERRALS).description("Referrals reaching an outcome")
                     .tag("outcome", concluded.outcome().label()).tag("service_type", concluded.serviceType())
                     .register(registry).increment();
@@ -59,7 +58,7 @@ public class HubMetrics {
                 sentBack(concluded.sendBackReason()).increment();
             }
         }
-        for (CascadeOutcomes.Acceptance acceptance : outcomes.acceptances()) {
+        for (AfterCommitCounts.Acceptance acceptance : outcomes.acceptances()) {
             Timer.builder(TIME_TO_ACCEPT).description("From the referral's arrival to a service accepting it")
                     .tag("service_type", acceptance.serviceType())
                     .serviceLevelObjectives(ACCEPT_BUCKETS)
@@ -76,7 +75,7 @@ public class HubMetrics {
                 .register(registry).increment();
     }
 
-    private Counter offers(CascadeOutcomes.OfferAnswer answer) {
+    private Counter offers(AfterCommitCounts.OfferAnswer answer) {
         return Counter.builder(OFFERS).description("Offers ended by the provider's answer, a deadline or a withdrawal")
                 .tag("answer", answer.label()).register(registry);
     }

@@ -2,7 +2,7 @@ package org.rightcare.hub.offers;
 
 import java.util.Map;
 
-import org.rightcare.hub.sendback.SendBackReason;
+import org.rightcare.hub.referral.SendBackReason;
 
 /**
  * Why an offer ended other than by acceptance: the FHIR Task's statusReason. A provider declines with the NHS codes

@@ -11,7 +11,7 @@ import java.util.UUID;
  * @param breachAt when the ambulance response target for the category runs out
  * @param budgetEndsAt until when the hub may keep offering the case (set when it is first routed, from the routing
  *        policy's time budget); null before that
- * @param sendBackReason the contract's reason code once the case has been sent back, else null
+ * @param sendBackReason why the case went back to the ambulance service, once it has; else null
  */
 public record Referral(
         UUID id,
@@ -24,5 +24,5 @@ public record Referral(
         Instant updatedAt,
         int version,
         Instant budgetEndsAt,
-        String sendBackReason) {
+        SendBackReason sendBackReason) {
 }

@@ -162,9 +162,9 @@ public class ReferralRepository {
      * @param nextActionAt when the loop must look again; null once the referral is terminal
      */
     public Uni<Referral> updateCascade(SqlClient tx, UUID id, ReferralStatus status, Instant nextActionAt,
-            Instant budgetEndsAt, String sendBackReason, Instant now) {
+            Instant budgetEndsAt, SendBackReason sendBackReason, Instant now) {
         Tuple params = Tuple.tuple().addUUID(id).addString(status.wireValue()).addOffsetDateTime(utc(nextActionAt))
-                .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason).addOffsetDateTime(utc(now))
+                .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason == null ? null : sendBackReason.code()).addOffsetDateTime(utc(now))
                 .addBoolean(status.isTerminal());
         return tx.preparedQuery("""
                 UPDATE referral SET status = $2, next_action_at = $3, budget_ends_at = $4, send_back_reason = $5,
@@ -258,7 +258,13 @@ public class ReferralRepository {
                 row.getOffsetDateTime("updated_at").toInstant(),
                 row.getInteger("version"),
                 row.getOffsetDateTime("budget_ends_at") == null ? null : row.getOffsetDateTime("budget_ends_at").toInstant(),
-                row.getString("send_back_reason"));
+                sendBackReason(row.getString("send_back_reason")));
+    }
+
+    /** The stored reason code, which only this repository writes, from {@link SendBackReason#code()}. */
+    private static SendBackReason sendBackReason(String code) {
+        return code == null ? null : SendBackReason.fromCode(code)
+                .orElseThrow(() -> new IllegalStateException("Not a send-back reason code: " + code));
     }
 
     private String toJson(Incident incident) {

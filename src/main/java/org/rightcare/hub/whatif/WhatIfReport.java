@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import org.rightcare.hub.directory.ServiceType;
-import org.rightcare.hub.sendback.SendBackReason;
+import org.rightcare.hub.referral.SendBackReason;
 
 /**
  * What a what-if run found, variant by variant, so they can be read side by side: how many referrals were offered

@@ -20,7 +20,7 @@ public final class WhatIfReportHtml {
     private static final List<String> COLOURS = List.of("#9fb3c8", "#1d6fa3", "#e07b00", "#5a9e3a", "#7b3fa0",
             "#b3261e");
 
-    private static final String NOT_ROUTABLE = org.rightcare.hub.sendback.SendBackReason.NOT_ELIGIBLE_CATEGORY.code();
+    private static final String NOT_ROUTABLE = org.rightcare.hub.referral.SendBackReason.NOT_ELIGIBLE_CATEGORY.code();
 
     private WhatIfReportHtml() {
     }

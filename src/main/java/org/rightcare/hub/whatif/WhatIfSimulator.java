@@ -19,8 +19,8 @@ import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingPolicy;
-import org.rightcare.hub.sendback.SendBackReason;
-import org.rightcare.hub.sendback.SendBackRules;
+import org.rightcare.hub.referral.SendBackReason;
+import org.rightcare.hub.cascade.SendBackRules;
 
 /**
  * Replays incidents through the hub's own routing and send-back rules ({@link Router}, {@link SendBackRules}) on a

@@ -28,7 +28,7 @@ import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingPolicies;
-import org.rightcare.hub.sendback.DueReferralSweeper;
+import org.rightcare.hub.cascade.DueReferralSweeper;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.TestDatabase;

@@ -11,8 +11,8 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.offers.Offer;
-import org.rightcare.hub.offers.OfferAnswers;
-import org.rightcare.hub.offers.OfferAnswers.Answer;
+import org.rightcare.hub.cascade.OfferAnswers;
+import org.rightcare.hub.cascade.OfferAnswers.Answer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 

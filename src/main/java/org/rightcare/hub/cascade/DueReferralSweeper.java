@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
@@ -90,7 +91,7 @@ public class DueReferralSweeper {
             return;
         }
         Instant now = clock.instant();
-        CascadeOutcomes outcomes = new CascadeOutcomes();
+        AfterCommitCounts outcomes = new AfterCommitCounts();
         pool.withTransaction(tx -> referrals.lockIfDue(tx, referralId, now)
                 .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
                         : cascade.advance(tx, found.get(), now, outcomes).replaceWithVoid()))
@@ -113,7 +114,7 @@ public class DueReferralSweeper {
 
     private Uni<Boolean> advanceNextDue(Instant now) {
         UUID[] claimed = new UUID[1];
-        CascadeOutcomes outcomes = new CascadeOutcomes();
+        AfterCommitCounts outcomes = new AfterCommitCounts();
         return pool.withTransaction(tx -> referrals.lockNextDue(tx, now).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(false);

@@ -1,4 +1,4 @@
-package org.rightcare.hub.offers;
+package org.rightcare.hub.cascade;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -9,11 +9,14 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
+import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.offers.OfferRepository;
+import org.rightcare.hub.offers.OfferStatus;
+import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.sendback.CascadeOutcomes;
-import org.rightcare.hub.sendback.ReferralCascade;
 import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
@@ -129,7 +132,7 @@ public class OfferAnswers {
                     + OfferStatusReason.BARS_SYSTEM + " or " + OfferStatusReason.DOS_SYSTEM));
         }
         Instant now = clock.instant();
-        CascadeOutcomes outcomes = new CascadeOutcomes();
+        AfterCommitCounts outcomes = new AfterCommitCounts();
         return pool.withTransaction(tx -> offers.findById(tx, offerId).chain(found -> {
             if (found.isEmpty() || !found.get().odsCode().equals(callerOds)) {
                 return Uni.createFrom().item((Result) new NotFound());
@@ -156,7 +159,7 @@ public class OfferAnswers {
     }
 
     private Uni<Result> steps(SqlClient tx, UUID referralId, UUID offerId, List<Answer> steps, int index,
-            OfferStatusReason reason, Integer expectedVersion, Instant now, CascadeOutcomes outcomes) {
+            OfferStatusReason reason, Integer expectedVersion, Instant now, AfterCommitCounts outcomes) {
         // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
         return referrals.lockById(tx, referralId)
                 .chain(referral -> offers.findById(tx, offerId)
@@ -173,7 +176,7 @@ public class OfferAnswers {
     }
 
     private Uni<Result> decide(SqlClient tx, Referral referral, Offer offer, Answer answer, OfferStatusReason reason,
-            Integer expectedVersion, Instant now, CascadeOutcomes outcomes) {
+            Integer expectedVersion, Instant now, AfterCommitCounts outcomes) {
         if (expectedVersion != null && expectedVersion != offer.version()) {
             return Uni.createFrom().item(new StaleVersion(offer.version()));
         }

@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +16,15 @@ import org.rightcare.hub.cad.CadCallbackType;
 import org.rightcare.hub.directory.CapacityService;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
-import org.rightcare.hub.offers.delivery.OfferDeliveries;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.referral.ReferralStatus;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.routing.RoutingDecisionRepository;
@@ -40,7 +41,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * time budget lasts; otherwise it goes back to the ambulance service with the reason. An upgrade to an
  * ambulance-only category or a CAD cancel withdraws every offer at once. Each step runs in the caller's transaction
  * with the referral's row locked, and queues the CAD callback in that same transaction. What each step did (offers
- * answered, referrals concluded) goes into the caller's {@link CascadeOutcomes}, for the metrics once it commits.
+ * answered, referrals concluded) goes into the caller's {@link AfterCommitCounts}, for the metrics once it commits.
  * The decisions themselves (which service next, until when, or why back) are {@link SendBackRules}', which the what-if
  * simulator applies too; this class applies them to the database.
  */
@@ -79,7 +80,7 @@ public class ReferralCascade {
      * Looks at a referral whose next action is due: routes a new one, moves past an offer whose deadline passed, or
      * sends it back. The caller holds the referral's row lock.
      */
-    public Uni<Referral> advance(SqlClient tx, Referral referral, Instant now, CascadeOutcomes outcomes) {
+    public Uni<Referral> advance(SqlClient tx, Referral referral, Instant now, AfterCommitCounts outcomes) {
         if (referral.status().isTerminal()) {
             return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
                     referral.sendBackReason(), now);
@@ -95,15 +96,15 @@ public class ReferralCascade {
             }
             return offers.updateStatus(tx, open.get().id(), OfferStatus.FAILED, OfferStatusReason.TIMED_OUT, now)
                     .call(timedOut -> deliveries.offerClosed(tx, referral, timedOut))
-                    .invoke(() -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.TIMED_OUT))
+                    .invoke(() -> outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.TIMED_OUT))
                     .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now, outcomes));
         });
     }
 
     /** A provider declined: the case moves on to the next candidate, or back to the ambulance service. */
     public Uni<Referral> declined(SqlClient tx, Referral referral, Offer offer, OfferStatusReason reason, Instant now,
-            CascadeOutcomes outcomes) {
-        outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.REJECTED);
+            AfterCommitCounts outcomes) {
+        outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.REJECTED);
         return offers.updateStatus(tx, offer.id(), OfferStatus.REJECTED, reason, now)
                 .call(rejected -> deliveries.offerClosed(tx, referral, rejected))
                 .chain(rejected -> offers.findByReferral(tx, referral.id()))
@@ -115,8 +116,8 @@ public class ReferralCascade {
      * on at once rather than waiting out the acceptance window of a service that cannot have seen it.
      */
     public Uni<Referral> undeliverable(SqlClient tx, Referral referral, Offer offer, Instant now,
-            CascadeOutcomes outcomes) {
-        outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.UNDELIVERABLE);
+            AfterCommitCounts outcomes) {
+        outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.UNDELIVERABLE);
         return offers.updateStatus(tx, offer.id(), OfferStatus.FAILED, OfferStatusReason.UNDELIVERABLE, now)
                 .call(failed -> deliveries.offerClosed(tx, referral, failed))
                 .chain(failed -> offers.findByReferral(tx, referral.id()))
@@ -125,10 +126,10 @@ public class ReferralCascade {
 
     /** A provider took the patient: the referral is accepted, a place is used, the CAD is told. */
     public Uni<Referral> accepted(SqlClient tx, Referral referral, Offer offer, Instant now,
-            CascadeOutcomes outcomes) {
+            AfterCommitCounts outcomes) {
         String serviceType = serviceType(offer.serviceId());
-        outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.ACCEPTED);
-        outcomes.concluded(CascadeOutcomes.ReferralOutcome.ACCEPTED, serviceType, null);
+        outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.ACCEPTED);
+        outcomes.concluded(AfterCommitCounts.ReferralOutcome.ACCEPTED, serviceType, null);
         outcomes.accepted(serviceType, Duration.between(referral.createdAt(), now));
         return offers.updateStatus(tx, offer.id(), OfferStatus.ACCEPTED, null, now)
                 .chain(taken -> capacity.usePlace(tx, offer.serviceId()))
@@ -146,19 +147,19 @@ public class ReferralCascade {
      * has checked that the referral is still open.
      */
     public Uni<Referral> sentBackByClinician(SqlClient tx, Referral referral, SendBackReason reason, Instant now,
-            CascadeOutcomes outcomes) {
+            AfterCommitCounts outcomes) {
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.SENT_BACK_BY_HUB, now)
                 .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> withdrawn
-                        .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
+                        .forEach(o -> outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
                 .chain(all -> sendBack(tx, referral, reason, all, now, outcomes));
     }
 
     /** The accepting service finished its care. */
     public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, Instant now,
-            CascadeOutcomes outcomes) {
-        outcomes.concluded(CascadeOutcomes.ReferralOutcome.COMPLETED, serviceType(offer.serviceId()), null);
+            AfterCommitCounts outcomes) {
+        outcomes.concluded(AfterCommitCounts.ReferralOutcome.COMPLETED, serviceType(offer.serviceId()), null);
         return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
                 .chain(done -> referrals.updateCascade(tx, referral.id(), ReferralStatus.COMPLETED, null,
                         referral.budgetEndsAt(), null, now))
@@ -172,7 +173,7 @@ public class ReferralCascade {
      * closing the CAD incident does not, because that is what a CAD does once a service has accepted.
      */
     public Uni<Referral> cancelledByCad(SqlClient tx, Referral referral, boolean evenIfAccepted, Instant now,
-            CascadeOutcomes outcomes) {
+            AfterCommitCounts outcomes) {
         boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
         if (!open && !(evenIfAccepted && referral.status() == ReferralStatus.ACCEPTED)) {
             return Uni.createFrom().item(referral);
@@ -181,12 +182,12 @@ public class ReferralCascade {
                 .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> {
                     // An open referral's withdrawn offer was awaiting an answer; an accepted one's had its answer.
-                    String holder = open || withdrawn.isEmpty() ? CascadeOutcomes.NO_SERVICE
+                    String holder = open || withdrawn.isEmpty() ? AfterCommitCounts.NO_SERVICE
                             : serviceType(withdrawn.get(0).serviceId());
                     if (open) {
-                        withdrawn.forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED));
+                        withdrawn.forEach(o -> outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED));
                     }
-                    outcomes.concluded(CascadeOutcomes.ReferralOutcome.CANCELLED, holder, null);
+                    outcomes.concluded(AfterCommitCounts.ReferralOutcome.CANCELLED, holder, null);
                 })
                 .chain(withdrawn -> referrals.updateCascade(tx, referral.id(), ReferralStatus.CANCELLED, null,
                         referral.budgetEndsAt(), null, now))
@@ -200,7 +201,7 @@ public class ReferralCascade {
      * The CAD sent a new clinical picture. An upgrade to a category the policy may not route (C1, C2 without
      * segmentation, HCP, IFT) withdraws every open offer at once and hands the case back.
      */
-    public Uni<Referral> incidentChanged(SqlClient tx, Referral referral, Instant now, CascadeOutcomes outcomes) {
+    public Uni<Referral> incidentChanged(SqlClient tx, Referral referral, Instant now, AfterCommitCounts outcomes) {
         boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
         if (!open || policies.current().mayRoute(referral.incident().category())) {
             return Uni.createFrom().item(referral);
@@ -208,13 +209,13 @@ public class ReferralCascade {
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CATEGORY_UPGRADED, now)
                 .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> withdrawn
-                        .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
+                        .forEach(o -> outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
                 .chain(all -> sendBack(tx, referral, SendBackReason.NOT_ELIGIBLE_CATEGORY, all, now, outcomes));
     }
 
     private Uni<Referral> routeNext(SqlClient tx, Referral referral, List<Offer> offersSoFar, Instant now,
-            CascadeOutcomes outcomes) {
+            AfterCommitCounts outcomes) {
         RoutingPolicy policy = policies.current();
         Instant budgetEnds = SendBackRules.budgetEnds(policy, referral.incident(), referral.createdAt(),
                 referral.budgetEndsAt());
@@ -258,11 +259,11 @@ public class ReferralCascade {
     }
 
     private Uni<Referral> sendBack(SqlClient tx, Referral referral, SendBackReason reason, List<Offer> offersSoFar,
-            Instant now, CascadeOutcomes outcomes) {
+            Instant now, AfterCommitCounts outcomes) {
         LOG.debugf("Sending referral %s back: %s", referral.id(), reason.code());
-        outcomes.concluded(CascadeOutcomes.ReferralOutcome.SENT_BACK, CascadeOutcomes.NO_SERVICE, reason);
+        outcomes.concluded(AfterCommitCounts.ReferralOutcome.SENT_BACK, AfterCommitCounts.NO_SERVICE, reason);
         return referrals.updateCascade(tx, referral.id(), ReferralStatus.SENT_BACK, null, referral.budgetEndsAt(),
-                reason.code(), now)
+                reason, now)
                 .call(updated -> subscriptions.stackChanged(tx, referral, updated, now))
                 .call(updated -> callbacks.enqueue(tx, updated,
                         callback(CadCallbackType.SENT_BACK, updated, Optional.empty(), reason, offersSoFar)));

@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -8,8 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.rightcare.hub.audit.AuditLog;
 import org.rightcare.hub.audit.AuditRecord;
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Roles;
 
@@ -62,7 +64,7 @@ public class ClinicianSendBacks {
             return Uni.createFrom().item(new NotFound());
         }
         Instant now = clock.instant();
-        CascadeOutcomes outcomes = new CascadeOutcomes();
+        AfterCommitCounts outcomes = new AfterCommitCounts();
         return pool.withTransaction(tx -> referrals.lockById(tx, referralId).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item((Result) new NotFound());

@@ -1,10 +1,9 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.routing;
 
 import java.util.List;
 import java.util.Optional;
 
 import org.rightcare.hub.offers.Offer;
-import org.rightcare.hub.routing.RoutingDecision;
 
 /**
  * How a referral has been routed so far, for the people and systems that ask why: the latest routing decision (every

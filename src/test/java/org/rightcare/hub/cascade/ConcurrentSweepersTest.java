@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

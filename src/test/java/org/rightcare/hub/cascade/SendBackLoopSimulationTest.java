@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +27,6 @@ import org.rightcare.hub.cad.WebhookSignature;
 import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
-import org.rightcare.hub.offers.OfferAnswers;
 import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.TestClock;

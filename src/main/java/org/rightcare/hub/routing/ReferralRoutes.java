@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.routing;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.routing.RoutingDecisionRepository;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

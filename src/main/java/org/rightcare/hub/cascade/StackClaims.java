@@ -1,4 +1,4 @@
-package org.rightcare.hub.stack;
+package org.rightcare.hub.cascade;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -12,17 +12,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.rightcare.hub.audit.AuditLog;
 import org.rightcare.hub.audit.AuditRecord;
 import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
-import org.rightcare.hub.offers.delivery.OfferDeliveries;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.security.Caller;
-import org.rightcare.hub.sendback.CascadeOutcomes;
-import org.rightcare.hub.sendback.ReferralCascade;
+import org.rightcare.hub.stack.CaseView;
+import org.rightcare.hub.stack.ClinicalStack;
 import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
@@ -92,7 +92,7 @@ public class StackClaims {
             return Uni.createFrom().item(new NotFound());
         }
         Instant now = clock.instant();
-        CascadeOutcomes outcomes = new CascadeOutcomes();
+        AfterCommitCounts outcomes = new AfterCommitCounts();
         return pool.withTransaction(tx -> referrals.lockById(tx, referralId).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item((Result) new NotFound());
@@ -109,7 +109,7 @@ public class StackClaims {
     }
 
     private Uni<Result> decide(SqlClient tx, Caller caller, Referral referral, List<Offer> all, String serviceId,
-            Instant now, CascadeOutcomes outcomes) {
+            Instant now, AfterCommitCounts outcomes) {
         if (stack.viewFor(caller, referral, all, now) == CaseView.NONE) {
             // A case that was on the caller's stack until another service took it is "gone", not "unknown".
             return Uni.createFrom().item(caller.isProvider()
@@ -149,13 +149,13 @@ public class StackClaims {
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE, now)
                 .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> withdrawn
-                        .forEach(o -> outcomes.offerAnswered(CascadeOutcomes.OfferAnswer.CANCELLED)))
+                        .forEach(o -> outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.insert(tx, new Offer(UUID.randomUUID(), referral.id(), all.size() + 1,
                         service.id(), service.odsCode(), OfferStatus.REQUESTED, null, now, now, null, now, 1)))
                 .chain(claim -> accept(tx, referral, claim, now, outcomes));
     }
 
-    private Uni<Result> accept(SqlClient tx, Referral referral, Offer offer, Instant now, CascadeOutcomes outcomes) {
+    private Uni<Result> accept(SqlClient tx, Referral referral, Offer offer, Instant now, AfterCommitCounts outcomes) {
         return cascade.accepted(tx, referral, offer, now, outcomes)
                 .chain(accepted -> offers.findById(tx, offer.id()))
                 .map(updated -> (Result) new Claimed(updated.orElseThrow()));

@@ -1,4 +1,4 @@
-package org.rightcare.hub.offers.delivery;
+package org.rightcare.hub.fhirrest;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -6,6 +6,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.cascade.OfferDeliveries;
+import org.rightcare.hub.cascade.UndeliverableOffers;
 import org.rightcare.hub.delivery.DeliveryChannel;
 import org.rightcare.hub.delivery.DeliveryOutcome;
 import org.rightcare.hub.delivery.DeliveryRequest;

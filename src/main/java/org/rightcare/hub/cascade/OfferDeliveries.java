@@ -1,4 +1,4 @@
-package org.rightcare.hub.offers.delivery;
+package org.rightcare.hub.cascade;
 
 import java.util.List;
 import java.util.Optional;
@@ -13,6 +13,8 @@ import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.delivery.OutboxRepository.Withdrawal;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.fhirrest.FhirRestOfferChannel;
+import org.rightcare.hub.fhirrest.FhirRestTransaction;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.referral.Referral;

@@ -1,4 +1,4 @@
-package org.rightcare.hub.offers.delivery;
+package org.rightcare.hub.fhirrest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.referral;
 
 import java.util.Arrays;
 import java.util.Optional;

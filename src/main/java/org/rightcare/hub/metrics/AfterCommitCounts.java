@@ -1,15 +1,17 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.metrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.rightcare.hub.referral.SendBackReason;
+
 /**
- * What the send-back loop did within one transaction: offers answered, referrals concluded, acceptances. The caller
- * that owns the transaction hands it to the metrics only once the transaction has committed, so a step that rolls
- * back is never counted.
+ * Counts taken inside one transaction and recorded only after it commits: what the referral cascade did (offers
+ * answered, referrals concluded, acceptances). The caller that owns the transaction hands them to
+ * {@link HubMetrics#committed} once the transaction has committed, so a step that rolls back is never counted.
  */
-public final class CascadeOutcomes {
+public final class AfterCommitCounts {
 
     /** The {@code service_type} label when no service holds the referral. */
     public static final String NO_SERVICE = "none";
@@ -64,11 +66,11 @@ public final class CascadeOutcomes {
         offerAnswers.add(answer);
     }
 
-    void concluded(ReferralOutcome outcome, String serviceType, SendBackReason reason) {
+    public void concluded(ReferralOutcome outcome, String serviceType, SendBackReason reason) {
         concluded.add(new Concluded(outcome, serviceType, reason));
     }
 
-    void accepted(String serviceType, Duration sinceArrival) {
+    public void accepted(String serviceType, Duration sinceArrival) {
         acceptances.add(new Acceptance(serviceType, sinceArrival));
     }
 

@@ -1,4 +1,4 @@
-package org.rightcare.hub.offers.delivery;
+package org.rightcare.hub.fhirrest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

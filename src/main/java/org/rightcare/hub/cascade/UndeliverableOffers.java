@@ -1,4 +1,4 @@
-package org.rightcare.hub.offers.delivery;
+package org.rightcare.hub.cascade;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -7,11 +7,10 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.sendback.CascadeOutcomes;
-import org.rightcare.hub.sendback.ReferralCascade;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -44,7 +43,7 @@ public class UndeliverableOffers {
 
     public Uni<Void> offerFailed(SqlClient tx, UUID offerId) {
         Instant now = clock.instant();
-        CascadeOutcomes outcomes = new CascadeOutcomes();
+        AfterCommitCounts outcomes = new AfterCommitCounts();
         return offers.findById(tx, offerId).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().voidItem();

@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import java.time.Duration;
 import java.util.UUID;

@@ -1,12 +1,12 @@
-package org.rightcare.hub.offers.delivery;
+package org.rightcare.hub.fhirrest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.area;
-import static org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.deliveryState;
-import static org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.hubId;
-import static org.rightcare.hub.offers.delivery.OfferLifecycleTest.taskEntry;
-import static org.rightcare.hub.offers.delivery.OfferLifecycleTest.taskKey;
+import static org.rightcare.hub.fhirrest.FhirRestDeliveryTest.area;
+import static org.rightcare.hub.fhirrest.FhirRestDeliveryTest.deliveryState;
+import static org.rightcare.hub.fhirrest.FhirRestDeliveryTest.hubId;
+import static org.rightcare.hub.fhirrest.OfferLifecycleTest.taskEntry;
+import static org.rightcare.hub.fhirrest.OfferLifecycleTest.taskKey;
 import static org.rightcare.hub.testing.Referrals.awaitOffer;
 import static org.rightcare.hub.testing.Referrals.fallIn;
 import static org.rightcare.hub.testing.Referrals.post;
@@ -28,7 +28,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.delivery.OutboxDispatcher;
-import org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.Area;
+import org.rightcare.hub.fhirrest.FhirRestDeliveryTest.Area;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;

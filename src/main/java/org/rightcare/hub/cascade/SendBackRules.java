@@ -1,4 +1,4 @@
-package org.rightcare.hub.sendback;
+package org.rightcare.hub.cascade;
 
 import java.time.Instant;
 import java.time.ZoneId;
@@ -14,6 +14,7 @@ import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.referral.Incident;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.routing.RoutingPolicy;

@@ -1,4 +1,4 @@
-package org.rightcare.hub.offers.delivery;
+package org.rightcare.hub.fhirrest;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
@@ -6,10 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.area;
-import static org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.deliveryState;
-import static org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.hubId;
-import static org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.resource;
+import static org.rightcare.hub.fhirrest.FhirRestDeliveryTest.area;
+import static org.rightcare.hub.fhirrest.FhirRestDeliveryTest.deliveryState;
+import static org.rightcare.hub.fhirrest.FhirRestDeliveryTest.hubId;
+import static org.rightcare.hub.fhirrest.FhirRestDeliveryTest.resource;
 import static org.rightcare.hub.testing.Referrals.awaitOffer;
 import static org.rightcare.hub.testing.Referrals.fallIn;
 import static org.rightcare.hub.testing.Referrals.offers;
@@ -27,12 +27,12 @@ import jakarta.inject.Inject;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.cascade.ReferralCascade;
 import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.fhirrest.FhirRestDeliveryTest.Area;
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.offers.OfferStatusReason;
-import org.rightcare.hub.offers.delivery.FhirRestDeliveryTest.Area;
 import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.sendback.CascadeOutcomes;
-import org.rightcare.hub.sendback.ReferralCascade;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
@@ -205,7 +205,7 @@ class OfferLifecycleTest {
             AtomicReference<String> stateInside = new AtomicReference<>();
             assertThrows(IllegalStateException.class, () -> pool.withTransaction(tx -> referrals.lockById(tx, referral)
                     .chain(found -> cascade.cancelledByCad(tx, found.orElseThrow(), true, Instant.now(),
-                            new CascadeOutcomes()))
+                            new AfterCommitCounts()))
                     .chain(cancelled -> tx.preparedQuery("SELECT state FROM delivery_outbox WHERE id = $1")
                             .execute(Tuple.of(offer)))
                     .invoke(rows -> stateInside.set(rows.iterator().next().getString("state")))
@@ -240,7 +240,7 @@ class OfferLifecycleTest {
                                 ? Uni.createFrom().item(false)
                                 : referrals.lockById(tx, referral)
                                         .chain(found -> cascade.advance(tx, found.orElseThrow(), afterDeadline,
-                                                new CascadeOutcomes()))
+                                                new AfterCommitCounts()))
                                         .replaceWith(true);
                     }))
                     .await().atMost(WITHIN);
