@@ -22,7 +22,6 @@ import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.routing.ReferralRoute;
 import org.rightcare.hub.routing.ReferralRoutes;
-import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.support.Problem;
 import org.rightcare.hub.support.PublicUrls;
 

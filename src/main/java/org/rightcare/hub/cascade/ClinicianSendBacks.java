@@ -64,7 +64,7 @@ public class ClinicianSendBacks {
             return Uni.createFrom().item(new NotFound());
         }
         Instant now = clock.instant();
-        AfterCommitCounts outcomes = new AfterCommitCounts();
+        AfterCommitCounts counts = new AfterCommitCounts();
         return pool.withTransaction(tx -> referrals.lockById(tx, referralId).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item((Result) new NotFound());
@@ -73,7 +73,7 @@ public class ClinicianSendBacks {
                 return Uni.createFrom().item((Result) new NoLongerOpen(
                         "The case is no longer open: it is " + found.get().status().wireValue()));
             }
-            return cascade.sentBackByClinician(tx, found.get(), reason, now, outcomes)
+            return cascade.sentBackByClinician(tx, found.get(), reason, now, counts)
                     .replaceWith((Result) new SentBack());
         }).call(result -> audit.record(tx, new AuditRecord(caller.subject(), caller.organisation(),
                 "referral.send-back", "ServiceRequest", referralId.toString(),
@@ -81,7 +81,7 @@ public class ClinicianSendBacks {
                         : result instanceof NotFound ? "not-found" : "no-longer-open",
                 new JsonObject().put("reason", reason.code()))))).invoke(result -> {
                     if (result instanceof SentBack) {
-                        metrics.committed(outcomes);
+                        metrics.committed(counts);
                     }
                 });
     }

@@ -91,11 +91,11 @@ public class DueReferralSweeper {
             return;
         }
         Instant now = clock.instant();
-        AfterCommitCounts outcomes = new AfterCommitCounts();
+        AfterCommitCounts counts = new AfterCommitCounts();
         pool.withTransaction(tx -> referrals.lockIfDue(tx, referralId, now)
                 .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
-                        : cascade.advance(tx, found.get(), now, outcomes).replaceWithVoid()))
-                .invoke(() -> metrics.committed(outcomes))
+                        : cascade.advance(tx, found.get(), now, counts).replaceWithVoid()))
+                .invoke(() -> metrics.committed(counts))
                 // The referrals kicks passed over while every lane was busy are due now: this lane takes them.
                 .chain(() -> sweepFrom(clock.instant(), 0))
                 .eventually(() -> CorrelationId.use(null))
@@ -114,7 +114,7 @@ public class DueReferralSweeper {
 
     private Uni<Boolean> advanceNextDue(Instant now) {
         UUID[] claimed = new UUID[1];
-        AfterCommitCounts outcomes = new AfterCommitCounts();
+        AfterCommitCounts counts = new AfterCommitCounts();
         return pool.withTransaction(tx -> referrals.lockNextDue(tx, now).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item(false);
@@ -122,8 +122,8 @@ public class DueReferralSweeper {
             Referral referral = found.get();
             claimed[0] = referral.id();
             return referrals.correlationId(tx, referral.id()).invoke(CorrelationId::use)
-                    .chain(() -> cascade.advance(tx, referral, now, outcomes)).replaceWith(true);
-        })).invoke(() -> metrics.committed(outcomes)).onFailure().recoverWithUni(failure -> {
+                    .chain(() -> cascade.advance(tx, referral, now, counts)).replaceWith(true);
+        })).invoke(() -> metrics.committed(counts)).onFailure().recoverWithUni(failure -> {
             if (claimed[0] == null) {
                 return Uni.createFrom().failure(failure);
             }

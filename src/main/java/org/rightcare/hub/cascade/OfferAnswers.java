@@ -132,7 +132,7 @@ public class OfferAnswers {
                     + OfferStatusReason.BARS_SYSTEM + " or " + OfferStatusReason.DOS_SYSTEM));
         }
         Instant now = clock.instant();
-        AfterCommitCounts outcomes = new AfterCommitCounts();
+        AfterCommitCounts counts = new AfterCommitCounts();
         return pool.withTransaction(tx -> offers.findById(tx, offerId).chain(found -> {
             if (found.isEmpty() || !found.get().odsCode().equals(callerOds)) {
                 return Uni.createFrom().item((Result) new NotFound());
@@ -140,10 +140,10 @@ public class OfferAnswers {
             // The answer's log lines carry the referral's correlation id, as its webhook and deliveries do.
             return referrals.correlationId(tx, found.get().referralId()).invoke(CorrelationId::use)
                     .chain(ignored -> steps(tx, found.get().referralId(), offerId, steps, 0, reason, expectedVersion,
-                            now, outcomes))
+                            now, counts))
                     .call(result -> result instanceof Answered answered ? alongside.record(tx, answered)
                             : Uni.createFrom().voidItem());
-        })).invoke(committed -> metrics.committed(outcomes))
+        })).invoke(committed -> metrics.committed(counts))
                 // Rolled back, so nothing to count.
                 .onFailure(LaterStepRefused.class).recoverWithItem(e -> ((LaterStepRefused) e).result);
     }
@@ -159,24 +159,24 @@ public class OfferAnswers {
     }
 
     private Uni<Result> steps(SqlClient tx, UUID referralId, UUID offerId, List<Answer> steps, int index,
-            OfferStatusReason reason, Integer expectedVersion, Instant now, AfterCommitCounts outcomes) {
+            OfferStatusReason reason, Integer expectedVersion, Instant now, AfterCommitCounts counts) {
         // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
         return referrals.lockById(tx, referralId)
                 .chain(referral -> offers.findById(tx, offerId)
                         .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), steps.get(index),
-                                reason, index == 0 ? expectedVersion : null, now, outcomes)))
+                                reason, index == 0 ? expectedVersion : null, now, counts)))
                 .chain(result -> {
                     if (!(result instanceof Answered)) {
                         return index == 0 ? Uni.createFrom().item(result)
                                 : Uni.createFrom().failure(new LaterStepRefused(result));
                     }
                     return index + 1 == steps.size() ? Uni.createFrom().item(result)
-                            : steps(tx, referralId, offerId, steps, index + 1, reason, expectedVersion, now, outcomes);
+                            : steps(tx, referralId, offerId, steps, index + 1, reason, expectedVersion, now, counts);
                 });
     }
 
     private Uni<Result> decide(SqlClient tx, Referral referral, Offer offer, Answer answer, OfferStatusReason reason,
-            Integer expectedVersion, Instant now, AfterCommitCounts outcomes) {
+            Integer expectedVersion, Instant now, AfterCommitCounts counts) {
         if (expectedVersion != null && expectedVersion != offer.version()) {
             return Uni.createFrom().item(new StaleVersion(offer.version()));
         }
@@ -190,10 +190,10 @@ public class OfferAnswers {
         }
         Uni<?> step = switch (answer) {
             case RECEIVED -> offers.updateStatus(tx, offer.id(), OfferStatus.RECEIVED, null, now);
-            case ACCEPT -> cascade.accepted(tx, referral, offer, now, outcomes);
-            case REJECT -> cascade.declined(tx, referral, offer, reason, now, outcomes);
+            case ACCEPT -> cascade.accepted(tx, referral, offer, now, counts);
+            case REJECT -> cascade.declined(tx, referral, offer, reason, now, counts);
             case START -> offers.updateStatus(tx, offer.id(), OfferStatus.IN_PROGRESS, null, now);
-            case COMPLETE -> cascade.completed(tx, referral, offer, now, outcomes);
+            case COMPLETE -> cascade.completed(tx, referral, offer, now, counts);
         };
         return step.chain(ignored -> offers.findById(tx, offer.id()))
                 .map(updated -> (Result) new Answered(updated.orElseThrow()));

@@ -16,8 +16,6 @@ import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
-import org.rightcare.hub.offers.OfferStatus;
-import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.security.Caller;
@@ -32,10 +30,11 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * A community service takes a case from its clinical stack: the one domain operation behind {@code POST /fhir/Task}
- * and the board. It runs under the referral's row lock, as every step of the send-back loop does, so when several
- * services claim the same case at once exactly one wins and the others are told it has gone. The winner's claim
- * becomes an accepted offer (the CAD hears {@code referral.accepted}); an offer open with another service at that
- * moment is withdrawn.
+ * and the board. It runs under the referral's row lock, as every step of the cascade does, so when several services
+ * claim the same case at once exactly one wins and the others are told it has gone. It decides whether the caller
+ * may claim the case ({@link ClinicalStack}) and audits the claim; the cascade makes the winner's claim an accepted
+ * offer ({@link ReferralCascade#claimed}: the CAD hears {@code referral.accepted}, and an offer open with another
+ * service at that moment is withdrawn).
  */
 @ApplicationScoped
 public class StackClaims {
@@ -64,19 +63,17 @@ public class StackClaims {
     private final ReferralRepository referrals;
     private final OfferRepository offers;
     private final ReferralCascade cascade;
-    private final OfferDeliveries deliveries;
     private final ClinicalStack stack;
     private final AuditLog audit;
     private final HubMetrics metrics;
     private final Clock clock;
 
     public StackClaims(Pool pool, ReferralRepository referrals, OfferRepository offers, ReferralCascade cascade,
-            OfferDeliveries deliveries, ClinicalStack stack, AuditLog audit, HubMetrics metrics, Clock clock) {
+            ClinicalStack stack, AuditLog audit, HubMetrics metrics, Clock clock) {
         this.pool = pool;
         this.referrals = referrals;
         this.offers = offers;
         this.cascade = cascade;
-        this.deliveries = deliveries;
         this.stack = stack;
         this.audit = audit;
         this.metrics = metrics;
@@ -92,24 +89,24 @@ public class StackClaims {
             return Uni.createFrom().item(new NotFound());
         }
         Instant now = clock.instant();
-        AfterCommitCounts outcomes = new AfterCommitCounts();
+        AfterCommitCounts counts = new AfterCommitCounts();
         return pool.withTransaction(tx -> referrals.lockById(tx, referralId).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().item((Result) new NotFound());
             }
             return referrals.correlationId(tx, referralId).invoke(CorrelationId::use)
                     .chain(() -> offers.findByReferral(tx, referralId))
-                    .chain(all -> decide(tx, caller, found.get(), all, serviceId, now, outcomes))
+                    .chain(all -> decide(tx, caller, found.get(), all, serviceId, now, counts))
                     .call(result -> audit.record(tx, auditRecord(caller, referralId, serviceId, result)));
         })).invoke(result -> {
             if (result instanceof Claimed) {
-                metrics.committed(outcomes);
+                metrics.committed(counts);
             }
         });
     }
 
     private Uni<Result> decide(SqlClient tx, Caller caller, Referral referral, List<Offer> all, String serviceId,
-            Instant now, AfterCommitCounts outcomes) {
+            Instant now, AfterCommitCounts counts) {
         if (stack.viewFor(caller, referral, all, now) == CaseView.NONE) {
             // A case that was on the caller's stack until another service took it is "gone", not "unknown".
             return Uni.createFrom().item(caller.isProvider()
@@ -139,26 +136,7 @@ public class StackClaims {
                         + " is not one of your services that may take this case"));
             }
         }
-        CommunityService service = chosen.get();
-        Optional<Offer> ownOpenOffer = all.stream()
-                .filter(o -> o.status().isOpen() && o.serviceId().equals(service.id())).findFirst();
-        if (ownOpenOffer.isPresent()) {
-            // The router had already offered it to this very service: claiming it is accepting that offer.
-            return accept(tx, referral, ownOpenOffer.get(), now, outcomes);
-        }
-        return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE, now)
-                .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
-                .invoke(withdrawn -> withdrawn
-                        .forEach(o -> outcomes.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED)))
-                .chain(withdrawn -> offers.insert(tx, new Offer(UUID.randomUUID(), referral.id(), all.size() + 1,
-                        service.id(), service.odsCode(), OfferStatus.REQUESTED, null, now, now, null, now, 1)))
-                .chain(claim -> accept(tx, referral, claim, now, outcomes));
-    }
-
-    private Uni<Result> accept(SqlClient tx, Referral referral, Offer offer, Instant now, AfterCommitCounts outcomes) {
-        return cascade.accepted(tx, referral, offer, now, outcomes)
-                .chain(accepted -> offers.findById(tx, offer.id()))
-                .map(updated -> (Result) new Claimed(updated.orElseThrow()));
+        return cascade.claimed(tx, referral, chosen.get(), all, now, counts).map(offer -> (Result) new Claimed(offer));
     }
 
     private static AuditRecord auditRecord(Caller caller, UUID referralId, String serviceId, Result result) {

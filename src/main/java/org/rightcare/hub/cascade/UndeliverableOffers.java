@@ -43,7 +43,7 @@ public class UndeliverableOffers {
 
     public Uni<Void> offerFailed(SqlClient tx, UUID offerId) {
         Instant now = clock.instant();
-        AfterCommitCounts outcomes = new AfterCommitCounts();
+        AfterCommitCounts counts = new AfterCommitCounts();
         return offers.findById(tx, offerId).chain(found -> {
             if (found.isEmpty()) {
                 return Uni.createFrom().voidItem();
@@ -57,11 +57,11 @@ public class UndeliverableOffers {
                         }
                         LOG.warnf("Offer %s of referral %s to %s could not be delivered: it failed, and the case moves on",
                                 offerId, referral.get().id(), offer.get().serviceId());
-                        return cascade.undeliverable(tx, referral.get(), offer.get(), now, outcomes).replaceWithVoid();
+                        return cascade.undeliverable(tx, referral.get(), offer.get(), now, counts).replaceWithVoid();
                     }));
         }).invoke(() -> {
             if (tx instanceof SqlConnection connection && connection.transaction() != null) {
-                connection.transaction().completion().subscribe().with(committed -> metrics.committed(outcomes),
+                connection.transaction().completion().subscribe().with(committed -> metrics.committed(counts),
                         rolledBack -> {
                         });
             }

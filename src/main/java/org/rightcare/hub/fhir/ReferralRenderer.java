@@ -40,7 +40,6 @@ import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.routing.ReferralRoute;
-import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.referral.ReferralStatus;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;

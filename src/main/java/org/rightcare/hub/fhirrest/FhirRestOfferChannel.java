@@ -6,7 +6,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.rightcare.hub.cascade.OfferDeliveries;
 import org.rightcare.hub.cascade.UndeliverableOffers;
 import org.rightcare.hub.delivery.DeliveryChannel;
 import org.rightcare.hub.delivery.DeliveryOutcome;
@@ -27,7 +26,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * <p>Every entry is a conditional create, so the transaction is safe to send again; a 409 or 412 answer (the
  * resources already exist, or the server found its own earlier copies) means the provider has the offer. When the
  * outbox gives up, the offer fails as undeliverable and the case moves on ({@link UndeliverableOffers}). A revocation
- * ({@link OfferDeliveries#offerClosed}) goes the same way; its id is no offer's, so giving it up fails nothing.
+ * ({@link FhirRestDeliveries#queueRevocation}) goes the same way; its id is no offer's, so giving it up fails nothing.
  */
 @ApplicationScoped
 public class FhirRestOfferChannel implements DeliveryChannel {

@@ -92,8 +92,8 @@ public class IntakeService {
     private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase, String correlationId,
             String traceParent) {
         Instant now = clock.instant();
-        AfterCommitCounts outcomes = new AfterCommitCounts();
-        return pool.withTransaction(tx -> applyToReferral(tx, event, correlationId, traceParent, now, outcomes)
+        AfterCommitCounts counts = new AfterCommitCounts();
+        return pool.withTransaction(tx -> applyToReferral(tx, event, correlationId, traceParent, now, counts)
                 .chain(referral -> {
                     if (referral.isEmpty()) {
                         return Uni.createFrom().failure(new UnknownIncidentException());
@@ -104,7 +104,7 @@ public class IntakeService {
                                     ? Uni.createFrom().item((Outcome) new Acknowledged(referral.get().id(), ACCEPTED, answer, false))
                                     : Uni.createFrom().failure(new DuplicateEventException()));
                 }))
-                .invoke(committed -> metrics.committed(outcomes))
+                .invoke(committed -> metrics.committed(counts))
                 .onFailure(DuplicateEventException.class).recoverWithUni(() -> events
                         .find(event.cadSystem(), event.eventId())
                         .map(stored -> replayOrConflict(stored.orElseThrow(), sha256)))
@@ -123,7 +123,7 @@ public class IntakeService {
     }
 
     private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, String correlationId,
-            String traceParent, Instant now, AfterCommitCounts outcomes) {
+            String traceParent, Instant now, AfterCommitCounts counts) {
         Incident incident = event.incident();
         return switch (event.eventType()) {
             case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,
@@ -131,20 +131,20 @@ public class IntakeService {
                     event.occurredAt(), now)
                     .call(referral -> correlate(tx, referral, correlationId, traceParent))
                     // An upgrade to an ambulance-only category withdraws every open offer in this same transaction.
-                    .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now, outcomes)
+                    .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now, counts)
                             : Uni.createFrom().item(referral))
                     .map(Optional::of);
             // A cancel withdraws the referral whatever a service has done with it, so an accepting service is told.
             case CANCELLED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
                             : correlate(tx, found.get(), correlationId, traceParent)
-                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), true, now, outcomes))
+                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), true, now, counts))
                                     .map(Optional::of));
             // Closing the CAD incident is normal once a service has accepted; it only withdraws open referrals.
             case CLOSED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
                     .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
                             : correlate(tx, found.get(), correlationId, traceParent)
-                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), false, now, outcomes))
+                                    .chain(() -> cascade.cancelledByCad(tx, found.get(), false, now, counts))
                                     .map(Optional::of));
         };
     }

@@ -2,18 +2,23 @@ package org.rightcare.hub.subscriptions;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.rightcare.hub.cascade.ReferralChange;
+import org.rightcare.hub.cascade.ReferralListener;
 import org.rightcare.hub.delivery.DeliveryOutbox;
 import org.rightcare.hub.delivery.NewDelivery;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.stack.ClinicalStack;
 
 import io.smallrye.mutiny.Multi;
@@ -23,10 +28,12 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 /**
  * Queues subscription notifications in the delivery outbox, in the caller's transaction: an event is notified if
  * and only if it commits, numbered in commit order per subscription. Only active subscriptions (handshake
- * delivered) hear of events.
+ * delivered) hear of events. As a {@link ReferralListener}, it hears of every step of the cascade: a new offer is an
+ * {@code offer} event, and a step that takes a case onto or off the clinical stack a {@code stack} event.
  */
 @ApplicationScoped
-public class SubscriptionNotifications {
+@Priority(ReferralListener.SUBSCRIBERS)
+public class SubscriptionNotifications implements ReferralListener {
 
     private final SubscriptionRepository subscriptions;
     private final NotificationBundles bundles;
@@ -41,11 +48,38 @@ public class SubscriptionNotifications {
         this.stack = stack;
     }
 
-    /** A case was offered to {@code service}: its organisation's {@code offer} subscriptions hear of the Task. */
-    public Uni<Void> offerMade(SqlClient tx, Referral referral, Offer offer, CommunityService service, Instant now) {
+    /**
+     * A case was offered to {@code service}: its organisation's {@code offer} subscriptions hear of the Task. A new
+     * case is on the stack from its first routing (not from its arrival, when it may go straight back).
+     */
+    @Override
+    public Uni<Void> offerMade(SqlClient tx, ReferralChange change, Offer offer, CommunityService service) {
         return subscriptions.active(tx, SubscriptionTopic.OFFER, offer.odsCode())
                 .map(all -> all.stream().filter(coveringService(Set.of(service.id()))).toList())
-                .chain(subscribers -> notify(tx, subscribers, referral, "Task/" + offer.id(), now));
+                .chain(subscribers -> notify(tx, subscribers, change.after(), "Task/" + offer.id(), change.at()))
+                .chain(() -> stackChanged(tx, change.firstRouting() ? null : change.before(), change.after(),
+                        change.at()));
+    }
+
+    @Override
+    public Uni<Void> accepted(SqlClient tx, ReferralChange change, Offer offer, Optional<CommunityService> service) {
+        return stackChanged(tx, change.before(), change.after(), change.at());
+    }
+
+    /** A case is off the stack once accepted, so its completion changes no one's stack. */
+    @Override
+    public Uni<Void> completed(SqlClient tx, ReferralChange change, Offer offer, Optional<CommunityService> service) {
+        return Uni.createFrom().voidItem();
+    }
+
+    @Override
+    public Uni<Void> sentBack(SqlClient tx, ReferralChange change, SendBackReason reason) {
+        return stackChanged(tx, change.before(), change.after(), change.at());
+    }
+
+    @Override
+    public Uni<Void> cancelled(SqlClient tx, ReferralChange change) {
+        return stackChanged(tx, change.before(), change.after(), change.at());
     }
 
     /**
@@ -53,7 +87,7 @@ public class SubscriptionNotifications {
      * the clinical stack, each organisation whose services are eligible for it (the stack's own rule) hears of the
      * ServiceRequest on its {@code stack} subscriptions.
      */
-    public Uni<Void> stackChanged(SqlClient tx, Referral before, Referral after, Instant now) {
+    private Uni<Void> stackChanged(SqlClient tx, Referral before, Referral after, Instant now) {
         boolean wasOnStack = before != null && ClinicalStack.isOnStack(before);
         if (wasOnStack == ClinicalStack.isOnStack(after)) {
             return Uni.createFrom().voidItem();

@@ -19,9 +19,11 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.cad.ReferralCallbacks;
 import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.subscriptions.SubscriptionNotifications;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
@@ -29,6 +31,8 @@ import org.rightcare.hub.testing.Tokens;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.arc.All;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -42,6 +46,10 @@ class SendBackLoopTest {
 
     @Inject
     DueReferralSweeper sweeper;
+
+    @Inject
+    @All
+    List<ReferralListener> listeners;
 
     /** A falls service and a UCR team, both 24/7, in a district of the test's own. */
     record Area(String district, String falls, String fallsOds, String ucr, String ucrOds) {
@@ -71,6 +79,14 @@ class SendBackLoopTest {
                 SELECT payload::json->>'eventType' AS type FROM delivery_outbox
                 WHERE referral_id = ? ORDER BY sequence""", referralId)
                 .stream().map(row -> (String) row.get("type")).toList();
+    }
+
+    /** The documented order in which the cascade tells each step: the subscribers, then the CAD. */
+    @Test
+    void everyStepIsToldToTheSubscribersThenToTheCad() {
+        assertEquals(2, listeners.size(), listeners.toString());
+        assertTrue(ClientProxy.unwrap(listeners.get(0)) instanceof SubscriptionNotifications, listeners.toString());
+        assertTrue(ClientProxy.unwrap(listeners.get(1)) instanceof ReferralCallbacks, listeners.toString());
     }
 
     @Test
