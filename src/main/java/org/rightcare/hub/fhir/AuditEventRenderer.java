@@ -31,10 +31,10 @@ public class AuditEventRenderer {
         AuditEvent event = new AuditEvent();
         event.setId(entry.id().toString());
         event.getMeta().setLastUpdated(Date.from(entry.at()));
-        String interaction = FhirAccessAudit.interactionOf(record.action());
+        FhirInteraction interaction = FhirInteraction.ofAuditAction(record.action()).orElse(null);
         if (interaction != null) {
             event.setType(new Coding(EVENT_TYPE, "rest", "RESTful Operation"));
-            event.addSubtype(new Coding(INTERACTION, interaction, null));
+            event.addSubtype(new Coding(INTERACTION, interaction.code(), null));
         } else {
             event.setType(new Coding(ACTION_SYSTEM, record.action(), null));
         }
@@ -65,15 +65,15 @@ public class AuditEventRenderer {
         return event;
     }
 
-    private static AuditEventAction action(String action, String interaction) {
+    private static AuditEventAction action(String action, FhirInteraction interaction) {
         if (interaction == null) {
             return action.endsWith(".delete") ? AuditEventAction.D : AuditEventAction.E;
         }
         return switch (interaction) {
-            case FhirAccessAudit.READ, FhirAccessAudit.SEARCH -> AuditEventAction.R;
-            case FhirAccessAudit.CREATE -> AuditEventAction.C;
-            case FhirAccessAudit.UPDATE, FhirAccessAudit.PATCH -> AuditEventAction.U;
-            default -> AuditEventAction.E;
+            case READ, SEARCH -> AuditEventAction.R;
+            case CREATE -> AuditEventAction.C;
+            case UPDATE, PATCH -> AuditEventAction.U;
+            case OPERATION -> AuditEventAction.E;
         };
     }
 

@@ -44,10 +44,14 @@ public enum FhirFormat {
 
     /** Null when {@code _format} names a format the hub does not speak. */
     public static FhirFormat negotiate(String formatParameter, HttpHeaders headers) {
+        return negotiate(formatParameter, headers == null ? List.of() : headers.getAcceptableMediaTypes());
+    }
+
+    /** Null when {@code _format} names a format the hub does not speak; {@code accepted} as the Accept header says. */
+    public static FhirFormat negotiate(String formatParameter, List<MediaType> accepted) {
         if (formatParameter != null && !formatParameter.isBlank()) {
             return fromName(formatParameter.trim().toLowerCase(Locale.ROOT));
         }
-        List<MediaType> accepted = headers == null ? List.of() : headers.getAcceptableMediaTypes();
         for (MediaType type : accepted) {
             String subtype = type.getSubtype().toLowerCase(Locale.ROOT);
             if (subtype.equals("fhir+xml") || subtype.equals("xml")) {

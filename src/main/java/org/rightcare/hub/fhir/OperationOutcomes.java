@@ -35,20 +35,4 @@ public final class OperationOutcomes {
         return Response.status(status).type(format.mediaType())
                 .entity(format.encode(fhir, error(type, hubCode, diagnostics), false));
     }
-
-    public static Response notFound(FhirContext fhir, FhirFormat format, String resourceType, String id) {
-        return response(fhir, format, 404, IssueType.NOTFOUND, "RESOURCE_NOT_FOUND",
-                resourceType + "/" + id + " is not known").build();
-    }
-
-    /** 403: the caller's roles or scopes do not allow this kind of call at all (so nothing leaks about any one case). */
-    public static Response forbidden(FhirContext fhir, FhirFormat format, String diagnostics) {
-        return response(fhir, format, 403, IssueType.FORBIDDEN, "FORBIDDEN", diagnostics).build();
-    }
-
-    /** 406 for a {@code _format} the hub does not speak, answered in JSON since the asked-for format is unknown. */
-    public static Response unsupportedFormat(FhirContext fhir, String format) {
-        return response(fhir, FhirFormat.JSON, 406, IssueType.NOTSUPPORTED, "UNSUPPORTED_FORMAT",
-                "_format " + format + " is not supported; use json or xml").build();
-    }
 }

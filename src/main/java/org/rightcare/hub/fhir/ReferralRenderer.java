@@ -70,8 +70,8 @@ public class ReferralRenderer {
     static final String LOCATION_TYPE = "https://fhir.nhs.uk/CodeSystem/location-types-bars";
 
     /** The UK Core early warning score total for NEWS2 (ValueSet UKCore-EarlyWarningTotalScore). */
-    static final String NEWS2_CODE = "1104051000000101";
-    static final String FRAILTY_CODE = "763264000";
+    public static final String NEWS2_CODE = "1104051000000101";
+    public static final String FRAILTY_CODE = "763264000";
 
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 

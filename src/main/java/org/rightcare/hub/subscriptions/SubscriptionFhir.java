@@ -22,7 +22,7 @@ import org.hl7.fhir.r4.model.Subscription.SubscriptionStatus;
 import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.rightcare.hub.delivery.DeliveryConfig;
 import org.rightcare.hub.directory.ServiceDirectory;
-import org.rightcare.hub.fhir.search.SearchRequest;
+import org.rightcare.hub.fhir.References;
 
 /**
  * R4 Subscriptions as the Backport IG shapes them, to and from the hub's {@link TopicSubscription}: the topic's
@@ -171,7 +171,7 @@ public class SubscriptionFhir {
             return Optional.empty();
         }
         String value = criteria.substring(prefix.length());
-        return value.contains("/") ? SearchRequest.referenceId(value, "HealthcareService")
+        return value.contains("/") ? References.idOf(value, "HealthcareService")
                 : Optional.of(value).filter(v -> !v.isBlank());
     }
 

@@ -1,7 +1,6 @@
 package org.rightcare.hub.subscriptions;
 
 import java.net.URI;
-import java.util.Optional;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -14,8 +13,6 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.hl7.fhir.r4.model.Basic;
-import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
-import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
 import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -24,10 +21,10 @@ import org.hl7.fhir.r4.model.MarkdownType;
 import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.UriType;
 import org.rightcare.hub.fhir.FhirFormat;
-import org.rightcare.hub.fhir.OperationOutcomes;
+import org.rightcare.hub.fhirapi.FhirHttp;
+import org.rightcare.hub.fhirapi.FhirRefusal;
 import org.rightcare.hub.support.PublicUrls;
 
-import ca.uhn.fhir.context.FhirContext;
 import io.quarkus.security.Authenticated;
 
 /**
@@ -41,11 +38,11 @@ public class SubscriptionTopicResource {
 
     private static final String TOPIC = "http://hl7.org/fhir/5.0/StructureDefinition/extension-SubscriptionTopic";
 
-    private final FhirContext fhir;
+    private final FhirHttp http;
     private final PublicUrls urls;
 
-    public SubscriptionTopicResource(FhirContext fhir, PublicUrls urls) {
-        this.fhir = fhir;
+    public SubscriptionTopicResource(FhirHttp http, PublicUrls urls) {
+        this.http = http;
         this.urls = urls;
     }
 
@@ -54,23 +51,9 @@ public class SubscriptionTopicResource {
     @Operation(hidden = true)
     public Response read(@PathParam("id") String id, @QueryParam("_format") String format,
             @QueryParam("_pretty") boolean pretty, @Context HttpHeaders headers, @Context UriInfo uriInfo) {
-        FhirFormat chosen = FhirFormat.negotiate(format, headers);
-        if (chosen == null) {
-            return OperationOutcomes.unsupportedFormat(fhir, format);
-        }
-        Optional<SubscriptionTopic> topic = SubscriptionTopic.fromCode(id);
-        if (topic.isEmpty()) {
-            return OperationOutcomes.notFound(fhir, chosen, "Basic", id);
-        }
-        return Response.ok(chosen.encode(fhir, render(topic.get(), urls.fhirBase(uriInfo)), pretty),
-                chosen.mediaType()).build();
-    }
-
-    /** What the CapabilityStatement says of the topics: readable as Basic, by topic code. */
-    public static void declare(CapabilityStatementRestResourceComponent resource) {
-        resource.setType("Basic").setDocumentation("The subscription topics (Basic/offer, Basic/stack), as the "
-                + "Subscriptions Backport IG represents SubscriptionTopic in R4.");
-        resource.addInteraction().setCode(TypeRestfulInteraction.READ);
+        FhirFormat chosen = http.format(format, headers);
+        SubscriptionTopic topic = SubscriptionTopic.fromCode(id).orElseThrow(() -> FhirRefusal.notFound("Basic", id));
+        return http.answer(200, chosen, render(topic, urls.fhirBase(uriInfo)), pretty).build();
     }
 
     static Basic render(SubscriptionTopic topic, URI fhirBase) {

@@ -1,7 +1,6 @@
 package org.rightcare.hub.bars.inbound;
 
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -15,8 +14,11 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.rightcare.hub.bars.BarsMessaging;
-import org.rightcare.hub.fhir.FhirAccessAudit;
 import org.rightcare.hub.fhir.FhirFormat;
+import org.rightcare.hub.fhir.FhirInteraction;
+import org.rightcare.hub.fhirapi.FhirAccess;
+import org.rightcare.hub.fhirapi.FhirHttp;
+import org.rightcare.hub.fhirapi.FhirRefusal;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.security.Permission;
@@ -25,7 +27,6 @@ import org.rightcare.hub.support.CorrelationId;
 import ca.uhn.fhir.context.FhirContext;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 
 /**
  * {@code POST /fhir/$process-message}: where providers' systems send their BaRS application 4 responses to the hub's
@@ -33,7 +34,7 @@ import io.vertx.core.json.JsonObject;
  * caller is a provider organisation, as for the Task API; the message is checked against the BaRS message rules
  * ({@link BarsMessageRules}) and acted on ({@link InboundValidationResponses}). The synchronous acknowledgement is
  * 200 with the message as received; every refusal is a BaRS OperationOutcome with its {@code REC_*} code. Both echo
- * the sender's X-Request-Id and X-Correlation-Id, and every call is audited.
+ * the sender's X-Request-Id and X-Correlation-Id, and every call is audited ({@link FhirAccess}).
  */
 // A literal $ in a path template reads as a regular expression anchor, so the operation's name is a pattern; paths
 // are matched as sent, and some clients percent-encode the $.
@@ -46,18 +47,20 @@ public class ProcessMessageResource {
     public static final String DEFINITION = "http://hl7.org/fhir/OperationDefinition/MessageHeader-process-message";
 
     private final FhirContext fhir;
+    private final FhirHttp http;
     private final BarsMessageRules rules;
     private final InboundValidationResponses responses;
     private final Callers callers;
-    private final FhirAccessAudit audit;
+    private final FhirAccess access;
 
-    public ProcessMessageResource(FhirContext fhir, BarsMessageRules rules, InboundValidationResponses responses,
-            Callers callers, FhirAccessAudit audit) {
+    public ProcessMessageResource(FhirContext fhir, FhirHttp http, BarsMessageRules rules,
+            InboundValidationResponses responses, Callers callers, FhirAccess access) {
         this.fhir = fhir;
+        this.http = http;
         this.rules = rules;
         this.responses = responses;
         this.callers = callers;
-        this.audit = audit;
+        this.access = access;
     }
 
     @POST
@@ -67,78 +70,66 @@ public class ProcessMessageResource {
             @HeaderParam(BarsMessaging.TARGET_IDENTIFIER_HEADER) String targetIdentifier,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @QueryParam("_format") String format,
             @Context HttpHeaders headers, String body) {
-        FhirFormat answerFormat = Optional.ofNullable(FhirFormat.negotiate(format, headers)).orElse(FhirFormat.JSON);
+        FhirFormat answerFormat = FhirHttp.answerFormat(format, headers);
+        access.audit(FhirInteraction.OPERATION, "MessageHeader", null).detail("operation", NAME)
+                .detail("requestId", requestId);
         Caller caller = callers.current();
-        Reply reply = new Reply(answerFormat, requestId, correlationId);
         if (!caller.may(Permission.write("MessageHeader")) || !caller.isProvider()) {
-            return refuse(caller, null, reply, new BarsError(BarsError.Code.REC_FORBIDDEN, IssueType.FORBIDDEN,
-                    "Only a provider organisation whose token grants system/MessageHeader.write may send messages"));
+            throw refusal(new BarsError(BarsError.Code.REC_FORBIDDEN, IssueType.FORBIDDEN,
+                    "Only a provider organisation whose token grants system/MessageHeader.write may send messages"),
+                    requestId, correlationId);
         }
         BarsMessageRules.Checked checked = rules.check(
                 new BarsMessageRules.TransportHeaders(requestId, correlationId, targetIdentifier), contentType, body);
         if (checked instanceof BarsMessageRules.Refused refused) {
-            return refuse(caller, null, reply, refused.error());
+            throw refusal(refused.error(), requestId, correlationId);
         }
         ValidationResponse message = ((BarsMessageRules.Valid) checked).response();
         CorrelationId.use(correlationId);
         return responses.receive(message, caller.organisation(), requestId.trim(), correlationId.trim())
-                .chain(outcome -> {
+                .map(outcome -> {
                     if (outcome instanceof InboundValidationResponses.Refused refused) {
-                        return refuse(caller, refused.offerId(), reply, refused.error());
+                        if (refused.offerId() != null) {
+                            access.entity("Task", refused.offerId().toString());
+                        }
+                        throw refusal(refused.error(), requestId, correlationId);
                     }
                     InboundValidationResponses.Acknowledged acknowledged =
                             (InboundValidationResponses.Acknowledged) outcome;
-                    JsonObject detail = detail(message, reply, 200).put("repeat", acknowledged.repeat());
-                    Optional.ofNullable(message.rejection()).ifPresent(r -> detail.put("reason", r.system() + "|"
-                            + r.code()));
-                    Optional.ofNullable(message.outcome()).ifPresent(o -> detail.put("outcome", o));
-                    Optional.ofNullable(message.carePlan()).ifPresent(c -> detail.put("carePlan", c));
-                    Response response = reply.ok(fhir.newJsonParser().parseResource(Bundle.class,
-                            acknowledged.acknowledgement()), fhir);
-                    return audit.recordRefusal(caller, FhirAccessAudit.OPERATION, "Task",
-                            acknowledged.offerId().toString(), FhirAccessAudit.SUCCESS, detail)
-                            .map(ignored -> response);
+                    access.entity("Task", acknowledged.offerId().toString())
+                            .detail("referral", message.referralId().toString()).detail("bundle", message.bundleId())
+                            .detail("definition", message.definition()).detail("kind", message.kind().code())
+                            .detail("respondingTo", message.respondingTo().toString())
+                            .detail("source", message.sourceDosServiceId()).detail("correlationId", correlationId)
+                            .detail("repeat", acknowledged.repeat());
+                    Optional.ofNullable(message.rejection())
+                            .ifPresent(r -> access.detail("reason", r.system() + "|" + r.code()));
+                    Optional.ofNullable(message.outcome()).ifPresent(o -> access.detail("outcome", o));
+                    Optional.ofNullable(message.carePlan()).ifPresent(c -> access.detail("carePlan", c));
+                    Bundle acknowledgement = fhir.newJsonParser().parseResource(Bundle.class,
+                            acknowledged.acknowledgement());
+                    return echo(http.answer(200, answerFormat, acknowledgement, false), requestId, correlationId)
+                            .build();
                 });
     }
 
-    /** How the answer goes back: the caller's format and its transaction integrity headers. */
-    private record Reply(FhirFormat format, String requestId, String correlationId) {
-
-        Response ok(Bundle acknowledgement, FhirContext fhir) {
-            return echo(Response.ok(format.encode(fhir, acknowledgement, false), format.mediaType()));
-        }
-
-        Response error(BarsError error, FhirContext fhir) {
-            return echo(Response.status(error.status()).type(format.mediaType())
-                    .entity(format.encode(fhir, error.toOperationOutcome(), false)));
-        }
-
-        private Response echo(Response.ResponseBuilder builder) {
-            if (requestId != null) {
-                builder.header(BarsMessaging.REQUEST_ID_HEADER, requestId);
-            }
-            if (correlationId != null) {
-                builder.header(CorrelationId.HEADER, correlationId);
-            }
-            return builder.build();
-        }
+    /** A BaRS refusal: its status and {@code REC_*} OperationOutcome, with the sender's transaction headers. */
+    private FhirRefusal refusal(BarsError error, String requestId, String correlationId) {
+        access.detail("code", error.code().name());
+        return new FhirRefusal(error.status(), error.toOperationOutcome())
+                .withHeader(BarsMessaging.REQUEST_ID_HEADER, requestId)
+                .withHeader(CorrelationId.HEADER, correlationId);
     }
 
-    private Uni<Response> refuse(Caller caller, UUID offerId, Reply reply, BarsError error) {
-        Response response = reply.error(error, fhir);
-        String outcome = error.code() == BarsError.Code.REC_FORBIDDEN ? FhirAccessAudit.DENIED
-                : error.code() == BarsError.Code.REC_NOT_FOUND ? FhirAccessAudit.NOT_FOUND : FhirAccessAudit.REFUSED;
-        JsonObject detail = new JsonObject().put("operation", NAME).put("http", response.getStatus())
-                .put("code", error.code().name()).put("requestId", reply.requestId());
-        return audit.recordRefusal(caller, FhirAccessAudit.OPERATION, offerId == null ? "MessageHeader" : "Task",
-                offerId == null ? null : offerId.toString(), outcome, detail).map(ignored -> response);
-    }
-
-    private static JsonObject detail(ValidationResponse message, Reply reply, int status) {
-        return new JsonObject().put("operation", NAME).put("http", status).put("referral",
-                message.referralId().toString()).put("bundle", message.bundleId()).put("definition",
-                        message.definition()).put("kind", message.kind().code()).put("respondingTo",
-                                message.respondingTo().toString()).put("source", message.sourceDosServiceId())
-                .put("requestId", reply.requestId()).put("correlationId", reply.correlationId());
+    /** Every answer echoes the sender's X-Request-Id and X-Correlation-Id, as BaRS asks of a receiver. */
+    private static Response.ResponseBuilder echo(Response.ResponseBuilder answer, String requestId,
+            String correlationId) {
+        if (requestId != null) {
+            answer.header(BarsMessaging.REQUEST_ID_HEADER, requestId);
+        }
+        if (correlationId != null) {
+            answer.header(CorrelationId.HEADER, correlationId);
+        }
+        return answer;
     }
 }

@@ -1,4 +1,4 @@
-package org.rightcare.hub.support;
+package org.rightcare.hub.web;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

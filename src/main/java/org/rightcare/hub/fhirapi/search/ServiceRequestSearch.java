@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir.search;
+package org.rightcare.hub.fhirapi.search;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +19,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.fhir.CaseResources;
+import org.rightcare.hub.fhir.References;
 import org.rightcare.hub.fhir.ReferralRenderer;
 import org.rightcare.hub.fhir.ReferralResourceIds;
 import org.rightcare.hub.offers.Offer;
@@ -240,7 +241,7 @@ public class ServiceRequestSearch {
 
     /** {@code patient=Patient/{id}}: the patient's id is the referral's. */
     private static Optional<UUID> patientId(SearchRequest request) throws InvalidSearchException {
-        return request.single("patient").flatMap(v -> SearchRequest.referenceId(v, "Patient"))
+        return request.single("patient").flatMap(v -> References.idOf(v, "Patient"))
                 .flatMap(ReferralResourceIds::referralIdOf);
     }
 

@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir;
+package org.rightcare.hub.fhirapi;
 
 import java.net.URI;
 import java.util.Date;
@@ -13,10 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
-import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementMessagingComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
-import org.hl7.fhir.r4.model.CapabilityStatement.EventCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
@@ -24,19 +22,20 @@ import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Enumerations.FHIRVersion;
 import org.hl7.fhir.r4.model.Enumerations.PublicationStatus;
-import org.rightcare.hub.bars.BarsMessaging;
-import org.rightcare.hub.bars.inbound.ProcessMessageResource;
-import org.rightcare.hub.fhir.search.SearchParameter;
-import org.rightcare.hub.fhir.search.SearchableType;
-import org.rightcare.hub.subscriptions.SubscriptionResource;
-import org.rightcare.hub.subscriptions.SubscriptionTopicResource;
+import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.fhir.TaskRenderer;
+import org.rightcare.hub.fhirapi.search.SearchParameter;
+import org.rightcare.hub.fhirapi.search.SearchableType;
 import org.rightcare.hub.support.PublicUrls;
+
+import io.quarkus.arc.All;
 
 /**
  * What the FHIR API does, said truthfully: only the interactions, search parameters and operations that
- * {@link FhirReadResource}, {@link FhirTaskResource}, {@link SetCapacityOperation} and {@code ProcessMessageResource} serve are declared (search
- * parameters straight from {@link SearchableType}, which the searches parse). A test exercises every declared interaction and tries every undeclared
- * one, so the statement cannot drift from the server.
+ * {@link FhirReadResource}, {@link FhirTaskResource} and {@link SetCapacityOperation} serve are declared here (search
+ * parameters straight from {@link SearchableType}, which the searches parse), then what each
+ * {@link CapabilityContributor} declares of its own endpoints (subscriptions, BaRS messaging). A test exercises every
+ * declared interaction and tries every undeclared one, so the statement cannot drift from the server.
  */
 @ApplicationScoped
 public class CapabilityStatementFactory {
@@ -66,10 +65,14 @@ public class CapabilityStatementFactory {
     static final String OFFER_TYPE = "Task";
 
     private final String version;
+    private final List<CapabilityContributor> contributors;
     private final Date started = new Date();
 
-    public CapabilityStatementFactory(@ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
+    public CapabilityStatementFactory(
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version,
+            @All List<CapabilityContributor> contributors) {
         this.version = version;
+        this.contributors = List.copyOf(contributors);
     }
 
     public CapabilityStatement build(URI fhirBase) {
@@ -134,34 +137,12 @@ public class CapabilityStatementFactory {
             task.addInteraction().setCode(interaction);
         }
         declareSearch(task, SearchableType.TASK);
-        declareMessaging(statement, rest, fhirBase);
         CapabilityStatementRestResourceComponent audit = rest.addResource().setType("AuditEvent")
                 .setDocumentation("The audit trail: every read, search and change of patient data and every "
                         + "refused call; the auditor role only.");
         declareSearch(audit, SearchableType.AUDIT_EVENT);
-        SubscriptionResource.declare(rest.addResource(), fhirBase);
-        SubscriptionTopicResource.declare(rest.addResource());
+        contributors.forEach(contributor -> contributor.contribute(statement, rest, fhirBase));
         return statement;
-    }
-
-    /** BaRS responses to the hub's validation requests, posted by providers to {@code $process-message}. */
-    private static void declareMessaging(CapabilityStatement statement, CapabilityStatementRestComponent rest,
-            URI fhirBase) {
-        rest.addOperation().setName(ProcessMessageResource.NAME).setDefinition(ProcessMessageResource.DEFINITION)
-                .setDocumentation("BaRS application 4: a provider's interim validation response (responder's "
-                        + "Encounter in-progress = accepted; cancelled with a rejected-reasons-bars or "
-                        + "dos-rejected-reasons-bars reason = rejected) or final validation response (outcome, "
-                        + "CarePlan = completed) to the hub's validation request. Needs X-Request-Id, "
-                        + "X-Correlation-Id and NHSD-Target-Identifier; 200 with the message as the acknowledgement, "
-                        + "the same for the same Bundle.id again; errors are OperationOutcomes with BaRS REC_* codes.");
-        CapabilityStatementMessagingComponent messaging = statement.addMessaging();
-        messaging.addEndpoint().setAddress(PublicUrls.withoutTrailingSlash(fhirBase) + "/$process-message")
-                .setProtocol(new Coding("http://terminology.hl7.org/CodeSystem/message-transport", "http", "HTTP"));
-        messaging.setDocumentation("The hub receives the BaRS validation responses it asked for; it sends validation "
-                + "requests to providers' own $process-message.");
-        for (String definition : List.of(BarsMessaging.INTERIM_RESPONSE_DEFINITION, BarsMessaging.FULL_RESPONSE_DEFINITION)) {
-            messaging.addSupportedMessage().setMode(EventCapabilityMode.RECEIVER).setDefinition(definition);
-        }
     }
 
     private static void declareSearch(CapabilityStatementRestResourceComponent resource, SearchableType type) {

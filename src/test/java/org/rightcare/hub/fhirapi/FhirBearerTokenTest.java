@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir;
+package org.rightcare.hub.fhirapi;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;

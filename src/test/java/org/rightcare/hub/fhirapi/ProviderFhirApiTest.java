@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir;
+package org.rightcare.hub.fhirapi;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +35,7 @@ import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;

@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir.search;
+package org.rightcare.hub.fhirapi.search;
 
 /** A search the hub cannot run as asked: answered 400 with an OperationOutcome carrying {@link #code()}. */
 public class InvalidSearchException extends Exception {

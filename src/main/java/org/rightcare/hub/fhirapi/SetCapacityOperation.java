@@ -1,6 +1,4 @@
-package org.rightcare.hub.fhir;
-
-import java.util.Optional;
+package org.rightcare.hub.fhirapi;
 
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -23,20 +21,18 @@ import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Type;
 import org.rightcare.hub.directory.Capacity;
-import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.DirectoryAdminService;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.directory.UnknownServiceException;
+import org.rightcare.hub.fhir.FhirFormat;
+import org.rightcare.hub.fhir.FhirInteraction;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.security.Permission;
 import org.rightcare.hub.security.Roles;
 
-import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 
 /**
  * {@code POST /fhir/HealthcareService/{id}/$set-capacity}: a provider publishes one of its services' capacity, as
@@ -51,21 +47,21 @@ public class SetCapacityOperation {
     public static final String NAME = "set-capacity";
     public static final String DEFINITION_ID = "set-capacity";
 
-    private final FhirContext fhir;
+    private final FhirHttp http;
     private final DirectoryAdminService admin;
     private final ServiceDirectory directory;
     private final DirectoryReads reads;
     private final Callers callers;
-    private final FhirAccessAudit audit;
+    private final FhirAccess access;
 
-    public SetCapacityOperation(FhirContext fhir, DirectoryAdminService admin, ServiceDirectory directory,
-            DirectoryReads reads, Callers callers, FhirAccessAudit audit) {
-        this.fhir = fhir;
+    public SetCapacityOperation(FhirHttp http, DirectoryAdminService admin, ServiceDirectory directory,
+            DirectoryReads reads, Callers callers, FhirAccess access) {
+        this.http = http;
         this.admin = admin;
         this.directory = directory;
         this.reads = reads;
         this.callers = callers;
-        this.audit = audit;
+        this.access = access;
     }
 
     /** The operation as FHIR declares operations, readable at {@code /fhir/OperationDefinition/set-capacity}. */
@@ -95,66 +91,52 @@ public class SetCapacityOperation {
     public Uni<Response> setCapacity(@PathParam("id") String id, @PathParam("operation") String operation,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @QueryParam("_format") String format,
             @Context HttpHeaders headers, String body) {
-        FhirFormat answer = Optional.ofNullable(FhirFormat.negotiate(format, headers)).orElse(FhirFormat.JSON);
+        FhirFormat answer = FhirHttp.answerFormat(format, headers);
         if (!operation.equals("$" + NAME)) {
-            return Uni.createFrom().item(OperationOutcomes.response(fhir, answer, 404, IssueType.NOTSUPPORTED,
-                    "UNKNOWN_OPERATION", "HealthcareService has no operation " + operation + "; see /fhir/metadata")
-                    .build());
+            throw new FhirRefusal(404, IssueType.NOTSUPPORTED, "UNKNOWN_OPERATION",
+                    "HealthcareService has no operation " + operation + "; see /fhir/metadata");
         }
+        access.audit(FhirInteraction.OPERATION, "HealthcareService", id).detail("operation", NAME);
         Caller caller = callers.current();
         if (!caller.may(Permission.write("HealthcareService"))) {
-            return refused(caller, id, FhirAccessAudit.DENIED, OperationOutcomes.forbidden(fhir, answer,
-                    "The token does not grant system/HealthcareService.write"));
+            throw FhirRefusal.forbidden("The token does not grant system/HealthcareService.write");
         }
-        Optional<CommunityService> service = directory.find(id)
-                .filter(s -> caller.has(Roles.HUB_ADMIN) || caller.isProvider() && s.odsCode().equals(caller.organisation()));
-        if (service.isEmpty()) {
-            return refused(caller, id, FhirAccessAudit.NOT_FOUND,
-                    OperationOutcomes.notFound(fhir, answer, "HealthcareService", id));
-        }
-        Parameters parameters;
-        try {
-            parameters = FhirFormat.ofBody(contentType).parser(fhir).parseResource(Parameters.class, body);
-        } catch (DataFormatException | ClassCastException e) {
-            return refused(caller, id, FhirAccessAudit.REFUSED, invalid(answer, "INVALID_RESOURCE",
-                    "The body is not a FHIR Parameters resource: " + e.getMessage()));
-        }
-        Type rag = value(parameters, "rag");
+        directory.find(id)
+                .filter(s -> caller.has(Roles.HUB_ADMIN) || caller.isProvider() && s.odsCode().equals(caller.organisation()))
+                .orElseThrow(() -> FhirRefusal.notFound("HealthcareService", id));
+        Parameters parameters = http.read(Parameters.class, contentType, body);
         Type places = value(parameters, "places");
-        Capacity.Rag parsedRag;
-        try {
-            parsedRag = rag instanceof CodeType code ? Capacity.Rag.valueOf(code.getValue()) : null;
-        } catch (IllegalArgumentException e) {
-            parsedRag = null;
-        }
+        Capacity.Rag parsedRag = rag(value(parameters, "rag"));
         if (parsedRag == null) {
-            return refused(caller, id, FhirAccessAudit.REFUSED, invalid(answer, "INVALID_RAG",
-                    "Parameter rag (valueCode) must be GREEN, AMBER or RED"));
+            throw new FhirRefusal(400, IssueType.INVALID, "INVALID_RAG",
+                    "Parameter rag (valueCode) must be GREEN, AMBER or RED");
         }
         if (places != null && !(places instanceof IntegerType count && count.getValue() != null && count.getValue() >= 0)) {
-            return refused(caller, id, FhirAccessAudit.REFUSED, invalid(answer, "INVALID_PLACES",
-                    "Parameter places (valueInteger) must be 0 or more"));
+            throw new FhirRefusal(400, IssueType.INVALID, "INVALID_PLACES",
+                    "Parameter places (valueInteger) must be 0 or more");
         }
         Integer placeCount = places == null ? null : ((IntegerType) places).getValue();
         return admin.updateCapacity(id, parsedRag, placeCount, caller.actor())
                 .chain(updated -> reads.read("HealthcareService", id))
-                .map(resource -> Response.ok(answer.encode(fhir, resource.orElseThrow(), false), answer.mediaType())
-                        .build())
+                .map(resource -> http.answer(200, answer, resource.orElseThrow(), false).build())
                 .onFailure(UnknownServiceException.class)
-                .recoverWithItem(e -> OperationOutcomes.notFound(fhir, answer, "HealthcareService", id));
+                .transform(e -> FhirRefusal.notFound("HealthcareService", id));
+    }
+
+    /** The RAG status a {@code rag} parameter's valueCode names; null for none, or another value. */
+    private static Capacity.Rag rag(Type value) {
+        if (!(value instanceof CodeType code) || code.getValue() == null) {
+            return null;
+        }
+        try {
+            return Capacity.Rag.valueOf(code.getValue());
+        } catch (IllegalArgumentException notARag) {
+            return null;
+        }
     }
 
     private static Type value(Parameters parameters, String name) {
         Parameters.ParametersParameterComponent parameter = parameters.getParameter(name);
         return parameter == null ? null : parameter.getValue();
-    }
-
-    private Response invalid(FhirFormat format, String code, String detail) {
-        return OperationOutcomes.response(fhir, format, 400, IssueType.INVALID, code, detail).build();
-    }
-
-    private Uni<Response> refused(Caller caller, String id, String outcome, Response response) {
-        return audit.recordRefusal(caller, FhirAccessAudit.OPERATION, "HealthcareService", id, outcome,
-                new JsonObject().put("operation", NAME).put("http", response.getStatus())).map(ignored -> response);
     }
 }

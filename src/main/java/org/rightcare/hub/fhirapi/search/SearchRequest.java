@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir.search;
+package org.rightcare.hub.fhirapi.search;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -275,16 +275,5 @@ public record SearchRequest(SearchableType type, Map<String, List<List<String>>>
                     + HubIdentifiers.NHS_NUMBER + "|{number}");
         }
         return Optional.of(tokens.get(0).code());
-    }
-
-    /** A reference value's id: {@code Type/id} or a bare id; empty when it names another type. */
-    public static Optional<String> referenceId(String value, String expectedType) {
-        int slash = value.lastIndexOf('/');
-        if (slash < 0) {
-            return Optional.of(value);
-        }
-        String head = value.substring(0, slash);
-        return head.equals(expectedType) || head.endsWith("/" + expectedType)
-                ? Optional.of(value.substring(slash + 1)) : Optional.empty();
     }
 }

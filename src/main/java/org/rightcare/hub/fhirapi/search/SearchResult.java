@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir.search;
+package org.rightcare.hub.fhirapi.search;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir;
+package org.rightcare.hub.fhirapi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,6 +25,8 @@ import org.hl7.fhir.r4.model.UnsignedIntType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.fhir.DirectoryRenderer;
+import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.testing.DirectoryFixtures;
 import org.rightcare.hub.testing.Tokens;
 

@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir;
+package org.rightcare.hub.fhirapi;
 
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.rightcare.hub.directory.CapacityService;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.fhir.DirectoryRenderer;
 import org.rightcare.hub.support.PublicUrls;
 
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir.search;
+package org.rightcare.hub.fhirapi.search;
 
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,6 +18,7 @@ import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.fhir.CaseResources;
+import org.rightcare.hub.fhir.References;
 import org.rightcare.hub.fhir.ReferralResourceIds;
 import org.rightcare.hub.fhir.TaskRenderer;
 import org.rightcare.hub.offers.Offer;
@@ -153,7 +154,7 @@ public class TaskSearch {
             }
             String type = name.equals("focus") ? "ServiceRequest" : "Patient";
             Set<UUID> these = new HashSet<>();
-            request.single(name).flatMap(v -> SearchRequest.referenceId(v, type))
+            request.single(name).flatMap(v -> References.idOf(v, type))
                     .flatMap(ReferralResourceIds::referralIdOf).ifPresent(these::add);
             if (ids != null) {
                 these.retainAll(ids);

@@ -1,4 +1,4 @@
-package org.rightcare.hub.fhir.search;
+package org.rightcare.hub.fhirapi.search;
 
 import org.hl7.fhir.r4.model.Enumerations.SearchParamType;
 

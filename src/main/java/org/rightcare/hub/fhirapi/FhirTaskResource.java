@@ -1,0 +1,229 @@
+package org.rightcare.hub.fhirapi;
+
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.json.JsonPatch;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Task;
+import org.rightcare.hub.cascade.OfferAnswers;
+import org.rightcare.hub.cascade.StackClaims;
+import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.fhir.FhirFormat;
+import org.rightcare.hub.fhir.FhirInteraction;
+import org.rightcare.hub.fhir.ProviderTasks;
+import org.rightcare.hub.fhir.TaskRenderer;
+import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.offers.OfferRepository;
+import org.rightcare.hub.security.Caller;
+import org.rightcare.hub.security.Callers;
+import org.rightcare.hub.security.Permission;
+import org.rightcare.hub.support.PublicUrls;
+
+import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * {@code /fhir/Task}: offers as Tasks. The service offered a case reads its Task and answers it by update
+ * ({@code PUT}) or JSON Patch ({@code PATCH}): received, accepted, rejected with an NHS rejection code, in-progress,
+ * completed. A provider claims a case from its clinical stack by creating a Task ({@code POST}) with status
+ * accepted, focus the ServiceRequest and, when several of its services could take it, the service as input. Each
+ * is a domain operation ({@link OfferAnswers}, {@link StackClaims}), not a store write: only the elements named here
+ * are read from a body. Every call is audited ({@link FhirAccess}); every refusal is a {@link FhirRefusal}.
+ */
+@Path("/fhir/Task")
+@Authenticated
+public class FhirTaskResource {
+
+    private final FhirHttp http;
+    private final Pool pool;
+    private final OfferRepository offers;
+    private final OfferAnswers answers;
+    private final StackClaims claims;
+    private final ServiceDirectory directory;
+    private final TaskRenderer renderer;
+    private final Callers callers;
+    private final FhirAccess access;
+    private final FhirSearches searches;
+    private final PublicUrls urls;
+
+    public FhirTaskResource(FhirHttp http, Pool pool, OfferRepository offers, OfferAnswers answers,
+            StackClaims claims, ServiceDirectory directory, TaskRenderer renderer, Callers callers,
+            FhirAccess access, FhirSearches searches, PublicUrls urls) {
+        this.http = http;
+        this.pool = pool;
+        this.offers = offers;
+        this.answers = answers;
+        this.claims = claims;
+        this.directory = directory;
+        this.renderer = renderer;
+        this.callers = callers;
+        this.access = access;
+        this.searches = searches;
+        this.urls = urls;
+    }
+
+    @GET
+    @Operation(hidden = true)
+    public Uni<Response> search(@QueryParam("_format") String format, @QueryParam("_pretty") boolean pretty,
+            @Context HttpHeaders headers, @Context UriInfo uriInfo) {
+        return searches.search(callers.current(), "Task", http.format(format, headers), pretty, uriInfo, headers);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(hidden = true)
+    public Uni<Response> read(@PathParam("id") String id, @QueryParam("_format") String format,
+            @QueryParam("_pretty") boolean pretty, @Context HttpHeaders headers) {
+        FhirFormat chosen = http.format(format, headers);
+        access.audit(FhirInteraction.READ, "Task", id);
+        Caller caller = callers.current();
+        if (!caller.may(Permission.read("Task"))) {
+            throw FhirRefusal.forbidden("The token does not grant reading Task");
+        }
+        return visibleOffer(caller, id).map(offer -> {
+            access.detail("referral", offer.referralId().toString());
+            return taskResponse(chosen, pretty, offer, 200).build();
+        });
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Operation(hidden = true)
+    public Uni<Response> update(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @QueryParam("_format") String format,
+            @Context HttpHeaders headers, String body) {
+        access.audit(FhirInteraction.UPDATE, "Task", id);
+        Caller caller = mayAnswer();
+        return answer(caller, id, ifMatch, http.read(Task.class, contentType, body), FhirHttp.answerFormat(format,
+                headers));
+    }
+
+    /** JSON Patch (RFC 6902) applied to the Task as the hub renders it; the result is answered as an update. */
+    @PATCH
+    @Path("/{id}")
+    @Operation(hidden = true)
+    public Uni<Response> patch(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @QueryParam("_format") String format,
+            @Context HttpHeaders headers, String body) {
+        access.audit(FhirInteraction.PATCH, "Task", id);
+        Caller caller = mayAnswer();
+        JsonPatch patch = FhirHttp.jsonPatch(contentType, body);
+        return visibleOffer(caller, id).chain(offer -> {
+            // Checked against the version read just now, unless the caller names the version it saw itself.
+            String version = ifMatch != null && !ifMatch.isBlank() ? ifMatch : "W/\"" + offer.version() + "\"";
+            return answer(caller, id, version, http.apply(patch, render(offer)), FhirHttp.answerFormat(format,
+                    headers));
+        });
+    }
+
+    /**
+     * Claims a case from the caller's clinical stack: {@code status} accepted, {@code focus} the ServiceRequest, and
+     * an {@code input} of type {@value ProviderTasks#SERVICE_INPUT} naming the HealthcareService when more than one of the
+     * caller's services could take the case. 201 with the accepted Task; 409 when the case has gone.
+     */
+    @POST
+    @Operation(hidden = true)
+    public Uni<Response> claim(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @QueryParam("_format") String format, @Context HttpHeaders headers, @Context UriInfo uriInfo,
+            String body) {
+        access.audit(FhirInteraction.CREATE, "Task", null);
+        Caller caller = mayAnswer();
+        Task task = http.read(Task.class, contentType, body);
+        if (task.getStatus() != Task.TaskStatus.ACCEPTED) {
+            throw new FhirRefusal(422, IssueType.BUSINESSRULE, "UNSUPPORTED_TASK_STATUS",
+                    "A Task is created only to claim a case from the clinical stack: status must be accepted");
+        }
+        UUID referralId = ProviderTasks.claimedReferral(task).orElseThrow(() -> new FhirRefusal(422,
+                IssueType.REQUIRED, "FOCUS_REQUIRED", "focus must reference the ServiceRequest to claim"));
+        access.detail("referral", referralId.toString());
+        FhirFormat answerFormat = FhirHttp.answerFormat(format, headers);
+        return claims.claim(caller, referralId, ProviderTasks.claimedService(task)).map(result -> {
+            if (result instanceof StackClaims.Claimed claimed) {
+                access.entity("Task", claimed.offer().id().toString());
+                URI location = URI.create(PublicUrls.withoutTrailingSlash(urls.fhirBase(uriInfo)) + "/Task/"
+                        + claimed.offer().id() + "/_history/" + claimed.offer().version());
+                return taskResponse(answerFormat, false, claimed.offer(), 201).location(location).build();
+            }
+            if (result instanceof StackClaims.NoLongerOpen gone) {
+                throw new FhirRefusal(409, IssueType.CONFLICT, "CASE_NOT_CLAIMABLE", gone.detail());
+            }
+            if (result instanceof StackClaims.ServiceNotEligible notEligible) {
+                throw new FhirRefusal(422, IssueType.BUSINESSRULE, "SERVICE_NOT_ELIGIBLE", notEligible.detail());
+            }
+            throw FhirRefusal.notFound("ServiceRequest", referralId.toString());
+        });
+    }
+
+    private Uni<Response> answer(Caller caller, String id, String ifMatch, Task task, FhirFormat format) {
+        UUID offerId = FhirHttp.uuid(id).orElseThrow(() -> FhirRefusal.notFound("Task", id));
+        FhirHttp.requireSameId(task, id);
+        Integer expectedVersion = FhirHttp.expectedVersion(ifMatch);
+        OfferAnswers.Answer answer = ProviderTasks.status(task).flatMap(OfferAnswers.Answer::forTarget)
+                .orElseThrow(() -> new FhirRefusal(422, IssueType.BUSINESSRULE, "UNSUPPORTED_TASK_STATUS",
+                        "A provider may set status received, accepted, rejected, in-progress or completed"));
+        access.detail("status", task.getStatus().toCode());
+        return answers.answer(offerId, caller.organisation(), answer, ProviderTasks.reason(task), expectedVersion)
+                .map(result -> {
+                    if (result instanceof OfferAnswers.Answered answered) {
+                        return taskResponse(format, false, answered.offer(), 200).build();
+                    }
+                    if (result instanceof OfferAnswers.StaleVersion stale) {
+                        throw new FhirRefusal(412, IssueType.CONFLICT, "VERSION_CONFLICT", "The Task is at version "
+                                + stale.currentVersion() + "; read it again before answering");
+                    }
+                    if (result instanceof OfferAnswers.IllegalTransition illegal) {
+                        throw new FhirRefusal(409, IssueType.BUSINESSRULE, "ILLEGAL_TRANSITION", illegal.detail());
+                    }
+                    if (result instanceof OfferAnswers.InvalidReason invalid) {
+                        throw new FhirRefusal(422, IssueType.CODEINVALID, "INVALID_STATUS_REASON", invalid.detail());
+                    }
+                    throw FhirRefusal.notFound("Task", id);
+                });
+    }
+
+    /** Answering and claiming need a provider organisation allowed to write Tasks. */
+    private Caller mayAnswer() {
+        Caller caller = callers.current();
+        if (!caller.may(Permission.write("Task")) || !caller.isProvider()) {
+            throw FhirRefusal.forbidden(
+                    "Only a provider organisation whose token grants system/Task.write may answer or claim");
+        }
+        return caller;
+    }
+
+    /** The offer with this id if the caller may see it: 404 for no such offer, or another organisation's. */
+    private Uni<Offer> visibleOffer(Caller caller, String id) {
+        UUID offerId = FhirHttp.uuid(id).orElseThrow(() -> FhirRefusal.notFound("Task", id));
+        return offers.findById(pool, offerId).map(found -> found.filter(offer -> maySee(caller, offer))
+                .orElseThrow(() -> FhirRefusal.notFound("Task", id)));
+    }
+
+    /** Providers see the offers made to their organisation; the hub's own staff see all. */
+    private static boolean maySee(Caller caller, Offer offer) {
+        return caller.isHubStaff() || caller.isProvider() && offer.odsCode().equals(caller.organisation());
+    }
+
+    private Task render(Offer offer) {
+        return renderer.render(offer, directory.find(offer.serviceId()).orElse(null));
+    }
+
+    private Response.ResponseBuilder taskResponse(FhirFormat format, boolean pretty, Offer offer, int status) {
+        return http.answer(status, format, render(offer), pretty, offer.version(), offer.updatedAt());
+    }
+}

@@ -1,0 +1,139 @@
+package org.rightcare.hub.web;
+
+import java.net.SocketException;
+import java.nio.channels.ClosedChannelException;
+
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.rightcare.hub.fhirapi.FhirHttp;
+import org.rightcare.hub.fhirapi.FhirRefusal;
+import org.rightcare.hub.support.Problem;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.CompositeException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+/**
+ * The one place errors become HTTP answers: OperationOutcome under {@code /fhir} (and for every {@link FhirRefusal}),
+ * problem+json everywhere else. Stack traces never leave the hub. A database that cannot be reached is a 503 (the CAD
+ * retries), never a 4xx and never a 202. Refused FHIR calls are audited as they leave, by the FHIR API's own filter.
+ */
+public class ErrorMapper {
+
+    private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+
+    private final FhirHttp fhir;
+
+    public ErrorMapper(FhirHttp fhir) {
+        this.fhir = fhir;
+    }
+
+    /** A FHIR endpoint refused the call: its own status and OperationOutcome. */
+    @ServerExceptionMapper
+    public Response refused(FhirRefusal refusal, UriInfo uri, HttpHeaders headers) {
+        return fhir.answer(refusal, uri, headers);
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
+    public Response unauthorised(RuntimeException e, UriInfo uri, HttpHeaders headers) {
+        return Response.fromResponse(answer(uri, headers, 401, "UNAUTHORISED", "unauthorised", "Unauthorised",
+                "A valid bearer token is required")).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri, HttpHeaders headers) {
+        return answer(uri, headers, 403, "FORBIDDEN", "forbidden", "Forbidden",
+                "The token does not grant this operation");
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e, UriInfo uri, HttpHeaders headers) {
+        return answer(uri, headers, 404, "NOT_FOUND", "not-found", "Not found",
+                "No such resource or endpoint: " + uri.getPath());
+    }
+
+    @ServerExceptionMapper
+    public Response webApplication(WebApplicationException e, UriInfo uri, HttpHeaders headers) {
+        Response response = e.getResponse();
+        if (response.hasEntity()) {
+            return response;
+        }
+        int status = response.getStatus();
+        String reason = response.getStatusInfo().getReasonPhrase();
+        return answer(uri, headers, status, "HTTP_" + status, "http-" + status, reason, reason);
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e, UriInfo uri, HttpHeaders headers) {
+        Throwable cause = unwrap(e);
+        if (cause instanceof FhirRefusal refusal) {
+            return refused(refusal, uri, headers);
+        }
+        if (isDatabaseUnavailable(cause)) {
+            LOG.warnf("Database unavailable on %s: %s", uri.getPath(), cause.toString());
+            Response response = answer(uri, headers, 503, "DATABASE_UNAVAILABLE", "service-unavailable",
+                    "Service unavailable",
+                    "The hub could not reach its database; nothing was stored. Retry with the same request.");
+            return Response.fromResponse(response).header("Retry-After", "5").build();
+        }
+        LOG.errorf(cause, "Unexpected failure on %s", uri.getPath());
+        return answer(uri, headers, 500, "INTERNAL_ERROR", "internal-error", "Internal error",
+                "The hub failed unexpectedly; the failure is logged");
+    }
+
+    /** The same error for both kinds of caller: the FHIR API's code, or the problem's slug and title. */
+    private Response answer(UriInfo uri, HttpHeaders headers, int status, String fhirCode, String slug, String title,
+            String detail) {
+        if (uri.getPath().startsWith("/fhir")) {
+            return fhir.answer(FhirRefusal.ofHttpStatus(status, fhirCode, detail), uri, headers);
+        }
+        return Problem.of(status, slug, title, detail).toResponse();
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable current = e;
+        while (current instanceof CompositeException composite && !composite.getCauses().isEmpty()) {
+            current = composite.getCauses().get(0);
+        }
+        return current;
+    }
+
+    /**
+     * Connection-level failures, and PostgreSQL's own "cannot serve now" SQLSTATE classes (08, 53, 57P). Socket
+     * failures count whatever their kind: a database going down resets the connections in use ("Connection reset"),
+     * then refuses new ones (a ConnectException), and the only sockets a request handler uses are the database's.
+     */
+    static boolean isDatabaseUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketException || t instanceof ClosedChannelException
+                    || t instanceof ClosedConnectionException
+                    || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("onnection")) {
+                return true;
+            }
+            // The pool's own failures carry no type of their own: a wait for a connection that ran out of time, or a
+            // connection the server closed under a query ("Connection is not active now").
+            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable
+                    && (String.valueOf(t.getMessage()).contains("onnection") || "Timeout".equals(t.getMessage()))) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.getSqlState() != null
+                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53")
+                            || pg.getSqlState().startsWith("57P"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
