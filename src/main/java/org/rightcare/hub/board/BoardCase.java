@@ -3,7 +3,6 @@ package org.rightcare.hub.board;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,12 +18,13 @@ import org.rightcare.hub.ops.ReferralTimeline;
 import org.rightcare.hub.ops.ReferralTimelineRepository;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.routing.ReferralRoutes;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Roles;
-import org.rightcare.hub.routing.ReferralRoutes;
 import org.rightcare.hub.stack.CaseView;
 import org.rightcare.hub.stack.ClinicalStack;
+import org.rightcare.hub.support.WallClock;
 
 import io.smallrye.mutiny.Uni;
 
@@ -36,7 +36,6 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class BoardCase {
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final java.util.Set<String> ROUTING_TABLE_KEYS = java.util.Set.of("candidates", "exclusions");
 
     /** A service the router considered: chosen (in offer order) or excluded, and why. */
@@ -102,7 +101,7 @@ public class BoardCase {
     private Model model(Caller caller, CaseView view, Referral referral, List<Offer> all,
             Optional<RoutingDecision> decision, List<Event> events, Instant now) {
         Incident incident = referral.incident();
-        LocalDate today = now.atZone(LONDON).toLocalDate();
+        LocalDate today = now.atZone(WallClock.ZONE).toLocalDate();
         List<OfferLine> offers = view == CaseView.FULL ? all.stream()
                 .filter(o -> caller.isHubStaff() || o.odsCode().equals(caller.organisation()))
                 .map(o -> new OfferLine(o.id(), o.sequence(), board.serviceName(o.serviceId()), o.status().code(),

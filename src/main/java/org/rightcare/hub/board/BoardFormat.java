@@ -2,15 +2,15 @@ package org.rightcare.hub.board;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import org.rightcare.hub.support.WallClock;
 
 /** How the board writes times for people who glance at it: "1 h 05 min", "12 min", "14:03:12" (UK time). */
 final class BoardFormat {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("d MMM HH:mm:ss")
-            .withZone(ZoneId.of("Europe/London"));
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:00").withZone(ZoneId.of("Europe/London"));
+            .withZone(WallClock.ZONE);
+    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:00").withZone(WallClock.ZONE);
 
     private BoardFormat() {
     }

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
@@ -29,6 +28,7 @@ import org.rightcare.hub.referral.ReferralStatus;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.stack.CaseView;
 import org.rightcare.hub.stack.ClinicalStack;
+import org.rightcare.hub.support.WallClock;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -46,7 +46,6 @@ public class BoardStack {
     static final int LIMIT = 500;
 
     private static final Duration RECENTLY_CLOSED = Duration.ofHours(1);
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     /** One line of the stack. {@code serviceTypes} are the codes of the directory's services that could take it. */
     public record Row(UUID id, String category, String ageBand, String complaint, String district, String waiting,
@@ -117,7 +116,7 @@ public class BoardStack {
             return Optional.empty();
         }
         Incident incident = referral.incident();
-        LocalDate today = now.atZone(LONDON).toLocalDate();
+        LocalDate today = now.atZone(WallClock.ZONE).toLocalDate();
         Set<String> types = directory.services().stream().filter(CommunityService::active)
                 .filter(s -> s.eligibility().whyNotEligible(incident, today).isEmpty())
                 .filter(s -> s.catchment().covers(incident.location()))

@@ -1,7 +1,6 @@
 package org.rightcare.hub.cascade;
 
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +18,7 @@ import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.routing.RoutingPolicy;
 import org.rightcare.hub.routing.RoutingRule;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * The decisions of the send-back loop with nothing else in them: whether a referral may be routed at all, until when,
@@ -27,8 +27,6 @@ import org.rightcare.hub.routing.RoutingRule;
  * what-if simulator applies them to its in-memory state, so both decide identically for the same case.
  */
 public final class SendBackRules {
-
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     private SendBackRules() {
     }
@@ -70,7 +68,7 @@ public final class SendBackRules {
         if (!now.isBefore(budgetEnds)) {
             return new SendBack(lastAttemptReason(offersSoFar).orElse(SendBackReason.TIMED_OUT), null);
         }
-        Integer age = incident.patient() == null ? null : incident.patient().ageOn(now.atZone(LONDON).toLocalDate());
+        Integer age = incident.patient() == null ? null : incident.patient().ageOn(now.atZone(WallClock.ZONE).toLocalDate());
         Set<ServiceType> types = policy.ruleFor(incident, age).map(RoutingRule::prefer).map(Set::copyOf)
                 .orElse(Set.of());
         return new Route(directory.stream().filter(s -> types.contains(s.type())).toList());

@@ -5,13 +5,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * When a service takes referrals, with FHIR HealthcareService semantics: {@code availableTime} entries give the
@@ -26,7 +26,6 @@ import java.util.TreeSet;
 public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable> notAvailable) {
 
     /** Every time in the directory is local to England. */
-    public static final ZoneId ZONE = ZoneId.of("Europe/London");
 
     /** How far past the last closure the search for the next change looks: a weekly pattern repeats within it. */
     private static final int SEARCH_DAYS_AFTER = 8;
@@ -77,11 +76,11 @@ public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable
     public record NotAvailable(String description, LocalDateTime start, LocalDateTime end) {
 
         public Instant startInstant() {
-            return start.atZone(ZONE).toInstant();
+            return start.atZone(WallClock.ZONE).toInstant();
         }
 
         public Instant endInstant() {
-            return end.atZone(ZONE).toInstant();
+            return end.atZone(WallClock.ZONE).toInstant();
         }
 
         boolean contains(Instant at) {
@@ -98,7 +97,7 @@ public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable
         if (notAvailable.stream().anyMatch(closure -> closure.contains(at))) {
             return false;
         }
-        LocalDateTime local = LocalDateTime.ofInstant(at, ZONE);
+        LocalDateTime local = LocalDateTime.ofInstant(at, WallClock.ZONE);
         return availableTimes.stream().anyMatch(t -> t.covers(local.toLocalDate(), local.toLocalTime()));
     }
 
@@ -111,7 +110,7 @@ public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable
         // Candidates are every instant where the answer could change; each is checked, in time order, as soon as
         // every candidate before it is known. Closures are known at once; weekly boundaries are added day by day.
         TreeSet<Instant> candidates = new TreeSet<>();
-        LocalDate lastClosureDay = LocalDate.ofInstant(at, ZONE);
+        LocalDate lastClosureDay = LocalDate.ofInstant(at, WallClock.ZONE);
         for (NotAvailable closure : notAvailable) {
             candidates.add(closure.startInstant());
             candidates.add(closure.endInstant());
@@ -120,9 +119,9 @@ public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable
             }
         }
         LocalDate lastDay = lastClosureDay.plusDays(SEARCH_DAYS_AFTER);
-        for (LocalDate day = LocalDate.ofInstant(at, ZONE).minusDays(1); !day.isAfter(lastDay); day = day.plusDays(1)) {
+        for (LocalDate day = LocalDate.ofInstant(at, WallClock.ZONE).minusDays(1); !day.isAfter(lastDay); day = day.plusDays(1)) {
             addBoundaries(day, candidates);
-            Instant nextDayStarts = day.plusDays(1).atStartOfDay(ZONE).toInstant();
+            Instant nextDayStarts = day.plusDays(1).atStartOfDay(WallClock.ZONE).toInstant();
             while (!candidates.isEmpty() && candidates.first().isBefore(nextDayStarts)) {
                 Instant candidate = candidates.pollFirst();
                 if (candidate.isAfter(at) && isOpenAt(candidate) != openNow) {
@@ -147,16 +146,16 @@ public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable
                 addLocal((time.crossesMidnight() ? day.plusDays(1) : day).atTime(time.end()), candidates);
             }
         }
-        Instant dayStarts = day.atStartOfDay(ZONE).toInstant();
-        ZoneOffsetTransition transition = ZONE.getRules().nextTransition(dayStarts.minusNanos(1));
-        if (transition != null && transition.getInstant().isBefore(day.plusDays(1).atStartOfDay(ZONE).toInstant())) {
+        Instant dayStarts = day.atStartOfDay(WallClock.ZONE).toInstant();
+        ZoneOffsetTransition transition = WallClock.ZONE.getRules().nextTransition(dayStarts.minusNanos(1));
+        if (transition != null && transition.getInstant().isBefore(day.plusDays(1).atStartOfDay(WallClock.ZONE).toInstant())) {
             candidates.add(transition.getInstant());
         }
     }
 
     /** A wall-clock time that happens twice (when the clocks go back) is a boundary both times. */
     private static void addLocal(LocalDateTime local, TreeSet<Instant> candidates) {
-        ZonedDateTime zoned = local.atZone(ZONE);
+        ZonedDateTime zoned = local.atZone(WallClock.ZONE);
         candidates.add(zoned.withEarlierOffsetAtOverlap().toInstant());
         candidates.add(zoned.withLaterOffsetAtOverlap().toInstant());
     }

@@ -34,6 +34,7 @@ import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.support.WallClock;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 
@@ -60,7 +61,7 @@ public class DirectoryRenderer {
     static final String LOCATION_PHYSICAL_TYPE = "http://terminology.hl7.org/CodeSystem/location-physical-type";
     static final String UCUM = "http://unitsofmeasure.org";
 
-    private static final TimeZone LONDON = TimeZone.getTimeZone(OpeningHours.ZONE);
+    private static final TimeZone LONDON = TimeZone.getTimeZone(WallClock.ZONE);
     private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
 
     public HealthcareService healthcareService(CommunityService service, Capacity capacity) {
@@ -202,7 +203,7 @@ public class DirectoryRenderer {
 
     /** A closure's local time, written with its UK offset so it reads as the engineer wrote it. */
     private static DateTimeType local(LocalDateTime time) {
-        return new DateTimeType(Date.from(time.atZone(OpeningHours.ZONE).toInstant()), TemporalPrecisionEnum.SECOND,
+        return new DateTimeType(Date.from(time.atZone(WallClock.ZONE).toInstant()), TemporalPrecisionEnum.SECOND,
                 LONDON);
     }
 

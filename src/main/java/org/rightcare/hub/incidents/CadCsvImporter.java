@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,6 +22,7 @@ import org.rightcare.hub.directory.Catchment;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.DispatchState;
 import org.rightcare.hub.referral.Incident;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * Reads an anonymised CAD export, so an ICB can replay its own history through the what-if simulator. The format is
@@ -55,7 +55,6 @@ public final class CadCsvImporter {
     static final int MAX_PROBLEMS = 50;
     static final int MAX_ROWS = 200_000;
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
     private static final Pattern SNOMED_ID = Pattern.compile("[0-9]{6,18}");
 
     /** One thing wrong with the file: the 1-based line, and what is wrong there. */
@@ -253,7 +252,7 @@ public final class CadCsvImporter {
                 return OffsetDateTime.parse(value).toInstant();
             } catch (DateTimeParseException notOffset) {
                 try {
-                    return LocalDateTime.parse(value).atZone(LONDON).toInstant();
+                    return LocalDateTime.parse(value).atZone(WallClock.ZONE).toInstant();
                 } catch (DateTimeParseException notLocal) {
                     problem("time '" + value + "' is not a date-time such as 2026-11-16T08:15:00Z or 2026-11-16T08:15");
                     return null;

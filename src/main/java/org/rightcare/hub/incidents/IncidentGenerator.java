@@ -3,7 +3,6 @@ package org.rightcare.hub.incidents;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.SplittableRandom;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.DispatchState;
 import org.rightcare.hub.referral.Incident;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * Synthetic ambulance incidents in the shape an {@link IncidentShape} describes. Seeded: the same shape, days and
@@ -21,7 +21,6 @@ import org.rightcare.hub.referral.Incident;
  */
 public final class IncidentGenerator {
 
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
     /** The letters a postcode's inward code may end with. */
     private static final String INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ";
     private static final String SNOMED = "http://snomed.info/sct";
@@ -43,13 +42,13 @@ public final class IncidentGenerator {
             for (int i = 0; i < count; i++) {
                 int hour = pick(random, shape.hourOfDay());
                 LocalTime time = LocalTime.of(hour, random.nextInt(60), random.nextInt(60));
-                arrivals.add(day.atTime(time).atZone(LONDON).toInstant());
+                arrivals.add(day.atTime(time).atZone(WallClock.ZONE).toInstant());
             }
         }
         arrivals.sort(Comparator.naturalOrder());
         List<ReplayableIncident> incidents = new ArrayList<>(arrivals.size());
         for (int i = 0; i < arrivals.size(); i++) {
-            String id = "SIM-" + LocalDate.ofInstant(arrivals.get(i), LONDON).toString().replace("-", "") + "-"
+            String id = "SIM-" + LocalDate.ofInstant(arrivals.get(i), WallClock.ZONE).toString().replace("-", "") + "-"
                     + String.format("%05d", i + 1);
             incidents.add(incident(id, arrivals.get(i), random));
         }

@@ -2,7 +2,6 @@ package org.rightcare.hub.routing;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +18,7 @@ import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.routing.RoutingDecision.Candidate;
 import org.rightcare.hub.routing.RoutingDecision.Exclusion;
 import org.rightcare.hub.routing.RoutingDecision.ExclusionReason;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * Decides where a case may go: the policy's first matching rule gives the preferred service types; each service of
@@ -27,8 +27,6 @@ import org.rightcare.hub.routing.RoutingDecision.ExclusionReason;
  */
 @ApplicationScoped
 public class Router {
-
-    static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     /**
      * @param services the directory's services
@@ -40,7 +38,7 @@ public class Router {
         if (!policy.mayRoute(incident.category())) {
             return new RoutingDecision(now, null, List.of(), List.of());
         }
-        LocalDate today = now.atZone(LONDON).toLocalDate();
+        LocalDate today = now.atZone(WallClock.ZONE).toLocalDate();
         Integer age = incident.patient() == null ? null : incident.patient().ageOn(today);
         Optional<RoutingRule> rule = policy.ruleFor(incident, age);
         if (rule.isEmpty()) {
@@ -87,7 +85,7 @@ public class Router {
         }
         if (!service.openingHours().isOpenAt(now)) {
             return excluded(service, ExclusionReason.CLOSED_NOW, service.openingHours().nextChangeAfter(now)
-                    .map(opens -> "closed now; opens " + opens.atZone(LONDON).toLocalDateTime())
+                    .map(opens -> "closed now; opens " + opens.atZone(WallClock.ZONE).toLocalDateTime())
                     .orElse("closed now"));
         }
         Capacity live = capacity.get(service.id());

@@ -2,7 +2,6 @@ package org.rightcare.hub.stack;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +15,7 @@ import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralStatus;
 import org.rightcare.hub.security.Caller;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * The clinical stack: the open category 3 and 4 referrals that community services may look through and claim,
@@ -28,8 +28,6 @@ public class ClinicalStack {
 
     /** The categories on the stack: urgent and less urgent calls, where a community response is often better. */
     public static final Set<ArpCategory> CATEGORIES = EnumSet.of(ArpCategory.C3, ArpCategory.C4, ArpCategory.C4T);
-
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     private final ServiceDirectory directory;
 
@@ -56,7 +54,7 @@ public class ClinicalStack {
         if (!CATEGORIES.contains(referral.incident().category())) {
             return List.of();
         }
-        LocalDate today = now.atZone(LONDON).toLocalDate();
+        LocalDate today = now.atZone(WallClock.ZONE).toLocalDate();
         return directory.services().stream()
                 .filter(service -> service.odsCode().equals(odsCode) && service.active())
                 .filter(service -> service.eligibility().whyNotEligible(referral.incident(), today).isEmpty())

@@ -2,7 +2,6 @@ package org.rightcare.hub.whatif;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -12,6 +11,7 @@ import java.util.TreeMap;
 
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.referral.SendBackReason;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * What a what-if run found, variant by variant, so they can be read side by side: how many referrals were offered
@@ -23,8 +23,6 @@ import org.rightcare.hub.referral.SendBackReason;
  */
 public record WhatIfReport(String scenario, String incidentSource, long seed, LocalDate firstDay, int days,
         int incidents, List<VariantReport> variants) {
-
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     /**
      * @param routable incidents of a category the policy may route at all (C3-C5; C2 only with segmentation)
@@ -76,7 +74,7 @@ public record WhatIfReport(String scenario, String incidentSource, long seed, Lo
         int[][] hours = new int[24][3];
         Map<String, int[][]> typeHours = new TreeMap<>(typeOrder);
         for (WhatIfSimulator.ReferralOutcome r : referrals) {
-            int hour = r.arrivedAt().atZone(LONDON).getHour();
+            int hour = r.arrivedAt().atZone(WallClock.ZONE).getHour();
             hours[hour][0]++;
             if (routableCategory.test(r.category())) {
                 routable++;
@@ -89,7 +87,7 @@ public record WhatIfReport(String scenario, String incidentSource, long seed, Lo
             for (WhatIfSimulator.OfferOutcome o : r.offers()) {
                 int[] row = types.computeIfAbsent(o.serviceType(), t -> new int[4]);
                 row[0]++;
-                int offerHour = o.offeredAt().atZone(LONDON).getHour();
+                int offerHour = o.offeredAt().atZone(WallClock.ZONE).getHour();
                 int[][] th = typeHours.computeIfAbsent(o.serviceType(), t -> new int[24][2]);
                 th[offerHour][0]++;
                 switch (o.status()) {
@@ -127,7 +125,7 @@ public record WhatIfReport(String scenario, String incidentSource, long seed, Lo
         });
         List<SaturationRow> saturated = run.saturations().stream()
                 .map(s -> new SaturationRow(s.serviceId(), s.serviceType(),
-                        s.firstAt().atZone(LONDON).toLocalDateTime(), s.episodes(), s.full().toMinutes()))
+                        s.firstAt().atZone(WallClock.ZONE).toLocalDateTime(), s.episodes(), s.full().toMinutes()))
                 .toList();
         Totals totals = new Totals(referrals.size(), routable, offered, accepted, referrals.size() - accepted,
                 offersMade, Math.round(avoided * 10) / 10.0, centile(minutesToAccept, 50), centile(minutesToAccept, 90));

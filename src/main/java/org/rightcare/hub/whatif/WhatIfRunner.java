@@ -1,7 +1,6 @@
 package org.rightcare.hub.whatif;
 
 import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,7 @@ import org.rightcare.hub.incidents.IncidentGenerator;
 import org.rightcare.hub.incidents.ReplayableIncident;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.routing.Router;
+import org.rightcare.hub.support.WallClock;
 
 /**
  * Runs the baseline and each variant over the same incidents, with providers drawing from the same seed, so the
@@ -21,8 +21,6 @@ public final class WhatIfRunner {
     public record Request(List<ReplayableIncident> incidents, String incidentSource, LocalDate firstDay, int days,
             long seed, List<Variant> variants, boolean mayNameFiles) {
     }
-
-    private static final ZoneId LONDON = ZoneId.of("Europe/London");
 
     private final WhatIfSimulator simulator;
 
@@ -41,8 +39,8 @@ public final class WhatIfRunner {
     /** Incidents from a CAD export: the run spans the days from the first incident's to the last's. */
     public static Request imported(List<ReplayableIncident> incidents, String source, long seed, List<Variant> variants,
             boolean mayNameFiles) {
-        LocalDate first = incidents.get(0).incident().receivedAt().atZone(LONDON).toLocalDate();
-        LocalDate last = incidents.get(incidents.size() - 1).incident().receivedAt().atZone(LONDON).toLocalDate();
+        LocalDate first = incidents.get(0).incident().receivedAt().atZone(WallClock.ZONE).toLocalDate();
+        LocalDate last = incidents.get(incidents.size() - 1).incident().receivedAt().atZone(WallClock.ZONE).toLocalDate();
         return new Request(incidents, source, first, (int) ChronoUnit.DAYS.between(first, last) + 1, seed, variants,
                 mayNameFiles);
     }

@@ -24,6 +24,7 @@ import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.subscriptions.SubscriptionNotifications;
+import org.rightcare.hub.support.WallClock;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
@@ -212,7 +213,7 @@ class SendBackLoopTest {
     @Test
     void sendsBackAtOnceWhenEverySuitableServiceIsClosed() {
         String district = TestServices.freshDistrict();
-        java.time.LocalDateTime today = java.time.LocalDateTime.now(OpeningHours.ZONE);
+        java.time.LocalDateTime today = java.time.LocalDateTime.now(WallClock.ZONE);
         OpeningHours never = new OpeningHours(
                 List.of(OpeningHours.AvailableTime.allDay(java.util.EnumSet.allOf(java.time.DayOfWeek.class))),
                 List.of(new OpeningHours.NotAvailable("Closed for this test", today.minusDays(1), today.plusDays(1))));
