@@ -38,7 +38,7 @@ public class DueReferralSweeper {
     private final RoutingConfig config;
     private final HubMetrics metrics;
     private final Clock clock;
-    private final AtomicInteger kicksInFlight = new AtomicInteger();
+    private final AtomicInteger lanesInUse = new AtomicInteger();
     private volatile boolean stopping;
 
     public DueReferralSweeper(Pool pool, ReferralRepository referrals, ReferralCascade cascade, RoutingConfig config,
@@ -86,8 +86,8 @@ public class DueReferralSweeper {
         }
         // Intake comes first: beyond a few routing lanes at once, a new referral waits for a lane to finish its step
         // and take it (or for the sweep) rather than take the connections the webhook needs to acknowledge.
-        if (kicksInFlight.incrementAndGet() > config.maxImmediateRoutings()) {
-            kicksInFlight.decrementAndGet();
+        if (lanesInUse.incrementAndGet() > config.lanes()) {
+            lanesInUse.decrementAndGet();
             return;
         }
         Instant now = clock.instant();
@@ -99,7 +99,7 @@ public class DueReferralSweeper {
                 // The referrals kicks passed over while every lane was busy are due now: this lane takes them.
                 .chain(() -> sweepFrom(clock.instant(), 0))
                 .eventually(() -> CorrelationId.use(null))
-                .onTermination().invoke(kicksInFlight::decrementAndGet)
+                .onTermination().invoke(lanesInUse::decrementAndGet)
                 .subscribe().with(done -> {
                 }, failure -> LOG.warnf("Could not route referral %s at once (the sweep will retry): %s", referralId,
                         failure.toString()));

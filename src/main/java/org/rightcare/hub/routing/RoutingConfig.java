@@ -30,11 +30,11 @@ public interface RoutingConfig {
 
     /**
      * How many routing lanes each replica runs: a new referral is routed at once, on a connection of its own, when a
-     * lane is free; a lane done with its referral goes on with whatever else is due. Keep it well under the
-     * connection pool's size so intake always has some.
+     * lane is free (otherwise the sweep or the next free lane takes it); a lane done with its referral goes on with
+     * whatever else is due, oldest first. Keep it well under the connection pool's size so intake always has some.
      */
     @WithDefault("8")
-    int maxImmediateRoutings();
+    int lanes();
 
     /** How long to wait before retrying a referral whose step failed unexpectedly. */
     @WithDefault("PT30S")
