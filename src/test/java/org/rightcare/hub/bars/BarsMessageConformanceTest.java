@@ -55,6 +55,7 @@ import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralStatus;
 import org.rightcare.hub.testing.CadWebhook;
+import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestServices;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -74,6 +75,7 @@ import io.vertx.core.json.JsonObject;
  * project's own files; and, when the BaRS and UK Core packages sit beside the checkout in
  * {@code ../shared/reference/} (as in CI, not in a user's clone), its validation against their StructureDefinitions.
  */
+@Slow
 class BarsMessageConformanceTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();

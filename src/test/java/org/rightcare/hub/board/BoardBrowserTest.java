@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
@@ -37,6 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * elsewhere does not see it; a declined offer cascades to the next service. Screenshots land in
  * {@code target/board-screenshots}. Where no Chromium is installed the tests are skipped, saying so.
  */
+@Slow
 @QuarkusTest
 class BoardBrowserTest {
 

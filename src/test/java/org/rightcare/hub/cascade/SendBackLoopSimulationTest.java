@@ -29,6 +29,7 @@ import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.testing.CadWebhook;
+import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestClock;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
@@ -44,6 +45,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * referral ends accepted, sent back, cancelled or completed within its time budget; no ambulance-only case is ever
  * offered; no referral is ever held by two services.
  */
+@Slow
 @QuarkusTest
 class SendBackLoopSimulationTest {
 

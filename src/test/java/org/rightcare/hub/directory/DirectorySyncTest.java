@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,6 +17,7 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.audit.Actor;
 import org.rightcare.hub.support.InvalidConfigurationException;
@@ -47,7 +47,7 @@ class DirectorySyncTest {
     DirectoryAdminService admin;
 
     @Test
-    void seesAChangeThatAnotherReplicaCommittedWithinSeconds() throws InterruptedException {
+    void seesAChangeThatAnotherReplicaCommittedWithinSeconds() {
         String id = "sync-test-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             insertBehindTheHubsBack(id);
@@ -56,11 +56,8 @@ class DirectorySyncTest {
                     SELECT pg_notify('hub_directory_changed', version::text) FROM bumped
                     """);
 
-            Instant deadline = Instant.now().plusSeconds(3);
-            while (directory.find(id).isEmpty() && Instant.now().isBefore(deadline)) {
-                Thread.sleep(20);
-            }
-            assertTrue(directory.find(id).isPresent(), "the notification should have brought the new service");
+            Awaitility.await("the notification brings the new service").atMost(Duration.ofSeconds(3))
+                    .until(() -> directory.find(id).isPresent());
             assertEquals(TestDatabase.count("SELECT version FROM directory_state"), directory.version());
         } finally {
             admin.delete(id, Actor.hub("sync-test")).await().atMost(WAIT);
@@ -68,13 +65,13 @@ class DirectorySyncTest {
     }
 
     @Test
-    void catchesUpByComparingVersionsWhenANotificationIsLost() throws InterruptedException {
+    void catchesUpByComparingVersionsWhenANotificationIsLost() {
         String id = "sync-test-" + UUID.randomUUID().toString().substring(0, 8);
         try {
             insertBehindTheHubsBack(id);
             TestDatabase.execute("UPDATE directory_state SET version = version + 1");
-            Thread.sleep(300);
-            assertTrue(directory.find(id).isEmpty());
+            Awaitility.await("no notification, no change").during(Duration.ofMillis(300))
+                    .atMost(Duration.ofSeconds(1)).until(() -> directory.find(id).isEmpty());
 
             directory.refresh().await().atMost(WAIT);     // what the periodic check runs
 
@@ -149,12 +146,10 @@ class DirectorySyncTest {
         }
         assertEquals(0, TestDatabase.count("SELECT count(*) FROM directory_service WHERE id LIKE 'file-bulk-%'"));
         // The replica reloads thousands of services after each notification: let it settle before the next test.
-        Instant deadline = Instant.now().plus(BULK_WAIT);
-        while ((directory.version() != version() || directory.find("file-bulk-0").isPresent())
-                && Instant.now().isBefore(deadline)) {
+        Awaitility.await("the replica reloads the directory").atMost(BULK_WAIT).until(() -> {
             directory.refresh().await().atMost(BULK_WAIT);
-        }
-        assertEquals(version(), directory.version());
+            return directory.version() == version() && directory.find("file-bulk-0").isEmpty();
+        });
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.rightcare.hub.delivery.OutboxDispatcher;
 import org.rightcare.hub.fhirrest.FhirRestDeliveryTest.Area;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.FhirProviderServer;
+import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestDatabase;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,6 +52,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * their leases run out, and keep what the hub queued behind a dead claim (a revocation) behind it. Orderly stops are
  * {@code ShutdownHandBackTest}'s.
  */
+@Slow
 @QuarkusTest
 class DeliveriesAcrossRestartTest {
 

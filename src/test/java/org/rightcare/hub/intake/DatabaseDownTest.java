@@ -6,13 +6,11 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -182,28 +182,13 @@ class DatabaseDownTest {
                 """, CadWebhook.CAD_SYSTEM, run + "-%");
     }
 
-    private static void awaitCount(AtomicInteger counter, int target) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (counter.get() < target) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("waited 30 s for " + target + " answers, got " + counter.get());
-            }
-            Thread.sleep(5);
-        }
+    private static void awaitCount(AtomicInteger counter, int target) {
+        Awaitility.await(target + " answers").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+                .untilAtomic(counter, Matchers.greaterThanOrEqualTo(target));
     }
 
     private static void awaitReadiness() {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (given().get("/q/health/ready").statusCode() != 200) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("the hub was not ready 30 s after the database came back");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        Awaitility.await("the hub ready after the database came back").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100)).until(() -> given().get("/q/health/ready").statusCode() == 200);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.cad.CadCallbackOutbox;
 import org.rightcare.hub.metrics.DatabaseGauges;
@@ -40,7 +41,7 @@ class DestinationPauseApiTest {
     DatabaseGauges gauges;
 
     @Test
-    void aPausedDestinationsCallbacksWaitAndGoOutWhenItIsResumed() throws InterruptedException {
+    void aPausedDestinationsCallbacksWaitAndGoOutWhenItIsResumed() {
         try (CallbackReceiver cad = new CallbackReceiver()) {
             Referral referral = CadCallbacks.referral(DESTINATION, CadCallbacks.OTHER_SECRET, cad.url());
             long actionsBefore = actions();
@@ -55,8 +56,8 @@ class DestinationPauseApiTest {
             String marker = CadCallbacks.marker();
             CadCallbacks.enqueueCommitted(outbox, referral, CadCallbacks.offered(marker), CadCallbacks.accepted(marker));
             // The commit wakes this replica's dispatcher at once; give it and the poll time to (wrongly) send.
-            Thread.sleep(1500);
-            assertEquals(List.of(), cad.received(marker));
+            Awaitility.await("nothing sent to a paused destination").during(Duration.ofMillis(1500))
+                    .atMost(Duration.ofSeconds(3)).until(() -> cad.received(marker).isEmpty());
             assertEquals(List.of("pending", "pending"), CadCallbacks.states(marker));
 
             gauges.collect().await().atMost(Duration.ofSeconds(10));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
@@ -34,6 +35,7 @@ import io.restassured.specification.RequestSpecification;
  * organisation A's falls service; organisation B runs an urgent community response team there, so the case is on
  * B's clinical stack; organisation C works elsewhere. Refusals change nothing, and are audited.
  */
+@Slow
 @QuarkusTest
 @TestProfile(MockOidcProvider.class)
 class AuthorisationMatrixTest {

@@ -22,6 +22,7 @@ import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.KeycloakProfile;
 import org.rightcare.hub.testing.KeycloakTokens;
 import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 import org.rightcare.hub.testing.Tokens;
@@ -39,6 +40,7 @@ import io.restassured.specification.RequestSpecification;
  * keys, and reads the organisation and roles from the claims the realm maps. Each test offers its own case to an
  * XWC service (Wealdshire Community Health NHS Trust) in a district of its own.
  */
+@Slow
 @QuarkusTest
 @TestProfile(KeycloakProfile.class)
 class KeycloakProviderAccessTest {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import org.rightcare.hub.cad.CadCallback;
@@ -140,22 +141,9 @@ public final class CadCallbacks {
 
     /** Waits until the callbacks carrying the marker are all in the given state, and returns how many there are. */
     public static int awaitAllInState(String marker, String state, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            List<String> states = states(marker);
-            if (!states.isEmpty() && states.stream().allMatch(state::equals)) {
-                return states.size();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Within " + within + " the callbacks carrying " + marker + " did not all become "
-                        + state + ": " + states);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        return Awaitility.await("the callbacks carrying " + marker + " all " + state).atMost(within)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> states(marker), states -> !states.isEmpty() && states.stream().allMatch(state::equals))
+                .size();
     }
 }

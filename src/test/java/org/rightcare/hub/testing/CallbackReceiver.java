@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import org.awaitility.Awaitility;
 
 /**
  * A CAD's callback endpoint for tests: an HTTP server on 127.0.0.1 that records every request and answers as each
@@ -114,18 +115,8 @@ public final class CallbackReceiver implements AutoCloseable {
 
     /** Waits until the callbacks carrying {@code marker} satisfy the condition, and returns them. */
     public List<Received> await(String marker, Predicate<List<Received>> condition, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            List<Received> now = received(marker);
-            if (condition.test(now)) {
-                return now;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Within " + within + " only " + now.size() + " callback(s) carrying " + marker
-                        + " arrived: " + now.stream().map(Received::text).toList());
-            }
-            pause();
-        }
+        return Awaitility.await("the callbacks carrying " + marker).atMost(within).pollInterval(Duration.ofMillis(10))
+                .until(() -> received(marker), condition);
     }
 
     public List<Received> awaitCount(String marker, int count, Duration within) {
@@ -197,15 +188,6 @@ public final class CallbackReceiver implements AutoCloseable {
             return r.eventId();
         } catch (RuntimeException notJson) {
             return "";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

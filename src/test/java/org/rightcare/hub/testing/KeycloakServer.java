@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.awaitility.Awaitility;
 import org.jboss.logging.Logger;
 
 /**
@@ -129,21 +130,10 @@ public final class KeycloakServer implements AutoCloseable {
 
     private static void awaitReady(Process process, URI health, URI realm, Path log) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!(answersOk(http, health) && answersOk(http, realm))) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + "; its log: " + log);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + "; its log: " + log);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted waiting for Keycloak", e);
-            }
-        }
+        Awaitility.await("Keycloak ready (its log: " + log + ")").atMost(START_TIMEOUT)
+                .pollInterval(Duration.ofMillis(250))
+                .failFast("Keycloak exited (its log: " + log + ")", () -> !process.isAlive())
+                .until(() -> answersOk(http, health) && answersOk(http, realm));
     }
 
     private static boolean answersOk(HttpClient http, URI uri) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -20,7 +21,16 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class TestDatabase {
 
+    /** The embedded database's superuser (HubTestResources), which the hub itself also connects as in tests. */
+    public static final String USER = "postgres";
+    public static final String PASSWORD = "postgres";
+
     private TestDatabase() {
+    }
+
+    /** The JDBC URL of the database the hub under test uses. */
+    public static String jdbcUrl() {
+        return ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
     }
 
     public static long count(String sql, Object... params) {
@@ -80,18 +90,8 @@ public final class TestDatabase {
 
     /** Polls until the condition holds, failing after ten seconds: for work the hub does asynchronously. */
     public static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted waiting until " + what);
-            }
-        }
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
     }
 
     private interface RowReader<T> {
@@ -108,8 +108,7 @@ public final class TestDatabase {
     }
 
     private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(
-                ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class), "postgres", "postgres");
+        return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {

@@ -31,6 +31,7 @@ import org.rightcare.hub.routing.RoutingPolicies;
 import org.rightcare.hub.cascade.DueReferralSweeper;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
@@ -42,6 +43,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * for deadlines) and through the simulator with the same answers, and each incident is offered to the same services
  * in the same order and ends the same way, for the same reason.
  */
+@Slow
 @QuarkusTest
 class SimulatorMatchesLiveHubTest {
 
