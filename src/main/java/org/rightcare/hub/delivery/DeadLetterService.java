@@ -68,7 +68,7 @@ public class DeadLetterService {
             DeadLetter letter = found.get().summary();
             return outbox.replay(tx, id, now)
                     .chain(() -> actions.record(tx, new OperatorAction(actor, REPLAY, "delivery", id.toString(),
-                            details(letter), now)))
+                            details(letter))))
                     .replaceWith((ReplayOutcome) new Replayed(id, OutboxRepository.PENDING, now));
         })).invoke(outcome -> {
             if (outcome instanceof Replayed) {

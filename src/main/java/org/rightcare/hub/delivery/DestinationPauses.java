@@ -116,7 +116,7 @@ public class DestinationPauses {
                 }
                 Pause pause = new Pause(destination, actor, now, reason);
                 return actions.record(tx, new OperatorAction(actor, PAUSE, TARGET_TYPE, destination,
-                        Map.of("reason", reason), now)).replaceWith((Change) new Applied(pause, true));
+                        Map.of("reason", reason))).replaceWith((Change) new Applied(pause, true));
             });
         })).invoke(change -> {
             if (change instanceof Applied applied && applied.changed()) {
@@ -139,7 +139,7 @@ public class DestinationPauses {
             details.put("pausedBy", was.pausedBy());
             details.put("pausedAt", was.pausedAt().toString());
             details.put("reason", was.reason());
-            return actions.record(tx, new OperatorAction(actor, RESUME, TARGET_TYPE, destination, details, now))
+            return actions.record(tx, new OperatorAction(actor, RESUME, TARGET_TYPE, destination, details))
                     .replaceWith((Change) new Applied(was, true));
         })).invoke(change -> {
             if (change instanceof Applied) {

@@ -153,16 +153,13 @@ public class ReferralTimelineRepository {
         });
     }
 
-    /** What people and the hub did to the referral and its deliveries: operator actions and audit events. */
+    /** What people and the hub did to the referral and its deliveries (operators' replays among them): the trail. */
     private Uni<List<ReferralTimeline.Entry>> audit(UUID id) {
         return entries("""
                 SELECT at, actor, action, entity_type, entity_id, outcome FROM audit_event
                 WHERE entity_id = $1
-                UNION ALL
-                SELECT a.at, a.actor, a.action, a.target_type, a.target_id, 'success' FROM operator_action a
-                WHERE a.target_id = $1
-                   OR (a.target_type = 'delivery'
-                       AND a.target_id IN (SELECT o.id::text FROM delivery_outbox o WHERE o.referral_id = $1::uuid))""",
+                   OR (entity_type = 'delivery'
+                       AND entity_id IN (SELECT o.id::text FROM delivery_outbox o WHERE o.referral_id = $1::uuid))""",
                 Tuple.of(id.toString()), row -> entry(instant(row, "at"), "audit", "actor", row.getString("actor"),
                         "action", row.getString("action"), "entityType", row.getString("entity_type"),
                         "entityId", row.getString("entity_id"), "outcome", row.getString("outcome")));

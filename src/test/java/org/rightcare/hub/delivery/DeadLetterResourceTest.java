@@ -106,14 +106,22 @@ class DeadLetterResourceTest {
         assertTrue(WebhookSignature.matches(signature, CadWebhook.SECRET, replayed.body()));
         assertTrue(WebhookSignature.isFresh(signature, Instant.now()), "signed afresh when replayed");
 
-        List<Map<String, Object>> actions = CadCallbacks.rows(
-                "SELECT actor, action, target_type, details::text AS details FROM operator_action WHERE target_id = ?", id);
+        List<Map<String, Object>> actions = CadCallbacks.rows("""
+                SELECT actor, action, entity_type, outcome, detail::text AS detail FROM audit_event
+                WHERE entity_id = ?""", id);
         assertEquals(1, actions.size());
         assertEquals("ops-alice", actions.get(0).get("actor"));
         assertEquals("dead-letter.replay", actions.get(0).get("action"));
-        assertEquals("delivery", actions.get(0).get("target_type"));
-        String details = (String) actions.get(0).get("details");
+        assertEquals("delivery", actions.get(0).get("entity_type"));
+        assertEquals("success", actions.get(0).get("outcome"));
+        String details = (String) actions.get(0).get("detail");
         assertTrue(details.contains("\"destination\": \"TEST-CAD\"") && details.contains("HTTP 503"), details);
+
+        // One audit trail: the auditor finds the replay where every other audited action is.
+        JsonPath trail = given().auth().oauth2(Tokens.auditor()).accept("application/fhir+json")
+                .get("/fhir/AuditEvent?entity=delivery/" + id).then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of("dead-letter.replay"), trail.getList("entry.resource.type.code"));
+        assertEquals(List.of("ops-alice"), trail.getList("entry.resource.agent[0].altId"));
     }
 
     @Test
@@ -129,7 +137,7 @@ class DeadLetterResourceTest {
 
         assertEquals(List.of("dead"), CadCallbacks.rows("SELECT state FROM delivery_outbox WHERE id = ?::uuid", id)
                 .stream().map(row -> row.get("state")).toList());
-        assertEquals(0, TestDatabase.count("SELECT count(*) FROM operator_action WHERE target_id = ?", id));
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_id = ?", id));
     }
 
     @Test
@@ -146,7 +154,7 @@ class DeadLetterResourceTest {
         given().auth().oauth2(operatorToken()).post("/admin/dead-letters/" + delivered + "/replay")
                 .then().statusCode(409).contentType("application/problem+json")
                 .body("detail", containsString("delivered"));
-        assertEquals(0, TestDatabase.count("SELECT count(*) FROM operator_action WHERE target_id = ?", delivered));
+        assertEquals(0, TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_id = ?", delivered));
 
         given().auth().oauth2(operatorToken()).queryParam("limit", 0).get("/admin/dead-letters")
                 .then().statusCode(400).contentType("application/problem+json");

@@ -85,8 +85,8 @@ class DestinationPauseApiTest {
                     "in the order they were queued");
             assertEquals(actionsBefore + 2, actions());
             assertEquals("receiver maintenance until 03:00", TestDatabase.text("""
-                    SELECT details ->> 'reason' FROM operator_action
-                    WHERE target_id = ? AND action = 'destination.resume' ORDER BY at DESC LIMIT 1""", DESTINATION));
+                    SELECT detail ->> 'reason' FROM audit_event
+                    WHERE entity_id = ? AND action = 'destination.resume' ORDER BY at DESC LIMIT 1""", DESTINATION));
             gauges.collect().await().atMost(Duration.ofSeconds(10));
             assertTrue(given().get("/q/metrics").then().extract().asString()
                     .contains("rightcare_delivery_endpoint_paused{endpoint=\"" + DESTINATION + "\"} 0.0"));
@@ -97,7 +97,7 @@ class DestinationPauseApiTest {
 
     @Test
     void refusesUnknownDestinationsAndBadBodiesChangingNothing() {
-        long actionsBefore = TestDatabase.count("SELECT count(*) FROM operator_action");
+        long actionsBefore = TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_type IN ('destination', 'delivery')");
         long pausedBefore = TestDatabase.rows("paused_destination");
         given().auth().oauth2(operatorToken()).contentType("application/json").body("{\"reason\": \"x\"}")
                 .put("/admin/destinations/NO-SUCH-CAD/pause").then().statusCode(404);
@@ -112,7 +112,7 @@ class DestinationPauseApiTest {
                 .then().statusCode(409);
         given().auth().oauth2(operatorToken()).delete("/admin/destinations/NO-SUCH-CAD/pause")
                 .then().statusCode(404);
-        assertEquals(actionsBefore, TestDatabase.count("SELECT count(*) FROM operator_action"));
+        assertEquals(actionsBefore, TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_type IN ('destination', 'delivery')"));
         assertEquals(pausedBefore, TestDatabase.rows("paused_destination"));
     }
 
@@ -136,7 +136,7 @@ class DestinationPauseApiTest {
     }
 
     private static long actions() {
-        return TestDatabase.count("SELECT count(*) FROM operator_action WHERE target_type = 'destination' AND target_id = ?",
+        return TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_type = 'destination' AND entity_id = ?",
                 DESTINATION);
     }
 }
