@@ -1,16 +1,57 @@
 package org.rightcare.hub.fhir;
 
+import java.util.List;
+
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import ca.uhn.fhir.context.FhirContext;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Basic;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CapabilityStatement;
+import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Endpoint;
+import org.hl7.fhir.r4.model.Flag;
+import org.hl7.fhir.r4.model.HealthcareService;
+import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationDefinition;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Subscription;
+import org.hl7.fhir.r4.model.Task;
 
-/** One FhirContext for the whole hub: building it scans every R4 model class and takes about a second. */
+import ca.uhn.fhir.context.FhirContext;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * One FhirContext for the whole hub: building it scans every R4 model class and takes about a second. It is built,
+ * and the model of every resource type the hub renders, parses or sends is scanned, when the hub starts: HAPI scans a
+ * type on its first use otherwise, which would be inside a request or a cascade step, on an event loop.
+ */
 public class FhirContextProducer {
+
+    /** The resource types the hub renders, parses and sends. */
+    static final List<Class<? extends IBaseResource>> RESOURCE_TYPES = List.of(AuditEvent.class, Basic.class,
+            Bundle.class, CapabilityStatement.class, CarePlan.class, Encounter.class, Endpoint.class, Flag.class,
+            HealthcareService.class, Location.class, MessageHeader.class, Observation.class, OperationDefinition.class,
+            OperationOutcome.class, Organization.class, Parameters.class, Patient.class, ServiceRequest.class,
+            Subscription.class, Task.class);
 
     @Produces
     @Singleton
     FhirContext fhirContext() {
         return FhirContext.forR4Cached();
+    }
+
+    void warm(@Observes StartupEvent start, FhirContext fhir) {
+        RESOURCE_TYPES.forEach(fhir::getResourceDefinition);
     }
 }
