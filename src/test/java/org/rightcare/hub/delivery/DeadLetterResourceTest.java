@@ -25,7 +25,6 @@ import org.rightcare.hub.cad.CadCallbackOutbox;
 import org.rightcare.hub.cad.WebhookSignature;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.testing.CadCallbacks;
-import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.CallbackReceiver;
 import org.rightcare.hub.testing.CallbackReceiver.Answer;
 import org.rightcare.hub.testing.CallbackReceiver.Received;
@@ -63,7 +62,8 @@ class DeadLetterResourceTest {
     void deadLettersACallbackAfterTheGiveUpTimeAndAnOperatorReplaysIt() {
         String marker = CadCallbacks.marker();
         cad.otherwise(marker, Answer.status(503));
-        Referral referral = CadCallbacks.referral(cad.url());
+        // OTHER-CAD's own queue: TEST-CAD's dead letters are every other test's too, more than one page of them.
+        Referral referral = CadCallbacks.referral(CadCallbacks.OTHER_CAD, CadCallbacks.OTHER_SECRET, cad.url());
         CadCallbacks.enqueueCommitted(outbox, referral, CadCallbacks.offered(marker));
 
         CadCallbacks.awaitAllInState(marker, "dead", WITHIN);
@@ -76,7 +76,8 @@ class DeadLetterResourceTest {
         assertTrue(attempts > 2, "retried with backoff before giving up: " + attempts + " attempts");
 
         JsonPath listed = given().auth().oauth2(operatorToken())
-                .queryParam("channel", "cad-callback").queryParam("destination", "TEST-CAD").queryParam("limit", 1000)
+                .queryParam("channel", "cad-callback").queryParam("destination", CadCallbacks.OTHER_CAD)
+                .queryParam("limit", 1000)
                 .get("/admin/dead-letters")
                 .then().statusCode(200).contentType("application/json")
                 .body("total", greaterThanOrEqualTo(1))
@@ -84,8 +85,8 @@ class DeadLetterResourceTest {
         Map<String, Object> letter = listed.getMap("deadLetters.find { it.id == '" + id + "' }");
         assertNotNull(letter, "the dead letter is listed");
         assertEquals("cad-callback", letter.get("channel"));
-        assertEquals("TEST-CAD", letter.get("destination"));
-        assertEquals("TEST-CAD/" + referral.incidentId(), letter.get("orderingKey"));
+        assertEquals(CadCallbacks.OTHER_CAD, letter.get("destination"));
+        assertEquals(CadCallbacks.OTHER_CAD + "/" + referral.incidentId(), letter.get("orderingKey"));
         assertEquals(attempts, letter.get("attempts"));
         assertEquals("HTTP 503 Service Unavailable", letter.get("lastError"));
         assertNotNull(Instant.parse((String) letter.get("createdAt")));
@@ -103,7 +104,7 @@ class DeadLetterResourceTest {
         Received replayed = received.get(received.size() - 1);
         assertEquals(id, replayed.eventId(), "a replay is the same event: same eventId, so the CAD can drop a duplicate");
         WebhookSignature.Parsed signature = WebhookSignature.parse(replayed.signature()).orElseThrow();
-        assertTrue(WebhookSignature.matches(signature, CadWebhook.SECRET, replayed.body()));
+        assertTrue(WebhookSignature.matches(signature, CadCallbacks.OTHER_SECRET, replayed.body()));
         assertTrue(WebhookSignature.isFresh(signature, Instant.now()), "signed afresh when replayed");
 
         List<Map<String, Object>> actions = CadCallbacks.rows("""
@@ -115,7 +116,8 @@ class DeadLetterResourceTest {
         assertEquals("delivery", actions.get(0).get("entity_type"));
         assertEquals("success", actions.get(0).get("outcome"));
         String details = (String) actions.get(0).get("detail");
-        assertTrue(details.contains("\"destination\": \"TEST-CAD\"") && details.contains("HTTP 503"), details);
+        assertTrue(details.contains("\"destination\": \"" + CadCallbacks.OTHER_CAD + "\"") && details.contains("HTTP 503"),
+                details);
 
         // One audit trail: the auditor finds the replay where every other audited action is.
         JsonPath trail = given().auth().oauth2(Tokens.auditor()).accept("application/fhir+json")
