@@ -205,7 +205,8 @@ public final class DocumentSchema {
         String property = error.getProperty();
         if ("required".equals(keyword) || "dependentRequired".equals(keyword)) {
             String missing = "required".equals(keyword) ? property : String.valueOf(error.getArguments()[0]);
-            String own = message(resolve(holder.path("properties").path(missing)));
+            // Only a message written on the property itself speaks for its absence (a shared definition's does not).
+            String own = message(holder.path("properties").path(missing));
             if (own != null) {
                 return said(instance + "/" + YamlDocument.pointerSegment(missing), keyword, own, root, false);
             }

@@ -116,7 +116,20 @@ class CadEventSchemaTest {
                 variant("a NEWS2 score over 20", false,
                         event -> ((ObjectNode) incident(event).get("clinical")).put("news2", 21)),
                 variant("an unknown event type", false, event -> event.put("eventType", "incident.exploded")),
-                variant("no eventId", false, event -> event.remove("eventId")));
+                variant("no eventId", false, event -> event.remove("eventId")),
+                // What the schema catches that the hub's hand-written reader let through:
+                variant("a date-time without seconds, which RFC 3339 does not allow", false,
+                        event -> event.put("occurredAt", "2026-11-22T14:03Z")),
+                variant("an NHS number spaced other than 3-3-4", false,
+                        event -> patient(event).put("nhsNumber", "94 34 76 59 19")),
+                variant("a code system that is not a URI", false,
+                        event -> ((ObjectNode) incident(event).get("presentingComplaint")).put("system", "snomed ct")),
+                variant("a crew on an incident still on the clinical queue", false,
+                        event -> incident(event).putObject("crew").put("callSign", "KM12")),
+                variant("a crew once dispatched", true, event -> {
+                    incident(event).put("dispatchState", "dispatched");
+                    incident(event).putObject("crew").put("callSign", "KM12");
+                }));
     }
 
     @ParameterizedTest(name = "{0}")
