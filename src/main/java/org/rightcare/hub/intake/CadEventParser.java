@@ -56,9 +56,8 @@ public class CadEventParser {
         }
     }
 
-    /** The body as the contract shapes it; the incident is read whole only for events that carry it whole. */
-    private record Body(String eventId, String eventType, Instant occurredAt, String cadSystem, JsonNode incident,
-            String callbackUrl) {
+    /** The event's own fields; its incident is read whole only for events that carry it whole. */
+    private record Body(String eventId, String eventType, Instant occurredAt, String cadSystem, String callbackUrl) {
     }
 
     /** Patient data: a refusal names the field, never echoes its value. */
@@ -109,12 +108,13 @@ public class CadEventParser {
         JsonNode passed = DocumentSchema.passed(root, errors);
         Body body = DocumentSchema.bind(passed, "", Body.class, BINDER, errors);
         CadEventType eventType = body.eventType() == null ? null : CadEventType.fromWireValue(body.eventType()).orElse(null);
+        JsonNode incidentNode = passed.path("incident");
         Incident incident = null;
-        if (body.incident() != null && body.incident().isObject()) {
+        if (incidentNode.isObject()) {
             incident = eventType != null && !eventType.carriesFullIncident()
-                    ? new Incident(body.incident().path("incidentId").asText(null), null, null, null, null, null, null,
+                    ? new Incident(incidentNode.path("incidentId").asText(null), null, null, null, null, null, null,
                             null, null, null, null)
-                    : DocumentSchema.bind(body.incident(), "/incident", Incident.class, BINDER, errors);
+                    : DocumentSchema.bind(incidentNode, "/incident", Incident.class, BINDER, errors);
         }
         if (incident != null && incident.patient() != null) {
             patientRules(incident.patient(), errors);
