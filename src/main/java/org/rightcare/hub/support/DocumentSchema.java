@@ -44,8 +44,9 @@ import com.networknt.schema.regex.JoniRegularExpressionFactory;
  * The validator's own messages are written for schema authors, so each failure is said again from its keyword, the
  * value and the schema: {@code required} names the field, {@code enum} lists the allowed values, and so on. Where that
  * would not help, the schema says it itself with {@code errorMessage}, a string in the sense editors (VS Code's YAML
- * and JSON support) give it: the message for any failure of that subschema's value, reported once at that value. A
- * failure inside {@code anyOf} or {@code oneOf} is reported once, for the value that has the alternatives.
+ * and JSON support) give it: the message for any failure of that subschema's value, reported once at that value (a
+ * missing property takes the message written on that property, if any). A failure inside {@code anyOf} or
+ * {@code oneOf} is reported once, for the value that has the alternatives.
  */
 public final class DocumentSchema {
 
