@@ -20,19 +20,23 @@ import java.util.Map;
 
 import org.rightcare.hub.support.ConfigFiles;
 import org.rightcare.hub.support.ConfigProblem;
+import org.rightcare.hub.support.DocumentSchema;
+import org.rightcare.hub.support.FieldError;
 import org.rightcare.hub.support.InvalidConfigurationException;
-import org.rightcare.hub.support.LocatedYaml;
+import org.rightcare.hub.support.YamlDocument;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Reads and checks a directory file. The file is YAML with one top-level key, {@code services}, a list of service
- * definitions in the shape {@link ServiceDefinitionFormat} describes. Every problem in the file is reported at once
- * with its line, so an ICB engineer can fix the file in one pass; nothing is applied from a file with any problem.
+ * definitions in the shape {@link ServiceDefinitionFormat} describes, as the directory's JSON Schema says
+ * ({@code directory-v1.schema.json}). Every problem in the file is reported at once with its line, so an ICB engineer
+ * can fix the file in one pass; nothing is applied from a file with any problem.
  */
 public final class DirectoryFileLoader {
 
-    /** The prefix of a {@code hub.directory.file} that names a classpath resource rather than a path. */
+    private static final DocumentSchema FILE = DocumentSchema.load(ServiceDefinitionFormat.SCHEMA, true);
+
     private DirectoryFileLoader() {
     }
 
@@ -57,31 +61,25 @@ public final class DirectoryFileLoader {
             throw new InvalidConfigurationException(List.of(
                     new ConfigProblem(location, 1, "", "the file is not UTF-8 text")));
         }
-        LocatedYaml.Document document = LocatedYaml.parse(location, text);
-        List<ConfigProblem> problems = new ArrayList<>();
+        YamlDocument document = YamlDocument.parse(location, text);
+        List<FieldError> errors = new ArrayList<>(FILE.check(document.root()));
+        JsonNode passed = DocumentSchema.passed(document.root(), errors);
         List<CommunityService> services = new ArrayList<>();
-        JsonNode root = document.root();
-        if (!root.isObject() || !root.has("services")) {
-            problems.add(document.problem("", "a directory file is a mapping with a 'services' list"));
-        } else {
-            root.fieldNames().forEachRemaining(field -> {
-                if (!field.equals("services")) {
-                    problems.add(document.problem("/" + LocatedYaml.pointerSegment(field),
-                            "unknown field '" + field + "'; a directory file has only 'services'"));
-                }
-            });
-            JsonNode entries = root.get("services");
-            if (!entries.isArray()) {
-                problems.add(document.problem("/services", "'services' must be a list of service definitions"));
-            } else {
-                for (int i = 0; i < entries.size(); i++) {
-                    ServiceDefinitionFormat.Result result = ServiceDefinitionFormat.read(entries.get(i),
-                            "/services/" + i);
-                    problems.addAll(document.locate(result.errors()));
-                    result.service().ifPresent(services::add);
-                }
-                problems.addAll(acrossEntries(document, entries));
-            }
+        JsonNode entries = passed.path("services");
+        for (int i = 0; i < entries.size(); i++) {
+            String at = "/services/" + i;
+            List<FieldError> entryErrors = new ArrayList<>();
+            errors.stream().filter(e -> e.pointer().equals(at) || e.pointer().startsWith(at + "/"))
+                    .map(e -> new FieldError(e.pointer().substring(at.length()), e.detail())).forEach(entryErrors::add);
+            int found = entryErrors.size();
+            ServiceDefinitionFormat.Result result = ServiceDefinitionFormat.checked(entries.get(i), at, entryErrors);
+            result.errors().stream().skip(found).map(e -> new FieldError(at + e.pointer(), e.detail()))
+                    .forEach(errors::add);
+            result.service().ifPresent(services::add);
+        }
+        List<ConfigProblem> problems = new ArrayList<>(document.locate(errors));
+        if (entries.isArray()) {
+            problems.addAll(acrossEntries(document, entries));
         }
         if (!problems.isEmpty()) {
             problems.sort(Comparator.comparingInt(ConfigProblem::line));
@@ -94,7 +92,7 @@ public final class DirectoryFileLoader {
      * Rules no single entry can break alone: ids and DoS ids are unique, and an organisation (ODS code) has one name,
      * because it is rendered as one FHIR Organization.
      */
-    private static List<ConfigProblem> acrossEntries(LocatedYaml.Document document, JsonNode entries) {
+    private static List<ConfigProblem> acrossEntries(YamlDocument document, JsonNode entries) {
         List<ConfigProblem> problems = new ArrayList<>();
         Map<String, String> ids = new HashMap<>();
         Map<String, String> dosIds = new HashMap<>();

@@ -1,14 +1,11 @@
 package org.rightcare.hub.directory;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -16,15 +13,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 import org.rightcare.hub.referral.ArpCategory;
+import org.rightcare.hub.support.DocumentSchema;
 import org.rightcare.hub.support.FieldError;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,7 +28,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The one shape of a service definition, shared by the directory file (an entry under {@code services:}), the admin
  * API (the JSON body of {@code PUT /admin/directory/services/{id}}) and the database (the {@code definition}
- * column). {@link #read} checks every rule and reports each broken one by JSON pointer; {@link #write} gives the
+ * column). The shape is {@code #/$defs/service} of the directory's JSON Schema ({@code directory-v1.schema.json},
+ * which ICB engineers' editors read too); {@link #read} checks a definition against it, binds what passed, adds the
+ * rules across fields a schema cannot state, and reports each broken rule by JSON pointer; {@link #write} gives the
  * canonical form back.
  *
  * <pre>
@@ -66,23 +64,18 @@ public final class ServiceDefinitionFormat {
 
     /** Lower case letters, digits and dashes: the id is also a FHIR id and a URL path segment. */
     public static final Pattern SERVICE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{1,62}");
-    /** ODS codes are upper-case letters and digits: 3 for trusts and ICBs, 5 or 6 for sites and practices. */
-    static final Pattern ODS_CODE = Pattern.compile("[A-Z0-9]{3,10}");
-    static final Pattern DOS_SERVICE_ID = Pattern.compile("[0-9]{1,12}");
-    private static final Pattern TIME = Pattern.compile("([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?");
 
-    static final int MAX_ACCEPTANCE_MINUTES = 240;
-    private static final int MAX_NAME = 200;
-    private static final double MAX_RADIUS_KM = 200;
+    /** The directory's schema, whose {@code #/$defs/service} is one definition. */
+    static final String SCHEMA = "/directory/directory-v1.schema.json";
+    private static final DocumentSchema SERVICE = DocumentSchema.load(SCHEMA + "#/$defs/service", true);
+    private static final ObjectMapper BINDER = DocumentSchema.binder().build();
+
     private static final int SECONDS_PER_DAY = 24 * 60 * 60;
     private static final int SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY;
 
     private static final Map<String, DayOfWeek> DAYS = Map.of("mon", DayOfWeek.MONDAY, "tue", DayOfWeek.TUESDAY,
             "wed", DayOfWeek.WEDNESDAY, "thu", DayOfWeek.THURSDAY, "fri", DayOfWeek.FRIDAY, "sat", DayOfWeek.SATURDAY,
             "sun", DayOfWeek.SUNDAY);
-
-    private static final Set<String> SERVICE_FIELDS = Set.of("id", "name", "type", "organisation", "dosServiceId",
-            "active", "catchment", "openingHours", "eligibility", "acceptanceWindowMinutes", "endpoint");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private ServiceDefinitionFormat() {
@@ -95,16 +88,179 @@ public final class ServiceDefinitionFormat {
         }
     }
 
+    /** A definition as the schema shapes it; a value the schema refused is null here. */
+    record Definition(String id, String name, String type, Organisation organisation, String dosServiceId,
+            Boolean active, CatchmentEntry catchment, Hours openingHours, EligibilityEntry eligibility,
+            Integer acceptanceWindowMinutes, Endpoint endpoint) {
+    }
+
+    record Organisation(String odsCode, String name) {
+    }
+
+    record CatchmentEntry(List<String> postcodeDistricts, List<AreaEntry> areas) {
+    }
+
+    record AreaEntry(String name, CircleEntry circle, List<Point> polygon) {
+    }
+
+    record CircleEntry(Double latitude, Double longitude, Double radiusKm) {
+    }
+
+    record Point(Double latitude, Double longitude) {
+    }
+
+    record Hours(List<Weekly> availableTime, List<Closure> notAvailable) {
+    }
+
+    record Weekly(List<String> daysOfWeek, Boolean allDay, LocalTime start, LocalTime end) {
+    }
+
+    record Closure(String description, LocalDateTime start, LocalDateTime end) {
+    }
+
+    record EligibilityEntry(List<String> categories, List<String> dispatchPhases, Range age, Integer news2Ceiling,
+            Range clinicalFrailtyScale, List<Eligibility.Condition> conditions) {
+    }
+
+    record Range(Integer min, Integer max) {
+    }
+
+    record Endpoint(String kind, String url) {
+    }
+
     /**
      * @param definition a file entry or API body
      * @param pointer where the definition sits in its document ({@code ""} for a body, {@code /services/3} in a file),
      *            so errors point into the document the engineer wrote
      */
     public static Result read(JsonNode definition, String pointer) {
-        Rules rules = new Rules();
-        CommunityService service = rules.service(definition, pointer);
-        return new Result(rules.errors.isEmpty() ? Optional.ofNullable(service) : Optional.empty(),
-                List.copyOf(rules.errors));
+        List<FieldError> errors = new ArrayList<>(SERVICE.check(definition));
+        Result result = checked(DocumentSchema.passed(definition, errors), pointer, errors);
+        return pointer.isEmpty() ? result : new Result(result.service(), result.errors().stream()
+                .map(e -> new FieldError(pointer + e.pointer(), e.detail())).toList());
+    }
+
+    /**
+     * A definition already checked against the schema (as part of a directory file): binds what passed and adds the
+     * rules across its fields.
+     *
+     * @param passed the definition without the values the schema refused
+     * @param at where the definition sits in its document, for messages that name another of its values
+     * @param errors the schema's errors for it, by pointer into it; appended to
+     */
+    static Result checked(JsonNode passed, String at, List<FieldError> errors) {
+        Definition definition = passed.isObject() ? DocumentSchema.bind(passed, "", Definition.class, BINDER, errors)
+                : null;
+        if (definition != null) {
+            acrossFields(definition, at, errors);
+        }
+        if (!errors.isEmpty() || definition == null) {
+            return new Result(Optional.empty(), List.copyOf(errors));
+        }
+        return new Result(Optional.of(service(definition)), List.of());
+    }
+
+    /** What the schema cannot say: hours that clash or go nowhere, closures that end first, ranges upside down. */
+    private static void acrossFields(Definition d, String definitionAt, List<FieldError> errors) {
+        if (d.openingHours() != null) {
+            List<OpeningHours.AvailableTime> times = new ArrayList<>();
+            List<String> pointers = new ArrayList<>();
+            List<Weekly> weekly = orEmpty(d.openingHours().availableTime());
+            for (int i = 0; i < weekly.size(); i++) {
+                String at = "/openingHours/availableTime/" + i;
+                Weekly w = weekly.get(i);
+                if (w == null || w.daysOfWeek() == null || w.daysOfWeek().contains(null)) {
+                    continue;
+                }
+                if (!Boolean.TRUE.equals(w.allDay()) && w.start() != null && w.start().equals(w.end())) {
+                    errors.add(new FieldError(at + "/end", "start and end are both " + w.start()
+                            + "; for a whole day use allDay: true"));
+                } else if (Boolean.TRUE.equals(w.allDay()) || (w.start() != null && w.end() != null)) {
+                    times.add(availableTime(w));
+                    pointers.add(at);
+                }
+            }
+            for (int j = 1; j < times.size(); j++) {
+                for (int i = 0; i < j; i++) {
+                    Optional<DayOfWeek> clash = firstOverlap(times.get(i), times.get(j));
+                    if (clash.isPresent()) {
+                        errors.add(new FieldError(pointers.get(j), "hours overlap those of " + definitionAt + pointers.get(i) + " on "
+                                + dayCode(clash.get())));
+                    }
+                }
+            }
+            List<Closure> closures = orEmpty(d.openingHours().notAvailable());
+            for (int i = 0; i < closures.size(); i++) {
+                Closure c = closures.get(i);
+                if (c != null && c.start() != null && c.end() != null && !c.end().isAfter(c.start())) {
+                    errors.add(new FieldError("/openingHours/notAvailable/" + i + "/end", "end " + c.end()
+                            + " must be after start " + c.start()));
+                }
+            }
+        }
+        if (d.eligibility() != null) {
+            minNotAboveMax(d.eligibility().age(), "/eligibility/age", "age", errors);
+            minNotAboveMax(d.eligibility().clinicalFrailtyScale(), "/eligibility/clinicalFrailtyScale",
+                    "clinicalFrailtyScale", errors);
+        }
+    }
+
+    private static void minNotAboveMax(Range range, String at, String field, List<FieldError> errors) {
+        if (range != null && range.min() != null && range.max() != null && range.min() > range.max()) {
+            errors.add(new FieldError(at, field + " min " + range.min() + " is greater than max " + range.max()));
+        }
+    }
+
+    /** The service a definition that broke no rule describes. */
+    private static CommunityService service(Definition d) {
+        CatchmentEntry c = d.catchment();
+        List<Catchment.Area> areas = new ArrayList<>();
+        for (AreaEntry area : orEmpty(c.areas())) {
+            areas.add(area.circle() != null
+                    ? new Catchment.Circle(area.name().strip(), point(area.circle().latitude(), area.circle().longitude()),
+                            area.circle().radiusKm())
+                    : new Catchment.Polygon(area.name().strip(),
+                            area.polygon().stream().map(p -> point(p.latitude(), p.longitude())).toList()));
+        }
+        Catchment catchment = new Catchment(orEmpty(c.postcodeDistricts()).stream()
+                .map(district -> district.toUpperCase(Locale.ROOT)).distinct().toList(), areas);
+        OpeningHours hours = new OpeningHours(
+                d.openingHours().availableTime().stream().map(ServiceDefinitionFormat::availableTime).toList(),
+                orEmpty(d.openingHours().notAvailable()).stream()
+                        .map(n -> new OpeningHours.NotAvailable(n.description().strip(), n.start(), n.end())).toList());
+        EligibilityEntry e = d.eligibility();
+        Set<ArpCategory> categories = new LinkedHashSet<>();
+        e.categories().forEach(code -> categories.add(ArpCategory.fromCode(code).orElseThrow()));
+        Set<DispatchPhase> phases = new LinkedHashSet<>();
+        e.dispatchPhases().forEach(code -> phases.add(DispatchPhase.fromCode(code).orElseThrow()));
+        Eligibility eligibility = new Eligibility(categories, phases, orEmpty(e.conditions()).stream()
+                .map(x -> new Eligibility.Condition(x.system().strip(), x.code().strip(),
+                        x.display() == null ? null : x.display().strip()))
+                .toList(), e.age() == null ? null : e.age().min(), e.age() == null ? null : e.age().max(),
+                e.news2Ceiling(), e.clinicalFrailtyScale() == null ? null : e.clinicalFrailtyScale().min(),
+                e.clinicalFrailtyScale() == null ? null : e.clinicalFrailtyScale().max());
+        DeliveryEndpoint.Kind kind = DeliveryEndpoint.Kind.fromCode(d.endpoint().kind()).orElseThrow();
+        DeliveryEndpoint endpoint = kind == DeliveryEndpoint.Kind.PULL ? DeliveryEndpoint.pull()
+                : new DeliveryEndpoint(kind, URI.create(d.endpoint().url()));
+        return new CommunityService(d.id(), d.name().strip(), ServiceType.fromCode(d.type()).orElseThrow(),
+                d.organisation().odsCode(), d.organisation().name().strip(), d.dosServiceId(), catchment, hours,
+                eligibility, Duration.ofMinutes(d.acceptanceWindowMinutes()), endpoint,
+                d.active() == null || d.active());
+    }
+
+    private static OpeningHours.AvailableTime availableTime(Weekly w) {
+        Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+        w.daysOfWeek().forEach(day -> days.add(DAYS.get(day)));
+        return Boolean.TRUE.equals(w.allDay()) ? OpeningHours.AvailableTime.allDay(days)
+                : new OpeningHours.AvailableTime(days, false, w.start(), w.end());
+    }
+
+    private static Catchment.GeoPoint point(Double latitude, Double longitude) {
+        return new Catchment.GeoPoint(latitude, longitude);
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
     }
 
     /** The canonical definition: what the admin API returns and the database stores. */
@@ -203,562 +359,6 @@ public final class ServiceDefinitionFormat {
 
     static String dayCode(DayOfWeek day) {
         return day.name().substring(0, 3).toLowerCase(Locale.ROOT);
-    }
-
-    /** The rules, applied to one definition; each broken rule is recorded and reading carries on. */
-    private static final class Rules {
-        private final List<FieldError> errors = new ArrayList<>();
-
-        private void error(String pointer, String reason) {
-            errors.add(new FieldError(pointer, reason));
-        }
-
-        private int errorCount() {
-            return errors.size();
-        }
-
-        CommunityService service(JsonNode node, String at) {
-            if (!object(node, at, "a service definition")) {
-                return null;
-            }
-            knownFields(node, at, SERVICE_FIELDS);
-            int before = errorCount();
-            String id = text(node, at, "id", true, 64);
-            if (id != null && !SERVICE_ID.matcher(id).matches()) {
-                error(at + "/id", "service id '" + id + "' must be 2 to 63 lower-case letters, digits and dashes");
-            }
-            String name = text(node, at, "name", true, MAX_NAME);
-            ServiceType type = code(node, at, "type", ServiceType::fromCode, "service type",
-                    Arrays.stream(ServiceType.values()).map(ServiceType::code).toList());
-            String[] organisation = organisation(node.get("organisation"), at + "/organisation");
-            String dosServiceId = text(node, at, "dosServiceId", false, 12);
-            if (dosServiceId != null && !DOS_SERVICE_ID.matcher(dosServiceId).matches()) {
-                error(at + "/dosServiceId", "DoS service id '" + dosServiceId + "' must be digits only");
-            }
-            Boolean active = bool(node, at, "active");
-            Catchment catchment = catchment(node.get("catchment"), at + "/catchment");
-            OpeningHours hours = openingHours(node.get("openingHours"), at + "/openingHours");
-            Eligibility eligibility = eligibility(node.get("eligibility"), at + "/eligibility");
-            Integer window = integer(node, at, "acceptanceWindowMinutes", true, 1, MAX_ACCEPTANCE_MINUTES);
-            DeliveryEndpoint endpoint = endpoint(node.get("endpoint"), at + "/endpoint");
-            if (errorCount() > before) {
-                return null;
-            }
-            return new CommunityService(id, name, type, organisation[0], organisation[1], dosServiceId, catchment,
-                    hours, eligibility, Duration.ofMinutes(window), endpoint, active == null || active);
-        }
-
-        private String[] organisation(JsonNode node, String at) {
-            if (!required(node, at) || !object(node, at, "the organisation that runs the service")) {
-                return new String[2];
-            }
-            knownFields(node, at, Set.of("odsCode", "name"));
-            String odsCode = text(node, at, "odsCode", true, 20);
-            if (odsCode != null && !ODS_CODE.matcher(odsCode).matches()) {
-                error(at + "/odsCode", "ODS code '" + odsCode + "' must be 3 to 10 upper-case letters and digits");
-            }
-            return new String[] { odsCode, text(node, at, "name", true, MAX_NAME) };
-        }
-
-        private Catchment catchment(JsonNode node, String at) {
-            if (!required(node, at) || !object(node, at, "the catchment")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("postcodeDistricts", "areas"));
-            List<String> districts = new ArrayList<>();
-            List<JsonNode> districtNodes = list(node, at, "postcodeDistricts");
-            for (int i = 0; i < districtNodes.size(); i++) {
-                String where = at + "/postcodeDistricts/" + i;
-                String text = scalarText(districtNodes.get(i), where, "a postcode district such as ME14");
-                if (text == null) {
-                    continue;
-                }
-                String upper = text.trim().toUpperCase(Locale.ROOT);
-                if (!Catchment.DISTRICT.matcher(upper).matches()) {
-                    Optional<String> district = Catchment.districtOf(upper);
-                    error(where, district.map(d -> "'" + text + "' is a full postcode; give its district, " + d)
-                            .orElse("'" + text + "' is not a postcode district (the first half of a postcode, such as "
-                                    + "ME14)"));
-                } else if (districts.contains(upper)) {
-                    error(where, "postcode district " + upper + " is listed twice");
-                } else {
-                    districts.add(upper);
-                }
-            }
-            List<Catchment.Area> areas = new ArrayList<>();
-            List<JsonNode> areaNodes = list(node, at, "areas");
-            for (int i = 0; i < areaNodes.size(); i++) {
-                Catchment.Area area = area(areaNodes.get(i), at + "/areas/" + i);
-                if (area != null) {
-                    areas.add(area);
-                }
-            }
-            if (districtNodes.isEmpty() && areaNodes.isEmpty()) {
-                error(at, "a catchment needs at least one postcode district or area");
-            }
-            return new Catchment(districts, areas);
-        }
-
-        private Catchment.Area area(JsonNode node, String at) {
-            if (!object(node, at, "an area with a name and a circle or a polygon")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("name", "circle", "polygon"));
-            String name = text(node, at, "name", true, MAX_NAME);
-            boolean hasCircle = node.hasNonNull("circle");
-            boolean hasPolygon = node.hasNonNull("polygon");
-            if (hasCircle == hasPolygon) {
-                error(at, "an area is either a circle or a polygon: give exactly one of them");
-                return null;
-            }
-            if (hasCircle) {
-                JsonNode circle = node.get("circle");
-                String where = at + "/circle";
-                if (!object(circle, where, "a circle with latitude, longitude and radiusKm")) {
-                    return null;
-                }
-                knownFields(circle, where, Set.of("latitude", "longitude", "radiusKm"));
-                Catchment.GeoPoint centre = point(circle, where);
-                Double radius = number(circle, where, "radiusKm", 0, MAX_RADIUS_KM);
-                if (radius != null && radius == 0) {
-                    error(where + "/radiusKm", "radiusKm must be more than 0");
-                    return null;
-                }
-                return name == null || centre == null || radius == null ? null
-                        : new Catchment.Circle(name, centre, radius);
-            }
-            List<JsonNode> cornerNodes = list(node, at, "polygon");
-            List<Catchment.GeoPoint> corners = new ArrayList<>();
-            for (int i = 0; i < cornerNodes.size(); i++) {
-                String where = at + "/polygon/" + i;
-                if (object(cornerNodes.get(i), where, "a corner with latitude and longitude")) {
-                    knownFields(cornerNodes.get(i), where, Set.of("latitude", "longitude"));
-                    Catchment.GeoPoint corner = point(cornerNodes.get(i), where);
-                    if (corner != null) {
-                        corners.add(corner);
-                    }
-                }
-            }
-            if (cornerNodes.size() < 3) {
-                error(at + "/polygon", "a polygon needs at least 3 corners; it has " + cornerNodes.size());
-                return null;
-            }
-            return name == null || corners.size() != cornerNodes.size() ? null : new Catchment.Polygon(name, corners);
-        }
-
-        private Catchment.GeoPoint point(JsonNode node, String at) {
-            Double latitude = number(node, at, "latitude", -90, 90);
-            Double longitude = number(node, at, "longitude", -180, 180);
-            if (latitude == null || longitude == null) {
-                if (!node.has("latitude") || !node.has("longitude")) {
-                    error(at, "latitude and longitude are both required");
-                }
-                return null;
-            }
-            return new Catchment.GeoPoint(latitude, longitude);
-        }
-
-        private OpeningHours openingHours(JsonNode node, String at) {
-            if (!required(node, at) || !object(node, at, "opening hours with availableTime")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("availableTime", "notAvailable"));
-            List<JsonNode> timeNodes = list(node, at, "availableTime");
-            if (timeNodes.isEmpty()) {
-                error(at + "/availableTime", "availableTime needs at least one entry; a 24/7 service lists every "
-                        + "day with allDay: true");
-            }
-            List<OpeningHours.AvailableTime> times = new ArrayList<>();
-            List<String> timePointers = new ArrayList<>();
-            for (int i = 0; i < timeNodes.size(); i++) {
-                OpeningHours.AvailableTime time = availableTime(timeNodes.get(i), at + "/availableTime/" + i);
-                if (time != null) {
-                    times.add(time);
-                    timePointers.add(at + "/availableTime/" + i);
-                }
-            }
-            for (int j = 1; j < times.size(); j++) {
-                for (int i = 0; i < j; i++) {
-                    Optional<DayOfWeek> clash = firstOverlap(times.get(i), times.get(j));
-                    if (clash.isPresent()) {
-                        error(timePointers.get(j), "hours overlap those of " + timePointers.get(i) + " on "
-                                + dayCode(clash.get()));
-                    }
-                }
-            }
-            List<OpeningHours.NotAvailable> closures = new ArrayList<>();
-            List<JsonNode> closureNodes = list(node, at, "notAvailable");
-            for (int i = 0; i < closureNodes.size(); i++) {
-                OpeningHours.NotAvailable closure = notAvailable(closureNodes.get(i), at + "/notAvailable/" + i);
-                if (closure != null) {
-                    closures.add(closure);
-                }
-            }
-            return new OpeningHours(times, closures);
-        }
-
-        private OpeningHours.AvailableTime availableTime(JsonNode node, String at) {
-            if (!object(node, at, "daysOfWeek with allDay: true, or with start and end")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("daysOfWeek", "allDay", "start", "end"));
-            int before = errorCount();
-            Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-            List<JsonNode> dayNodes = list(node, at, "daysOfWeek");
-            if (dayNodes.isEmpty()) {
-                error(at + "/daysOfWeek", "daysOfWeek needs at least one of mon, tue, wed, thu, fri, sat, sun");
-            }
-            for (int i = 0; i < dayNodes.size(); i++) {
-                String where = at + "/daysOfWeek/" + i;
-                String text = scalarText(dayNodes.get(i), where, "a day: mon, tue, wed, thu, fri, sat or sun");
-                DayOfWeek day = text == null ? null : DAYS.get(text);
-                if (text != null && day == null) {
-                    error(where, "unknown day '" + text + "'; use mon, tue, wed, thu, fri, sat or sun");
-                } else if (day != null && !days.add(day)) {
-                    error(where, "day " + text + " is listed twice");
-                }
-            }
-            Boolean allDay = bool(node, at, "allDay");
-            LocalTime start = time(node, at, "start");
-            LocalTime end = time(node, at, "end");
-            if (Boolean.TRUE.equals(allDay)) {
-                if (node.hasNonNull("start") || node.hasNonNull("end")) {
-                    error(at, "allDay: true takes no start or end; remove them, or remove allDay");
-                }
-            } else if (!node.hasNonNull("start") || !node.hasNonNull("end")) {
-                error(at, "give start and end (HH:mm), or allDay: true");
-            } else if (start != null && start.equals(end)) {
-                error(at + "/end", "start and end are both " + start + "; for a whole day use allDay: true");
-            }
-            if (errorCount() > before) {
-                return null;
-            }
-            return Boolean.TRUE.equals(allDay) ? OpeningHours.AvailableTime.allDay(days)
-                    : new OpeningHours.AvailableTime(days, false, start, end);
-        }
-
-        private OpeningHours.NotAvailable notAvailable(JsonNode node, String at) {
-            if (!object(node, at, "a closure with description, start and end")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("description", "start", "end"));
-            String description = text(node, at, "description", true, MAX_NAME);
-            LocalDateTime start = dateTime(node, at, "start");
-            LocalDateTime end = dateTime(node, at, "end");
-            if (start != null && end != null && !end.isAfter(start)) {
-                error(at + "/end", "end " + end + " must be after start " + start);
-                return null;
-            }
-            return description == null || start == null || end == null ? null
-                    : new OpeningHours.NotAvailable(description, start, end);
-        }
-
-        private Eligibility eligibility(JsonNode node, String at) {
-            if (!required(node, at) || !object(node, at, "the eligibility rules")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("categories", "dispatchPhases", "age", "news2Ceiling",
-                    "clinicalFrailtyScale", "conditions"));
-            int before = errorCount();
-            Set<ArpCategory> categories = codes(node, at, "categories", code -> ArpCategory.fromCode(code),
-                    "category", "C3, C4, C5");
-            for (ArpCategory category : categories) {
-                if (category.isAmbulanceOnly() && category != ArpCategory.C2) {
-                    error(at + "/categories", "category " + category.code()
-                            + " is never referred to a community service");
-                }
-            }
-            Set<DispatchPhase> phases = codes(node, at, "dispatchPhases", DispatchPhase::fromCode,
-                    "dispatch phase", "pre-dispatch, post-dispatch");
-            Integer[] age = range(node, at, "age", 0, 130);
-            Integer news2 = integer(node, at, "news2Ceiling", false, 0, 20);
-            Integer[] frailty = range(node, at, "clinicalFrailtyScale", 1, 9);
-            List<Eligibility.Condition> conditions = new ArrayList<>();
-            List<JsonNode> conditionNodes = list(node, at, "conditions");
-            for (int i = 0; i < conditionNodes.size(); i++) {
-                Eligibility.Condition condition = condition(conditionNodes.get(i), at + "/conditions/" + i);
-                if (condition != null) {
-                    conditions.add(condition);
-                }
-            }
-            if (errorCount() > before) {
-                return null;
-            }
-            return new Eligibility(categories, phases, conditions, age[0], age[1], news2, frailty[0], frailty[1]);
-        }
-
-        private Eligibility.Condition condition(JsonNode node, String at) {
-            if (!object(node, at, "a condition with system and code")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("system", "code", "display"));
-            String system = text(node, at, "system", true, 500);
-            if (system != null && !system.contains(":")) {
-                error(at + "/system", "code system '" + system + "' must be a URI, such as http://snomed.info/sct");
-            }
-            String code = text(node, at, "code", true, 100);
-            if (code != null && code.indexOf('*') >= 0 && code.indexOf('*') != code.length() - 1) {
-                error(at + "/code", "code '" + code + "' may only end in *, meaning every code that starts so");
-            }
-            String display = text(node, at, "display", false, MAX_NAME);
-            return system == null || code == null ? null : new Eligibility.Condition(system, code, display);
-        }
-
-        private DeliveryEndpoint endpoint(JsonNode node, String at) {
-            if (!required(node, at) || !object(node, at, "the delivery endpoint with kind and url")) {
-                return null;
-            }
-            knownFields(node, at, Set.of("kind", "url"));
-            DeliveryEndpoint.Kind kind = code(node, at, "kind", DeliveryEndpoint.Kind::fromCode, "endpoint kind",
-                    Arrays.stream(DeliveryEndpoint.Kind.values()).map(DeliveryEndpoint.Kind::code).toList());
-            String url = text(node, at, "url", false, 2000);
-            if (kind == null) {
-                return null;
-            }
-            if (kind == DeliveryEndpoint.Kind.PULL) {
-                if (url != null) {
-                    error(at + "/url", "a pull endpoint has no url: the provider fetches its cases from the hub");
-                    return null;
-                }
-                return DeliveryEndpoint.pull();
-            }
-            if (url == null) {
-                error(at + "/url", "url is required for a " + kind.code() + " endpoint");
-                return null;
-            }
-            try {
-                URI uri = new URI(url);
-                if (!uri.isAbsolute() || uri.getHost() == null
-                        || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
-                    error(at + "/url", "url '" + url + "' must be an absolute http or https URL");
-                    return null;
-                }
-                return new DeliveryEndpoint(kind, uri);
-            } catch (URISyntaxException e) {
-                error(at + "/url", "url '" + url + "' is not a URL: " + e.getReason());
-                return null;
-            }
-        }
-
-        // ------------------------------------------------------------------ field readers
-
-        private boolean required(JsonNode node, String at) {
-            if (node == null || node.isNull()) {
-                error(at, "'" + name(at) + "' is required");
-                return false;
-            }
-            return true;
-        }
-
-        private boolean object(JsonNode node, String at, String expected) {
-            if (node == null || !node.isObject()) {
-                error(at, "must be " + expected);
-                return false;
-            }
-            return true;
-        }
-
-        /** Typos must not pass silently: an unknown field is an error, not ignored. */
-        private void knownFields(JsonNode node, String at, Set<String> known) {
-            node.fieldNames().forEachRemaining(field -> {
-                if (!known.contains(field)) {
-                    error(at + "/" + field, "unknown field '" + field + "'; expected "
-                            + new TreeSet<>(known).stream().collect(Collectors.joining(", ")));
-                }
-            });
-        }
-
-        private String text(JsonNode parent, String at, String field, boolean required, int maxLength) {
-            JsonNode node = parent.get(field);
-            String where = at + "/" + field;
-            if (node == null || node.isNull()) {
-                if (required) {
-                    error(where, "'" + field + "' is required");
-                }
-                return null;
-            }
-            String text = scalarText(node, where, "text");
-            if (text == null) {
-                return null;
-            }
-            if (text.isBlank()) {
-                error(where, "'" + field + "' must not be blank");
-                return null;
-            }
-            if (text.length() > maxLength) {
-                error(where, "'" + field + "' must be at most " + maxLength + " characters");
-                return null;
-            }
-            return text.strip();
-        }
-
-        /** Numbers are taken as their text where text is expected: a DoS id is digits whether quoted or not. */
-        private String scalarText(JsonNode node, String at, String expected) {
-            if (node == null || node.isNull() || node.isContainerNode() || node.isBoolean()) {
-                error(at, "must be " + expected);
-                return null;
-            }
-            return node.asText();
-        }
-
-        private Boolean bool(JsonNode parent, String at, String field) {
-            JsonNode node = parent.get(field);
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            if (!node.isBoolean()) {
-                error(at + "/" + field, "'" + field + "' must be true or false; got '" + node.asText() + "'");
-                return null;
-            }
-            return node.booleanValue();
-        }
-
-        private Integer integer(JsonNode parent, String at, String field, boolean required, int min, int max) {
-            JsonNode node = parent.get(field);
-            String where = at + "/" + field;
-            if (node == null || node.isNull()) {
-                if (required) {
-                    error(where, "'" + field + "' is required");
-                }
-                return null;
-            }
-            if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-                error(where, "'" + field + "' must be a whole number; got '" + node.asText() + "'");
-                return null;
-            }
-            int value = node.intValue();
-            if (value < min || value > max) {
-                error(where, "'" + field + "' must be " + min + " to " + max + "; got " + value);
-                return null;
-            }
-            return value;
-        }
-
-        private Double number(JsonNode parent, String at, String field, double min, double max) {
-            JsonNode node = parent.get(field);
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            String where = at + "/" + field;
-            if (!node.isNumber()) {
-                error(where, "'" + field + "' must be a number; got '" + node.asText() + "'");
-                return null;
-            }
-            double value = node.doubleValue();
-            if (value < min || value > max) {
-                error(where, "'" + field + "' must be " + trim(min) + " to " + trim(max) + "; got " + node.asText());
-                return null;
-            }
-            return value;
-        }
-
-        /** {@code {min: 18, max: 65}}, either bound optional; {@code [min, max]} as Integers, null when absent. */
-        private Integer[] range(JsonNode parent, String at, String field, int lowest, int highest) {
-            JsonNode node = parent.get(field);
-            String where = at + "/" + field;
-            if (node == null || node.isNull()) {
-                return new Integer[2];
-            }
-            if (!object(node, where, "a range such as {min: " + lowest + ", max: " + highest + "}")) {
-                return new Integer[2];
-            }
-            knownFields(node, where, Set.of("min", "max"));
-            Integer min = integer(node, where, "min", false, lowest, highest);
-            Integer max = integer(node, where, "max", false, lowest, highest);
-            if (!node.hasNonNull("min") && !node.hasNonNull("max")) {
-                error(where, "give min, max or both");
-            }
-            if (min != null && max != null && min > max) {
-                error(where, field + " min " + min + " is greater than max " + max);
-            }
-            return new Integer[] { min, max };
-        }
-
-        private LocalTime time(JsonNode parent, String at, String field) {
-            String text = text(parent, at, field, false, 8);
-            if (text == null) {
-                return null;
-            }
-            if (!TIME.matcher(text).matches()) {
-                error(at + "/" + field, "'" + field + "' must be a time HH:mm from 00:00 to 23:59; got '" + text + "'");
-                return null;
-            }
-            return LocalTime.parse(text);
-        }
-
-        private LocalDateTime dateTime(JsonNode parent, String at, String field) {
-            String text = text(parent, at, field, true, 30);
-            if (text == null) {
-                return null;
-            }
-            try {
-                return LocalDateTime.parse(text);
-            } catch (DateTimeParseException e) {
-                error(at + "/" + field, "'" + field + "' must be a local date and time in Europe/London, "
-                        + "such as 2026-12-25T00:00; got '" + text + "'");
-                return null;
-            }
-        }
-
-        private List<JsonNode> list(JsonNode parent, String at, String field) {
-            JsonNode node = parent.get(field);
-            if (node == null || node.isNull()) {
-                return List.of();
-            }
-            if (!node.isArray()) {
-                error(at + "/" + field, "'" + field + "' must be a list");
-                return List.of();
-            }
-            List<JsonNode> items = new ArrayList<>();
-            node.forEach(items::add);
-            return items;
-        }
-
-        private <T> T code(JsonNode parent, String at, String field, Function<String, Optional<T>> lookup,
-                String what, List<String> allowed) {
-            String text = text(parent, at, field, true, 100);
-            if (text == null) {
-                return null;
-            }
-            Optional<T> value = lookup.apply(text);
-            if (value.isEmpty()) {
-                error(at + "/" + field, "unknown " + what + " '" + text + "'; use one of " + String.join(", ", allowed));
-                return null;
-            }
-            return value.get();
-        }
-
-        /** A non-empty list of codes without repeats. */
-        private <T> Set<T> codes(JsonNode parent, String at, String field, Function<String, Optional<T>> lookup,
-                String what, String example) {
-            Set<T> values = new LinkedHashSet<>();
-            List<JsonNode> nodes = list(parent, at, field);
-            if (nodes.isEmpty()) {
-                error(at + "/" + field, "'" + field + "' needs at least one " + what + ", such as [" + example + "]");
-            }
-            for (int i = 0; i < nodes.size(); i++) {
-                String where = at + "/" + field + "/" + i;
-                String text = scalarText(nodes.get(i), where, "a " + what);
-                if (text == null) {
-                    continue;
-                }
-                Optional<T> value = lookup.apply(text);
-                if (value.isEmpty()) {
-                    error(where, "unknown " + what + " '" + text + "'");
-                } else if (!values.add(value.get())) {
-                    error(where, what + " " + text + " is listed twice");
-                }
-            }
-            return values;
-        }
-
-        private static String name(String pointer) {
-            return pointer.substring(pointer.lastIndexOf('/') + 1);
-        }
-
-        private static String trim(double value) {
-            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
-        }
     }
 
     /**

@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.rightcare.hub.support.ConfigProblem;
 import org.rightcare.hub.support.InvalidConfigurationException;
-import org.rightcare.hub.support.LocatedYaml;
+import org.rightcare.hub.support.YamlDocument;
 import org.rightcare.hub.support.YamlBinding;
 
 
@@ -56,7 +56,7 @@ public record IncidentShape(int incidentsPerDay, List<Double> hourOfDay, List<Do
      */
     public static IncidentShape load(String location) {
         YamlBinding.Bound<IncidentShape> bound = YamlBinding.load(location, IncidentShape.class, "an incident shape");
-        LocatedYaml.Document document = bound.document();
+        YamlDocument document = bound.document();
         IncidentShape shape = bound.value();
         List<ConfigProblem> problems = new java.util.ArrayList<>();
         if (shape.hourOfDay() == null || shape.dayOfWeek() == null || shape.categories() == null

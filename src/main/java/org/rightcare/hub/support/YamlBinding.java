@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class YamlBinding {
 
     /** The file's tree with its lines, and the record read from it. */
-    public record Bound<T>(LocatedYaml.Document document, T value) {
+    public record Bound<T>(YamlDocument document, T value) {
     }
 
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -34,7 +34,7 @@ public final class YamlBinding {
      * @throws InvalidConfigurationException when the file cannot be read, is not YAML or does not fit the record
      */
     public static <T> Bound<T> load(String location, Class<T> type, String what) {
-        LocatedYaml.Document document = LocatedYaml.parse(location,
+        YamlDocument document = YamlDocument.parse(location,
                 new String(ConfigFiles.read(location), StandardCharsets.UTF_8));
         try {
             return new Bound<>(document, MAPPER.convertValue(document.root(), type));
@@ -43,7 +43,7 @@ public final class YamlBinding {
             String reason = e.getMessage();
             if (e.getCause() instanceof JsonMappingException mapping) {
                 pointer = mapping.getPath().stream()
-                        .map(ref -> ref.getFieldName() != null ? LocatedYaml.pointerSegment(ref.getFieldName())
+                        .map(ref -> ref.getFieldName() != null ? YamlDocument.pointerSegment(ref.getFieldName())
                                 : String.valueOf(ref.getIndex()))
                         .map(segment -> "/" + segment).collect(Collectors.joining());
                 reason = mapping.getOriginalMessage();

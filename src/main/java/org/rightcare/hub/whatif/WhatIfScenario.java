@@ -21,7 +21,7 @@ import org.rightcare.hub.support.ConfigFiles;
 import org.rightcare.hub.support.ConfigProblem;
 import org.rightcare.hub.support.FieldError;
 import org.rightcare.hub.support.InvalidConfigurationException;
-import org.rightcare.hub.support.LocatedYaml;
+import org.rightcare.hub.support.YamlDocument;
 import org.rightcare.hub.support.YamlBinding;
 
 
@@ -108,7 +108,7 @@ public final class WhatIfScenario {
      */
     public static WhatIfScenario load(String location) {
         YamlBinding.Bound<File> bound = YamlBinding.load(location, File.class, "a what-if scenario");
-        LocatedYaml.Document document = bound.document();
+        YamlDocument document = bound.document();
         File file = bound.value();
         List<ConfigProblem> problems = new ArrayList<>();
         LocalDate firstDay = null;

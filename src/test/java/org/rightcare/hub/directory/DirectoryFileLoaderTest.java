@@ -35,7 +35,8 @@ class DirectoryFileLoaderTest {
                 () -> DirectoryFileLoader.load(INVALID));
 
         List<String> expected = List.of(
-                "9: 'ME14 1AB' is a full postcode; give its district, ME14 (/services/0/catchment/postcodeDistricts/1)",
+                "9: 'ME14 1AB' is not a postcode district (the first half of a postcode, such as ME14) "
+                        + "(/services/0/catchment/postcodeDistricts/1)",
                 "9: 'M' is not a postcode district (the first half of a postcode, such as ME14) "
                         + "(/services/0/catchment/postcodeDistricts/2)",
                 "15: hours overlap those of /services/0/openingHours/availableTime/0 on fri "
@@ -44,30 +45,35 @@ class DirectoryFileLoaderTest {
                         + "(/services/0/openingHours/availableTime/2/end)",
                 "22: end 2026-12-25T00:00 must be after start 2026-12-26T00:00 "
                         + "(/services/0/openingHours/notAvailable/0/end)",
-                "24: category C1 is never referred to a community service (/services/0/eligibility/categories)",
+                "24: 'C1' is never referred to a community service (/services/0/eligibility/categories/0)",
                 "26: age min 70 is greater than max 65 (/services/0/eligibility/age)",
-                "28: unknown endpoint kind 'sftp'; use one of bars, fhir-rest, pull (/services/0/endpoint/kind)",
+                "28: 'kind' must be one of bars, fhir-rest, pull; got 'sftp' (/services/0/endpoint/kind)",
+                "28: 'url' must be an absolute http or https URL; got 'sftp://example.org/in' (/services/0/endpoint/url)",
                 "30: service id 'ucr-one' is already used by the entry at line 4 (/services/1/id)",
-                "32: unknown service type 'urgent-response'; use one of ucr, falls-response, virtual-ward-frailty, "
-                        + "virtual-ward-ari, sdec-medical, sdec-surgical, gp-in-hours, gp-out-of-hours, gp-in-ed, "
-                        + "mental-health-home-treatment, clinical-assessment-service (/services/1/type)",
-                "33: ODS code 'xw-c' must be 3 to 10 upper-case letters and digits (/services/1/organisation/odsCode)",
-                "38: unknown day 'funday'; use mon, tue, wed, thu, fri, sat or sun "
+                "32: 'type' must be one of ucr, falls-response, virtual-ward-frailty, virtual-ward-ari, sdec-medical, "
+                        + "sdec-surgical, gp-in-hours, gp-out-of-hours, gp-in-ed, mental-health-home-treatment, "
+                        + "clinical-assessment-service; got 'urgent-response' (/services/1/type)",
+                "33: 'odsCode' must be 3 to 10 upper-case letters and digits (an ODS code); got 'xw-c' "
+                        + "(/services/1/organisation/odsCode)",
+                "38: 'funday' must be one of mon, tue, wed, thu, fri, sat, sun "
                         + "(/services/1/openingHours/availableTime/0/daysOfWeek/1)",
                 "38: 'start' must be a time HH:mm from 00:00 to 23:59; got '25:00' "
                         + "(/services/1/openingHours/availableTime/0/start)",
                 "42: 'acceptanceWindowMinutes' must be 1 to 240; got 0 (/services/1/acceptanceWindowMinutes)",
-                "43: a pull endpoint has no url: the provider fetches its cases from the hub (/services/1/endpoint/url)",
-                "44: unknown field 'catchmnet'; expected acceptanceWindowMinutes, active, catchment, dosServiceId, "
-                        + "eligibility, endpoint, id, name, openingHours, organisation, type (/services/1/catchmnet)",
+                "43: 'url' must not be given: a pull endpoint's provider fetches its cases from the hub "
+                        + "(/services/1/endpoint/url)",
+                "44: 'catchmnet' is not a known field; expected one of acceptanceWindowMinutes, active, catchment, "
+                        + "dosServiceId, eligibility, endpoint, id, name, openingHours, organisation, type "
+                        + "(/services/1/catchmnet)",
                 "49: organisation XWC is named 'Wealdshire Community Health NHS Trust' at line 7; one ODS code has one "
                         + "name (/services/2/organisation/name)",
-                "50: a catchment needs at least one postcode district or area (/services/2/catchment)",
+                "50: 'catchment' needs at least one postcode district or area (/services/2/catchment)",
                 "53: allDay: true takes no start or end; remove them, or remove allDay "
                         + "(/services/2/openingHours/availableTime/0)",
-                "55: 'categories' needs at least one category, such as [C3, C4, C5] (/services/2/eligibility/categories)",
+                "55: 'categories' must list at least one category, each once, such as [C3, C4, C5] "
+                        + "(/services/2/eligibility/categories)",
                 "57: 'news2Ceiling' must be 0 to 20; got 30 (/services/2/eligibility/news2Ceiling)",
-                "59: url is required for a bars endpoint (/services/2/endpoint/url)");
+                "59: 'url' is required for a bars or fhir-rest endpoint (/services/2/endpoint/url)");
         assertEquals(expected.stream().map(line -> INVALID + ":" + line).collect(Collectors.joining("\n")),
                 e.getMessage());
     }
@@ -83,7 +89,8 @@ class DirectoryFileLoaderTest {
     void refusesAFileWithoutServices() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> DirectoryFileLoader.parse("d.yaml", "servces:\n  - id: x\n".getBytes(StandardCharsets.UTF_8)));
-        assertEquals("d.yaml:1: a directory file is a mapping with a 'services' list (/)", e.getMessage());
+        assertEquals("d.yaml:1: 'servces' is not a known field; expected one of services (/servces)\n"
+                + "d.yaml:1: 'services' is required (/services)", e.getMessage());
     }
 
     @Test

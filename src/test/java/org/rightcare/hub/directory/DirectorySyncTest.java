@@ -176,7 +176,7 @@ class DirectorySyncTest {
 
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> startup.onStart(null));
 
-        assertEquals(22, e.problems().size());
+        assertEquals(23, e.problems().size(), "every problem of invalid-directory.yaml, as DirectoryFileLoaderTest lists them");
         assertEquals(version, version());
         assertEquals(services, TestDatabase.rows("directory_service"));
         assertTrue(directory.find("test-ucr").isPresent());

@@ -42,8 +42,8 @@ class ServiceDefinitionFormatTest {
                 new FieldError("/openingHours/availableTime/0/allDay", "'allDay' must be true or false; got 'yes'"),
                 new FieldError("/openingHours/availableTime/0", "give start and end (HH:mm), or allDay: true"),
                 new FieldError("/eligibility/age/min", "'min' must be a whole number; got '18'"),
-                new FieldError("/acceptanceWindowMinutes", "'acceptanceWindowMinutes' must be a whole number; got '15.5'"),
-                new FieldError("/endpoint/url", "url '/relative' must be an absolute http or https URL")),
+                new FieldError("/acceptanceWindowMinutes", "'acceptanceWindowMinutes' must be a whole number; got 15.5"),
+                new FieldError("/endpoint/url", "'url' must be an absolute http or https URL; got '/relative'")),
                 result.errors());
     }
 }

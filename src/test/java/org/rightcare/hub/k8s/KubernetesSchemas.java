@@ -15,10 +15,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 
 /**
  * Validates Kubernetes objects offline against the API's own OpenAPI definitions, the way kubeconform does with
@@ -40,8 +40,8 @@ final class KubernetesSchemas {
     private static final KubernetesSchemas INSTANCE = load();
 
     private final ObjectNode definitions;
-    private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
-    private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
+    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4);
+    private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
 
     private KubernetesSchemas(ObjectNode definitions) {
         this.definitions = definitions;
@@ -84,15 +84,15 @@ final class KubernetesSchemas {
         if (!definitions.has(name)) {
             return List.of();
         }
-        JsonSchema schema = schemas.computeIfAbsent(name, this::schemaFor);
-        return schema.validate(object).stream().map(ValidationMessage::getMessage).sorted().toList();
+        Schema schema = schemas.computeIfAbsent(name, this::schemaFor);
+        return schema.validate(object).stream().map(Error::toString).sorted().toList();
     }
 
-    private JsonSchema schemaFor(String definition) {
+    private Schema schemaFor(String definition) {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         root.put("$ref", "#/definitions/" + definition);
         root.set("definitions", definitions);
-        return factory.getSchema(root);
+        return registry.getSchema(root);
     }
 
     private static KubernetesSchemas load() {

@@ -117,19 +117,22 @@ class RoutingPolicyLoaderTest {
                 () -> RoutingPolicies.read(INVALID));
 
         List<String> expected = List.of(
-                "4: is not a known setting (expected one of [c2Segmentation, rules, timeBudgets]) (/defaultBudget)",
-                "7: C1 is for an ambulance response only and is never routed (/timeBudgets/C1)",
-                "8: must be a positive duration (/timeBudgets/C3)",
-                "9: is not an ISO-8601 duration such as PT60M (/timeBudgets/C4)",
-                "14: C1 is for an ambulance response only (/rules/0/when/categories/0)",
+                "4: 'defaultBudget' is not a known field; expected one of c2Segmentation, rules, timeBudgets (/defaultBudget)",
+                "7: 'C1' is for an ambulance response only and is never routed (/timeBudgets/C1)",
+                "8: 'C3' must be a positive ISO-8601 duration such as PT60M; got '-PT10M' (/timeBudgets/C3)",
+                "9: 'C4' must be a positive ISO-8601 duration such as PT60M; got 'ninety minutes' (/timeBudgets/C4)",
+                "14: 'C1' is for an ambulance response only and is never routed (/rules/0/when/categories/0)",
                 "14: rule falls routes C3 but timeBudgets gives no budget for it (/rules/0/when/categories)",
-                "17: 1912002 must be written system|code (/rules/0/when/codes/1)",
-                "18: must be a whole number from 0 to 20 (/rules/0/when/maxNews2)",
-                "19: urgent-care is not a service type (/rules/0/prefer/1)",
+                "17: '1912002' must be written system|code (/rules/0/when/codes/1)",
+                "18: 'maxNews2' must be 0 to 20; got 25 (/rules/0/when/maxNews2)",
+                "19: 'urgent-care' must be one of ucr, falls-response, virtual-ward-frailty, virtual-ward-ari, "
+                        + "sdec-medical, sdec-surgical, gp-in-hours, gp-out-of-hours, gp-in-ed, "
+                        + "mental-health-home-treatment, clinical-assessment-service (/rules/0/prefer/1)",
                 "21: duplicates an earlier rule's id falls (/rules/1/id)",
                 "21: rule falls routes C3, C4, C4T, C5 but timeBudgets gives no budget for it (/rules/1)",
                 "23: is above maxAge (/rules/1/when/minAge)",
-                "27: en-route is not a dispatch state (/rules/1/when/dispatchStates/1)");
+                "27: 'en-route' must be one of clinical-queue, awaiting-dispatch, dispatched, on-scene, conveying, closed "
+                        + "(/rules/1/when/dispatchStates/1)");
         assertEquals(expected.stream().map(line -> INVALID + ":" + line).collect(Collectors.joining("\n")),
                 e.getMessage());
         assertTrue(e.problems().stream().allMatch(p -> p.file().equals(INVALID)));
@@ -141,9 +144,10 @@ class RoutingPolicyLoaderTest {
                 () -> RoutingPolicyLoader.load("p.yaml", "c2Segmentation: maybe\n"));
 
         assertEquals(String.join("\n",
-                "p.yaml:1: must be true or false (/c2Segmentation)",
-                "p.yaml:1: must map each routable ARP category to an ISO-8601 duration, e.g. C3: PT60M (/timeBudgets)",
-                "p.yaml:1: must be a list of at least one rule (/rules)"), e.getMessage());
+                "p.yaml:1: 'c2Segmentation' must be true or false; got 'maybe' (/c2Segmentation)",
+                "p.yaml:1: 'timeBudgets' must map each routable ARP category to an ISO-8601 duration, e.g. C3: PT60M "
+                        + "(/timeBudgets)",
+                "p.yaml:1: 'rules' must be a list of at least one rule (/rules)"), e.getMessage());
     }
 
     @Test

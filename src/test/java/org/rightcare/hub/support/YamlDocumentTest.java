@@ -11,13 +11,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** The YAML reader behind every configuration file: lines by JSON pointer, YAML 1.2 scalars, and its own errors. */
-class LocatedYamlTest {
+class YamlDocumentTest {
 
     private static final String FILE = "config.yaml";
 
     @Test
     void remembersTheLineOfEveryValueByJsonPointer() {
-        LocatedYaml.Document document = LocatedYaml.parse(FILE, """
+        YamlDocument document = YamlDocument.parse(FILE, """
                 # a comment
                 services:
                   - id: first
@@ -42,7 +42,7 @@ class LocatedYamlTest {
 
     @Test
     void keepsScalarsAsWrittenUnlessTheyAreTrueFalseOrPlainDecimals() {
-        JsonNode root = LocatedYaml.parse(FILE, """
+        JsonNode root = YamlDocument.parse(FILE, """
                 country: NO
                 answer: yes
                 code: 0121
@@ -71,41 +71,47 @@ class LocatedYamlTest {
 
     @Test
     void resolvesAnchorsAndAliases() {
-        JsonNode root = LocatedYaml.parse(FILE, """
+        JsonNode root = YamlDocument.parse(FILE, """
                 trust: &trust {odsCode: XWC, name: Wealdshire Community Health}
                 weekdays: &weekdays [mon, tue, wed, thu, fri]
+                fall: &fall "1912002"
                 services:
                   - organisation: *trust
                     days: *weekdays
+                    code: *fall
                 """).root();
         assertEquals("XWC", root.at("/services/0/organisation/odsCode").asText());
         assertEquals(5, root.at("/services/0/days").size());
+        assertEquals("1912002", root.at("/services/0/code").textValue());
     }
 
     @Test
-    void reportsEveryKeyGivenTwiceAndEveryUnknownAlias() {
+    void reportsAKeyGivenTwiceAtItsLine() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> LocatedYaml.parse(FILE, """
+                () -> YamlDocument.parse(FILE, """
                         id: one
                         name: first
                         id: two
-                        organisation: *nowhere
-                        code: &fall "1912002"
-                        condition: *fall
                         """));
-        assertEquals(List.of(
-                new ConfigProblem(FILE, 3, "/id", "'id' is given twice in the same mapping (first at line 1)"),
-                new ConfigProblem(FILE, 4, "/organisation", "alias *nowhere has no anchor &nowhere above it "
-                        + "(anchors work on mappings and lists, not on single values)"),
-                new ConfigProblem(FILE, 6, "/condition", "alias *fall has no anchor &fall above it "
-                        + "(anchors work on mappings and lists, not on single values)")),
+        assertEquals(List.of(new ConfigProblem(FILE, 3, "", "'id' is given twice in the same mapping (first at line 1)")),
+                e.problems());
+    }
+
+    @Test
+    void reportsAnAliasWithoutAnAnchorAtItsLine() {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> YamlDocument.parse(FILE, """
+                        id: one
+                        organisation: *nowhere
+                        """));
+        assertEquals(List.of(new ConfigProblem(FILE, 2, "", "alias *nowhere has no anchor &nowhere above it")),
                 e.problems());
     }
 
     @Test
     void reportsBrokenYamlAtItsLine() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> LocatedYaml.parse(FILE, """
+                () -> YamlDocument.parse(FILE, """
                         services:
                           - id: one
                            name: misaligned
@@ -118,8 +124,9 @@ class LocatedYamlTest {
     @Test
     void refusesASecondDocument() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> LocatedYaml.parse(FILE, "a: 1\n---\nb: 2\n"));
-        assertEquals(3, e.problems().get(0).line());
+                () -> YamlDocument.parse(FILE, "a: 1\n---\nb: 2\n"));
+        assertEquals(List.of(new ConfigProblem(FILE, 2, "",
+                "only one YAML document is allowed per file; remove this '---' and what follows")), e.problems());
     }
 
     @Test
