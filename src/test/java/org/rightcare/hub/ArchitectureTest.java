@@ -25,7 +25,8 @@ import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
  * layer and uses only the layers below it, the outbox knows nothing of the domain, and HAPI FHIR types stay at the
  * FHIR edge. Only the hub's own classes are checked (tests may reach anywhere).
  *
- * <p>The layers, top to bottom, and why each package sits where it does:
+ * <p>
+ * The layers, top to bottom, and why each package sits where it does:
  * <ol>
  * <li><b>Web</b>: what faces people or runs the whole hub, used by nothing else in it. {@code web} (the one error
  * mapping of every HTTP answer), {@code board} (the clinicians' pages), {@code ops} (the operators' API: referral
@@ -59,7 +60,8 @@ import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
  * all, {@code RightcareHubMain} in the root package starts the hub (the demo's embedded database, or production's
  * start-up checks, then Quarkus).
  *
- * <p>The readers of the files ICB engineers keep (the YAML and schema readers in {@code support}) serve every layer
+ * <p>
+ * The readers of the files ICB engineers keep (the YAML and schema readers in {@code support}) serve every layer
  * from the bottom one, and know no domain package. Nothing is excepted: no frozen list of violations.
  */
 class ArchitectureTest {

@@ -23,7 +23,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * ordering key ({@link OfferTransport#orderingKey}) as every other delivery of the offer, so a cancellation never
  * overtakes the validation request it cancels.
  *
- * <p>Without the hub's own DoS id ({@code hub.bars.dos-service-id}) no receiver could answer, so the message is
+ * <p>
+ * Without the hub's own DoS id ({@code hub.bars.dos-service-id}) no receiver could answer, so the message is
  * stored as a dead letter straight away, where operators see it, and the offer runs out its acceptance window.
  */
 @ApplicationScoped

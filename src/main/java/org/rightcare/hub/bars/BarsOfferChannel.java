@@ -15,6 +15,7 @@ import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.rightcare.hub.cascade.UndeliverableOffers;
 import org.rightcare.hub.delivery.DeliveryChannel;
 import org.rightcare.hub.delivery.DeliveryOutcome;
 import org.rightcare.hub.delivery.DeliveryRequest;
@@ -22,7 +23,6 @@ import org.rightcare.hub.delivery.OutboxEntry;
 import org.rightcare.hub.delivery.UndeliverableException;
 import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.ServiceDirectory;
-import org.rightcare.hub.cascade.UndeliverableOffers;
 import org.rightcare.hub.support.PublicUrls;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -37,13 +37,15 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * {@code <endpoint>/$process-message}, through the outbox like every other delivery. The endpoint is the one the
  * directory has now, else the one the message was queued with, as for {@code fhir-rest}.
  *
- * <p>The body is the stored Bundle, the same bytes on every attempt, so the receiver knows a retry by its Bundle id.
+ * <p>
+ * The body is the stored Bundle, the same bytes on every attempt, so the receiver knows a retry by its Bundle id.
  * The headers are made per attempt: a new {@code X-Request-Id} for each HTTP request (Core: the receiver echoes it),
  * the referral's {@code X-Correlation-Id} (the dispatcher adds it), {@code NHSD-Target-Identifier} and
  * {@code use-context} as Core requires of a sender, and {@code NHSD-End-User-Organisation} naming the hub's
  * organisation.
  *
- * <p>Answers: any 2xx is the receiver's synchronous acknowledgement. A 409 whose OperationOutcome says
+ * <p>
+ * Answers: any 2xx is the receiver's synchronous acknowledgement. A 409 whose OperationOutcome says
  * {@code duplicate} means the receiver processed this Bundle before (an earlier attempt whose answer was lost): it
  * has the message. A 409 {@code REC_TIMEOUT}, which the BaRS proxy injects when the receiver did not answer, is
  * tried again. Every other 4xx ({@code REC_BAD_REQUEST}, {@code REC_UNPROCESSABLE_ENTITY} ...) refuses the message
@@ -150,8 +152,9 @@ public class BarsOfferChannel implements DeliveryChannel {
     }
 
     private static String codeIn(ServiceRequest request, String system) {
-        return request == null ? "" : request.getCategory().stream().flatMap(c -> c.getCoding().stream())
-                .filter(c -> system.equals(c.getSystem())).map(Coding::getCode).findFirst().orElse("");
+        return request == null ? ""
+                : request.getCategory().stream().flatMap(c -> c.getCoding().stream())
+                        .filter(c -> system.equals(c.getSystem())).map(Coding::getCode).findFirst().orElse("");
     }
 
     private static Resource entryResource(Bundle message, String fullUrl) {

@@ -33,8 +33,8 @@ import org.hl7.fhir.r4.model.StringType;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.fhir.ReferralRenderer;
-import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.fhirrest.FhirRestTransaction;
+import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
@@ -47,7 +47,8 @@ import ca.uhn.fhir.util.FhirTerser;
  * The BaRS messages the hub sends a community service about an offer, as application 4 (999 to community services)
  * describes them: the validation request that makes the offer, and its cancellation when the offer is revoked.
  *
- * <p>The clinical resources are the ones {@link ReferralRenderer} renders for the hub's FHIR API, claiming the BaRS
+ * <p>
+ * The clinical resources are the ones {@link ReferralRenderer} renders for the hub's FHIR API, claiming the BaRS
  * and UK Core profiles instead of the hub's own, with what BaRS puts elsewhere moved there: the triage outcome and
  * the ARP category on a CarePlan the ServiceRequest is based on (BaRS keeps ServiceRequest.reasonCode for the reason
  * of a cancellation, and allows one category), the performing HealthcareService, and the sending and receiving

@@ -81,13 +81,13 @@ public class BoardCase {
         Instant now = clock.instant();
         return routes.byId(referralId).chain(found -> {
             if (found.isEmpty()) {
-                return Uni.createFrom().item(Optional.<Model>empty());
+                return Uni.createFrom().item(Optional.<Model> empty());
             }
             Referral referral = found.get().referral();
             List<Offer> all = found.get().route().offers();
             CaseView view = stack.viewFor(caller, referral, all, now);
             if (view == CaseView.NONE) {
-                return Uni.createFrom().item(Optional.<Model>empty());
+                return Uni.createFrom().item(Optional.<Model> empty());
             }
             Uni<List<Event>> timeline = caller.isHubStaff()
                     ? timelines.timeline(referralId).map(t -> t.map(BoardCase::events).orElse(List.of()))

@@ -160,9 +160,10 @@ public class BoardFlow {
             double x = left + i * slot + bar / 2;
             for (int k = 0; k < 3; k++) {
                 double h = values[k] * scale;
-                svg.append("<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %d %s</title></rect>"
-                        .formatted(x + k * bar, height - bottom - h, bar, h, colours[k], hour.label(), values[k],
-                                k == 0 ? "offered" : k == 1 ? "accepted" : "sent back"));
+                svg.append(
+                        "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %d %s</title></rect>"
+                                .formatted(x + k * bar, height - bottom - h, bar, h, colours[k], hour.label(), values[k],
+                                        k == 0 ? "offered" : k == 1 ? "accepted" : "sent back"));
             }
             if (i % 3 == 0) {
                 svg.append("<text x=\"%.1f\" y=\"%d\" font-size=\"12\" fill=\"#0b0c0c\">%s</text>"
@@ -172,8 +173,9 @@ public class BoardFlow {
         String[] legend = { "offered", "accepted", "sent back" };
         for (int k = 0; k < 3; k++) {
             int x = left + k * 110;
-            svg.append("<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#0b0c0c\">%s</text>"
-                    .formatted(x, height - 14, colours[k], x + 16, height - 3, legend[k]));
+            svg.append(
+                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/><text x=\"%d\" y=\"%d\" font-size=\"12\" fill=\"#0b0c0c\">%s</text>"
+                            .formatted(x, height - 14, colours[k], x + 16, height - 3, legend[k]));
         }
         return svg.append("</svg>").toString();
     }

@@ -3,6 +3,7 @@ package org.rightcare.hub.board;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+
 import org.rightcare.hub.support.WallClock;
 
 /** How the board writes times for people who glance at it: "1 h 05 min", "12 min", "14:03:12" (UK time). */

@@ -15,14 +15,14 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.rightcare.hub.cascade.ClinicianSendBacks;
+import org.rightcare.hub.cascade.OfferAnswers;
+import org.rightcare.hub.cascade.StackClaims;
 import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.ServiceType;
-import org.rightcare.hub.cascade.OfferAnswers;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
-import org.rightcare.hub.cascade.ClinicianSendBacks;
-import org.rightcare.hub.referral.SendBackReason;
-import org.rightcare.hub.cascade.StackClaims;
 import org.rightcare.hub.whatif.WhatIfReportHtml;
 import org.rightcare.hub.whatif.WhatIfScenario;
 import org.rightcare.hub.whatif.WhatIfService;

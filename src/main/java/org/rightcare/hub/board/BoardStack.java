@@ -89,18 +89,19 @@ public class BoardStack {
             return Uni.createFrom().item(List.of());
         }
         // Open ones soonest to breach first, so that a cut at the limit never drops the most urgent.
-        return referrals.openSoonestToBreach(offeredTo, stackCategories, LIMIT).chain(openOnes -> referrals.search(closed).map(closedOnes -> {
-            List<Referral> all = new ArrayList<>(openOnes);
-            all.addAll(closedOnes);
-            return all;
-        })).chain(all -> offers.findByReferrals(pool, all.stream().map(Referral::id).toList()).map(byReferral -> all
-                .stream()
-                .map(referral -> row(caller, referral, byReferral.getOrDefault(referral.id(), List.of()), now))
-                .flatMap(Optional::stream)
-                .filter(filter::matches)
-                .sorted(Comparator.comparing(Row::open).reversed().thenComparing(Row::breachAt))
-                .limit(LIMIT)
-                .toList()));
+        return referrals.openSoonestToBreach(offeredTo, stackCategories, LIMIT)
+                .chain(openOnes -> referrals.search(closed).map(closedOnes -> {
+                    List<Referral> all = new ArrayList<>(openOnes);
+                    all.addAll(closedOnes);
+                    return all;
+                })).chain(all -> offers.findByReferrals(pool, all.stream().map(Referral::id).toList()).map(byReferral -> all
+                        .stream()
+                        .map(referral -> row(caller, referral, byReferral.getOrDefault(referral.id(), List.of()), now))
+                        .flatMap(Optional::stream)
+                        .filter(filter::matches)
+                        .sorted(Comparator.comparing(Row::open).reversed().thenComparing(Row::breachAt))
+                        .limit(LIMIT)
+                        .toList()));
     }
 
     /** The service types a filter may pick from: those of the caller's own services, or all for the hub's staff. */
@@ -141,7 +142,8 @@ public class BoardStack {
                     .map(o -> "offered to " + serviceName(o.serviceId())).orElse("offered");
             case ACCEPTED -> latest.filter(o -> o.status().holdsReferral())
                     .map(o -> "accepted by " + serviceName(o.serviceId())).orElse("accepted");
-            case SENT_BACK -> "sent back" + (referral.sendBackReason() == null ? "" : " (" + referral.sendBackReason().code() + ")");
+            case SENT_BACK ->
+                "sent back" + (referral.sendBackReason() == null ? "" : " (" + referral.sendBackReason().code() + ")");
             default -> referral.status().wireValue();
         };
     }

@@ -26,7 +26,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Queues CAD callbacks in the delivery outbox. Call it inside the transaction that records the outcome: the callback
  * goes out only if that transaction commits, at least once, in order per incident, signed at send time.
  *
- * <p>The callback goes to the referral's own {@code callbackUrl} (from the CAD's event), else the CAD system's
+ * <p>
+ * The callback goes to the referral's own {@code callbackUrl} (from the CAD's event), else the CAD system's
  * configured {@code callback-url}. With neither, it is stored as a dead letter at once (listed for operators, and
  * the CAD can still poll) rather than dropped.
  */

@@ -19,9 +19,9 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.rightcare.hub.referral.Referral;
-import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.routing.ReferralRoute;
 import org.rightcare.hub.routing.ReferralRoutes;
+import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.support.Problem;
 import org.rightcare.hub.support.PublicUrls;
 
@@ -64,8 +64,7 @@ public class IncidentStatusResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The referral state of a CAD incident",
-            description = "X-Hub-Signature over the request path: HMAC-SHA256(secret, \"<t>.<path>\")")
+    @Operation(summary = "The referral state of a CAD incident", description = "X-Hub-Signature over the request path: HMAC-SHA256(secret, \"<t>.<path>\")")
     @APIResponse(responseCode = "200", description = "The referral's state")
     @APIResponse(responseCode = "401", description = "Signature missing, wrong or stale, or not the incident's CAD")
     @APIResponse(responseCode = "404", description = "The hub holds no referral for this incident")

@@ -62,8 +62,7 @@ public class DueReferralSweeper {
     /** The scheduled sweep's identity, by which an operator's tooling (or a test) may pause it. */
     public static final String SWEEP = "due-referral-sweep";
 
-    @Scheduled(identity = SWEEP, every = "${hub.routing.sweep-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(identity = SWEEP, every = "${hub.routing.sweep-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
         // Each step tags the lines it logs with its referral's correlation id; none outlives the sweep.
         return sweep(clock.instant()).replaceWithVoid().eventually(() -> CorrelationId.use(null));

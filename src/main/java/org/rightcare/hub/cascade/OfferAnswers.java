@@ -33,8 +33,11 @@ public class OfferAnswers {
 
     /** What a provider can say about an offer. */
     public enum Answer {
-        RECEIVED(OfferStatus.RECEIVED), ACCEPT(OfferStatus.ACCEPTED), REJECT(OfferStatus.REJECTED),
-        START(OfferStatus.IN_PROGRESS), COMPLETE(OfferStatus.COMPLETED);
+        RECEIVED(OfferStatus.RECEIVED),
+        ACCEPT(OfferStatus.ACCEPTED),
+        REJECT(OfferStatus.REJECTED),
+        START(OfferStatus.IN_PROGRESS),
+        COMPLETE(OfferStatus.COMPLETED);
 
         private final OfferStatus target;
 

@@ -64,14 +64,16 @@ public class OfferDeliveries {
      * An offer stopped awaiting the provider's answer: {@code closed} is the offer as it is now. Runs in the
      * transaction that closed it, so either both commit or neither does.
      *
-     * <p>Declined, failed or withdrawn: its delivery, if still pending, is withdrawn and never sent, so a provider
+     * <p>
+     * Declined, failed or withdrawn: its delivery, if still pending, is withdrawn and never sent, so a provider
      * that recovers late does not receive a case that is no longer its to take. If the hub closed it (no answer in
      * time, or withdrawn: sent back, cancelled by the CAD, category upgraded, claimed by another service) and the
      * provider has it, or an attempt is on the wire, the provider's copy is revoked (the FHIR Task set to cancelled,
      * the BaRS cancellation), queued behind the offer. A provider's own rejection needs no revocation: its system said
      * so itself. An undeliverable offer's delivery is dead, so the provider has nothing to revoke.
      *
-     * <p>Accepted or completed: nothing changes. The provider took the case, so a delivery still pending is still
+     * <p>
+     * Accepted or completed: nothing changes. The provider took the case, so a delivery still pending is still
      * wanted (its system needs the case to act on it), and it learnt of its own answer from the API it used.
      */
     public Uni<Void> offerClosed(SqlClient tx, Referral referral, Offer closed) {

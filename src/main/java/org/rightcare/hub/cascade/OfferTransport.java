@@ -14,7 +14,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * hub's FHIR API. {@link OfferDeliveries} picks the transport by the service's endpoint kind and calls it in the
  * transaction that makes or closes the offer, before the {@link ReferralListener}s.
  *
- * <p>Each endpoint is a queue of its own (destination = the service id), and one referral's messages to one service
+ * <p>
+ * Each endpoint is a queue of its own (destination = the service id), and one referral's messages to one service
  * go out in order ({@link #orderingKey}), so a revocation never overtakes the offer it revokes. A further message
  * about an offer the provider holds (an update of the clinical picture) is a further method here, queued the same
  * way.

@@ -43,7 +43,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * when, or why back) are {@link SendBackRules}', which the what-if simulator applies too; this class applies them to
  * the database.
  *
- * <p>Who hears of a step is not this class's business: in the step's transaction, an offer made or closed goes to
+ * <p>
+ * Who hears of a step is not this class's business: in the step's transaction, an offer made or closed goes to
  * the service's {@link OfferTransport} ({@link OfferDeliveries}), then every {@link ReferralListener} (subscribers,
  * then the CAD) hears of the step, in that fixed order.
  */

@@ -16,12 +16,14 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * change that did not happen. A listener only tells: it never changes the referral or its offers, and a failure
  * rolls the whole step back.
  *
- * <p>The order is fixed: within one step, the offer's own transport ({@link OfferTransport}) first, then the
+ * <p>
+ * The order is fixed: within one step, the offer's own transport ({@link OfferTransport}) first, then the
  * listeners in descending {@link jakarta.annotation.Priority}: {@link #SUBSCRIBERS}, then {@link #CAD}. Each
  * listener's deliveries are ordered per destination by the outbox, so the order between listeners only decides the
  * order of rows in one transaction; it is fixed so that a step always writes the same rows the same way.
  *
- * <p>Every method is abstract on purpose: a new event (an acceptance recalled, a clinical picture that changed under
+ * <p>
+ * Every method is abstract on purpose: a new event (an acceptance recalled, a clinical picture that changed under
  * an open offer) is a new method here, and each listener must then say what it does with it.
  */
 public interface ReferralListener {

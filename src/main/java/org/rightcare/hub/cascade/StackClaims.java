@@ -141,10 +141,12 @@ public class StackClaims {
 
     private static AuditRecord auditRecord(Caller caller, UUID referralId, String serviceId, Result result) {
         String outcome = result instanceof Claimed ? AuditRecord.SUCCESS
-                : result instanceof NotFound ? "not-found" : result instanceof NoLongerOpen ? "no-longer-open"
-                : "service-not-eligible";
+                : result instanceof NotFound ? "not-found"
+                        : result instanceof NoLongerOpen ? "no-longer-open"
+                                : "service-not-eligible";
         JsonObject detail = new JsonObject().put("serviceId", result instanceof Claimed claimed
-                ? claimed.offer().serviceId() : serviceId);
+                ? claimed.offer().serviceId()
+                : serviceId);
         if (result instanceof Claimed claimed) {
             detail.put("task", claimed.offer().id().toString());
         }

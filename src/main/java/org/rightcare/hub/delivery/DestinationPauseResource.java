@@ -52,8 +52,7 @@ public class DestinationPauseResource {
     @PUT
     @Path("{destination}/pause")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Pause delivery to a destination on every replica: {\"reason\": \"...\"}",
-            description = "Its deliveries wait, in order, until it is resumed; recorded as an operator action.")
+    @Operation(summary = "Pause delivery to a destination on every replica: {\"reason\": \"...\"}", description = "Its deliveries wait, in order, until it is resumed; recorded as an operator action.")
     @APIResponse(responseCode = "200", description = "Paused now, or already paused (the pause in force is returned)")
     @APIResponse(responseCode = "400", description = "The body is not JSON")
     @APIResponse(responseCode = "404", description = "No such destination")

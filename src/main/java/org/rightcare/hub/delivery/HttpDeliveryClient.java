@@ -21,7 +21,8 @@ import io.vertx.mutiny.ext.web.client.WebClient;
  * answer and every failure into a {@link DeliveryOutcome}: it never fails, so the dispatcher always learns the
  * outcome.
  *
- * <p>2xx is delivered. No answer (refused, reset, timed out), 5xx, 408, 425 and 429 are failures worth retrying.
+ * <p>
+ * 2xx is delivered. No answer (refused, reset, timed out), 5xx, 408, 425 and 429 are failures worth retrying.
  * Any other answer (4xx such as 400, 404 or 410 Gone; 3xx, since a redirected POST would resend the body somewhere
  * unintended) rejects the message itself: retrying for hours would not change it, so it becomes a dead letter at once
  * and an operator replays it once the receiver is fixed.

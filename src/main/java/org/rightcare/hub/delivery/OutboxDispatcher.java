@@ -29,16 +29,19 @@ import io.vertx.mutiny.core.Vertx;
  * with {@code FOR UPDATE SKIP LOCKED}), so any number can run side by side and a crashed one loses nothing: its
  * claims run out and another replica retries them.
  *
- * <p>A pass claims due rows in one short statement, then sends each outside any transaction and records the outcome
+ * <p>
+ * A pass claims due rows in one short statement, then sends each outside any transaction and records the outcome
  * in another. Concurrency is bounded per replica and per destination, and destinations take turns in each claim, so
  * a slow or dead receiver holds only its own slots. Nothing here blocks: claims, sends and timers all run on the
  * Vert.x event loop.
  *
- * <p>A pass starts when a transaction that wrote to the outbox commits on this replica ({@link #wake()}), when a
+ * <p>
+ * A pass starts when a transaction that wrote to the outbox commits on this replica ({@link #wake()}), when a
  * retry this replica scheduled falls due, when an attempt finishes (freeing a slot), and on every poll tick.
  * At most one claim is running at a time; wake-ups that arrive meanwhile fold into one further pass.
  *
- * <p>A replica that stops claims nothing more, lets its attempts in flight finish for {@code shutdown-grace}, and
+ * <p>
+ * A replica that stops claims nothing more, lets its attempts in flight finish for {@code shutdown-grace}, and
  * hands back the claims of those still running, so another replica sends them at once instead of after the lease.
  */
 @ApplicationScoped

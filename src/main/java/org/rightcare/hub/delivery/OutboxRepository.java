@@ -75,7 +75,8 @@ public class OutboxRepository {
      * Claims due deliveries for one attempt each: counts the attempt and moves {@code next_attempt_at} to the end of
      * the lease, so no other dispatcher takes them meanwhile.
      *
-     * <p>Due means pending, {@code next_attempt_at} reached, and no earlier row of the same channel and ordering key
+     * <p>
+     * Due means pending, {@code next_attempt_at} reached, and no earlier row of the same channel and ordering key
      * still pending or withdrawn with an attempt still on the wire (so an incident's callbacks go out one at a time,
      * in order, and an offer's revocation never overtakes the offer), and the destination not paused by
      * an operator (its rows wait, due, until it is resumed). Destinations take turns: every

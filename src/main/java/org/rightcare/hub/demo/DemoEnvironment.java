@@ -6,7 +6,8 @@ import org.rightcare.hub.support.LaunchSettings;
 
 /**
  * What the demo (and dev) profile needs before Quarkus starts: an embedded PostgreSQL unless a database URL is
- * configured, and the key pair for demo tokens unless an OIDC provider is configured. Settings go in as system properties, which outrank
+ * configured, and the key pair for demo tokens unless an OIDC provider is configured. Settings go in as system properties,
+ * which outrank
  * application.properties.
  */
 public final class DemoEnvironment {

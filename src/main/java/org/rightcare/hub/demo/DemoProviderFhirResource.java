@@ -69,7 +69,8 @@ public class DemoProviderFhirResource {
                         entry.getRequest().hasIfNoneExist() ? entry.getRequest().getIfNoneExist()
                                 : entry.getRequest().getUrl(),
                         task.getStatus().toCode() + (task.hasStatusReason()
-                                ? " (" + task.getStatusReason().getCodingFirstRep().getCode() + ")" : ""));
+                                ? " (" + task.getStatusReason().getCodingFirstRep().getCode() + ")"
+                                : ""));
             }
             response.addEntry().getResponse().setStatus("200 OK");
         }

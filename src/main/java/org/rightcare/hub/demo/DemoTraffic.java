@@ -54,8 +54,7 @@ public class DemoTraffic {
         this.random = new SplittableRandom(seed);
     }
 
-    @Scheduled(every = "${hub.demo.traffic.interval:off}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${hub.demo.traffic.interval:off}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> postOne() {
         Instant now = clock.instant();
         String incidentId = "DEMO-" + now.toEpochMilli() + "-" + posted.incrementAndGet();

@@ -96,7 +96,7 @@ public class CapacityService {
         Instant now = clock.instant();
         return tx.preparedQuery("SELECT 1 FROM directory_service WHERE id = $1 FOR SHARE").execute(Tuple.of(serviceId))
                 .chain(found -> found.size() == 0
-                        ? Uni.createFrom().<Optional<Capacity>>failure(new UnknownServiceException(serviceId))
+                        ? Uni.createFrom().<Optional<Capacity>> failure(new UnknownServiceException(serviceId))
                         : stored(tx, serviceId))
                 .chain(before -> tx.preparedQuery("""
                         INSERT INTO service_capacity (service_id, rag, places, updated_at, updated_by)

@@ -85,8 +85,7 @@ public class DirectoryAdminResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create or replace a service",
-            description = "The body is a directory file entry as JSON; its id, if given, must be the path's.")
+    @Operation(summary = "Create or replace a service", description = "The body is a directory file entry as JSON; its id, if given, must be the path's.")
     @APIResponse(responseCode = "200", description = "Replaced (or already exactly so)")
     @APIResponse(responseCode = "201", description = "Created")
     @APIResponse(responseCode = "400", description = "The body is not JSON")
@@ -142,8 +141,7 @@ public class DirectoryAdminResource {
     @PUT
     @Path("/{id}/capacity")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Set the service's capacity: {\"rag\": \"AMBER\", \"places\": 2}",
-            description = "places is optional: null (or absent) when the service does not count places.")
+    @Operation(summary = "Set the service's capacity: {\"rag\": \"AMBER\", \"places\": 2}", description = "places is optional: null (or absent) when the service does not count places.")
     @APIResponse(responseCode = "200", description = "Recorded")
     @APIResponse(responseCode = "404", description = "No such service")
     @APIResponse(responseCode = "422", description = "rag is not GREEN, AMBER or RED, or places is not a count")
@@ -197,7 +195,8 @@ public class DirectoryAdminResource {
 
     private static Problem malformed(IOException e) {
         String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
-                ? json.getOriginalMessage() : e.getMessage();
+                ? json.getOriginalMessage()
+                : e.getMessage();
         return Problem.of(400, "malformed-json", "Malformed JSON", "The body is not JSON: " + message);
     }
 

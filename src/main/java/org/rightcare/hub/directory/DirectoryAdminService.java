@@ -122,7 +122,7 @@ public class DirectoryAdminService {
 
     public Uni<Capacity> capacity(String id) {
         return repository.find(pool, id).chain(found -> found.isEmpty()
-                ? Uni.createFrom().<Capacity>failure(new UnknownServiceException(id))
+                ? Uni.createFrom().<Capacity> failure(new UnknownServiceException(id))
                 : capacity.current(List.of(id)).map(all -> all.get(id)));
     }
 

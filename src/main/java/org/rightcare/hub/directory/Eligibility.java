@@ -58,7 +58,8 @@ public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispat
         if (!categories.contains(incident.category())) {
             return Optional.of("category " + incident.category().code() + " not accepted");
         }
-        Optional<String> age = checkRange("age", incident.patient() == null ? null : incident.patient().ageOn(today), minimumAge, maximumAge);
+        Optional<String> age = checkRange("age", incident.patient() == null ? null : incident.patient().ageOn(today),
+                minimumAge, maximumAge);
         if (age.isPresent()) {
             return age;
         }
@@ -97,7 +98,8 @@ public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispat
     }
 
     private boolean matchesACondition(Incident incident) {
-        return incident.codes().stream().anyMatch(code -> conditions.stream().anyMatch(c -> c.matches(code.system(), code.code())));
+        return incident.codes().stream()
+                .anyMatch(code -> conditions.stream().anyMatch(c -> c.matches(code.system(), code.code())));
     }
 
     private static Optional<String> checkRange(String what, Integer value, Integer minimum, Integer maximum) {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+
 import org.rightcare.hub.support.WallClock;
 
 /**
@@ -119,7 +120,8 @@ public record OpeningHours(List<AvailableTime> availableTimes, List<NotAvailable
             }
         }
         LocalDate lastDay = lastClosureDay.plusDays(SEARCH_DAYS_AFTER);
-        for (LocalDate day = LocalDate.ofInstant(at, WallClock.ZONE).minusDays(1); !day.isAfter(lastDay); day = day.plusDays(1)) {
+        for (LocalDate day = LocalDate.ofInstant(at, WallClock.ZONE).minusDays(1); !day.isAfter(lastDay); day = day
+                .plusDays(1)) {
             addBoundaries(day, candidates);
             Instant nextDayStarts = day.plusDays(1).atStartOfDay(WallClock.ZONE).toInstant();
             while (!candidates.isEmpty() && candidates.first().isBefore(nextDayStarts)) {

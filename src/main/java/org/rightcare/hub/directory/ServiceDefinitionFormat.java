@@ -131,13 +131,14 @@ public final class ServiceDefinitionFormat {
     /**
      * @param definition a file entry or API body
      * @param pointer where the definition sits in its document ({@code ""} for a body, {@code /services/3} in a file),
-     *            so errors point into the document the engineer wrote
+     *        so errors point into the document the engineer wrote
      */
     public static Result read(JsonNode definition, String pointer) {
         List<FieldError> errors = new ArrayList<>(SERVICE.check(definition));
         Result result = checked(DocumentSchema.passed(definition, errors), pointer, errors);
-        return pointer.isEmpty() ? result : new Result(result.service(), result.errors().stream()
-                .map(e -> new FieldError(pointer + e.pointer(), e.detail())).toList());
+        return pointer.isEmpty() ? result
+                : new Result(result.service(), result.errors().stream()
+                        .map(e -> new FieldError(pointer + e.pointer(), e.detail())).toList());
     }
 
     /**
@@ -184,8 +185,9 @@ public final class ServiceDefinitionFormat {
                 for (int i = 0; i < j; i++) {
                     Optional<DayOfWeek> clash = firstOverlap(times.get(i), times.get(j));
                     if (clash.isPresent()) {
-                        errors.add(new FieldError(pointers.get(j), "hours overlap those of " + definitionAt + pointers.get(i) + " on "
-                                + dayCode(clash.get())));
+                        errors.add(new FieldError(pointers.get(j),
+                                "hours overlap those of " + definitionAt + pointers.get(i) + " on "
+                                        + dayCode(clash.get())));
                     }
                 }
             }

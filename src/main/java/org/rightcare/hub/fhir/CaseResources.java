@@ -9,9 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.hl7.fhir.r4.model.Resource;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.routing.ReferralRoute;
 import org.rightcare.hub.routing.RoutingDecision;
 import org.rightcare.hub.security.Caller;
-import org.rightcare.hub.routing.ReferralRoute;
 import org.rightcare.hub.stack.CaseView;
 import org.rightcare.hub.stack.ClinicalStack;
 

@@ -19,6 +19,7 @@ public final class References {
         }
         String head = reference.substring(0, slash);
         return head.equals(expectedType) || head.endsWith("/" + expectedType)
-                ? Optional.of(reference.substring(slash + 1)) : Optional.empty();
+                ? Optional.of(reference.substring(slash + 1))
+                : Optional.empty();
     }
 }

@@ -6,9 +6,9 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.TimeZone;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,12 +35,12 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestPriority;
 import org.hl7.fhir.r4.model.ServiceRequest.ServiceRequestStatus;
+import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Incident;
-import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.referral.Referral;
-import org.rightcare.hub.routing.ReferralRoute;
 import org.rightcare.hub.referral.ReferralStatus;
+import org.rightcare.hub.routing.ReferralRoute;
 
 import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 

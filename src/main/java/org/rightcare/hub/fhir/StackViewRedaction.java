@@ -54,7 +54,8 @@ final class StackViewRedaction {
                 location.setDescription(null);
                 location.setPosition(null);
                 String district = location.hasAddress()
-                        ? Catchment.districtOf(location.getAddress().getPostalCode()).orElse(null) : null;
+                        ? Catchment.districtOf(location.getAddress().getPostalCode()).orElse(null)
+                        : null;
                 location.setAddress(district == null ? null : new Address().setPostalCode(district));
             } else if (resource instanceof Observation observation) {
                 observation.getNote().clear();

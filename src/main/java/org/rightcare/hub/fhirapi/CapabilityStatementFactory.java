@@ -13,8 +13,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementKind;
-import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestComponent;
+import org.hl7.fhir.r4.model.CapabilityStatement.CapabilityStatementRestResourceComponent;
 import org.hl7.fhir.r4.model.CapabilityStatement.ResourceVersionPolicy;
 import org.hl7.fhir.r4.model.CapabilityStatement.RestfulCapabilityMode;
 import org.hl7.fhir.r4.model.CapabilityStatement.TypeRestfulInteraction;
@@ -85,7 +85,8 @@ public class CapabilityStatementFactory {
                 .addFormat("application/fhir+json")
                 .addFormat("application/fhir+xml");
         statement.getSoftware().setName("rightcare-hub").setVersion(version);
-        statement.getImplementation().setDescription("rightcare-hub FHIR facade").setUrl(PublicUrls.withoutTrailingSlash(fhirBase));
+        statement.getImplementation().setDescription("rightcare-hub FHIR facade")
+                .setUrl(PublicUrls.withoutTrailingSlash(fhirBase));
 
         CapabilityStatementRestComponent rest = statement.addRest().setMode(RestfulCapabilityMode.SERVER);
         rest.setDocumentation("Resources are rendered from the hub's referrals, offers and service directory; every "
@@ -111,7 +112,8 @@ public class CapabilityStatementFactory {
             resource.addInteraction().setCode(TypeRestfulInteraction.READ);
             if (type.equals("HealthcareService")) {
                 resource.addOperation().setName(SetCapacityOperation.NAME)
-                        .setDefinition(PublicUrls.withoutTrailingSlash(fhirBase) + "/OperationDefinition/" + SetCapacityOperation.DEFINITION_ID)
+                        .setDefinition(PublicUrls.withoutTrailingSlash(fhirBase) + "/OperationDefinition/"
+                                + SetCapacityOperation.DEFINITION_ID)
                         .setDocumentation("A provider publishes its own service's capacity (RAG, places)");
             }
             SearchableType.of(type).ifPresent(searchable -> declareSearch(resource, searchable));

@@ -43,7 +43,7 @@ public class DirectoryReads {
                 if (service.isEmpty()) {
                     return Uni.createFrom().item(Optional.empty());
                 }
-                return capacity.current(List.of(id)).map(now -> Optional.<Resource>of(
+                return capacity.current(List.of(id)).map(now -> Optional.<Resource> of(
                         renderer.healthcareService(service.get(), now.get(id))));
             case "Endpoint":
                 return Uni.createFrom().item(directory.find(id).flatMap(renderer::endpoint).map(Resource.class::cast));
@@ -52,7 +52,7 @@ public class DirectoryReads {
                 return Uni.createFrom().item(directory.services().stream()
                         .filter(s -> s.odsCode().equals(id))
                         .findFirst()
-                        .<Resource>map(s -> renderer.organization(s.odsCode(), s.organisationName())));
+                        .<Resource> map(s -> renderer.organization(s.odsCode(), s.organisationName())));
             case "OperationDefinition":
                 return Uni.createFrom().item(SetCapacityOperation.DEFINITION_ID.equals(id)
                         ? Optional.of(SetCapacityOperation.definition(PublicUrls.withoutTrailingSlash(urls.fhirBase())))

@@ -25,7 +25,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * endpoint names the call ({@link FhirAccess}); the answer's status gives the outcome. A call refused before any
  * endpoint ran (no token, a token that may not call it) is recorded from its path.
  *
- * <p>An answer that shows or changes patient data is held until its record is written, and becomes a 500 if the
+ * <p>
+ * An answer that shows or changes patient data is held until its record is written, and becomes a 500 if the
  * record cannot be: patient data never leaves unrecorded. A refusal goes out even if its record cannot be written
  * (the failure is logged). A failure of the hub itself (5xx) is in the logs, not the trail: it showed and changed
  * nothing.

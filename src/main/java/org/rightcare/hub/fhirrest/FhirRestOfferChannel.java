@@ -23,7 +23,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * URL is the one the directory has now (an operator who fixes a wrong URL replays the dead letters and they go to
  * the new one), else the one the offer was queued with.
  *
- * <p>Every entry is a conditional create, so the transaction is safe to send again; a 409 or 412 answer (the
+ * <p>
+ * Every entry is a conditional create, so the transaction is safe to send again; a 409 or 412 answer (the
  * resources already exist, or the server found its own earlier copies) means the provider has the offer. When the
  * outbox gives up, the offer fails as undeliverable and the case moves on ({@link UndeliverableOffers}). A revocation
  * ({@link FhirRestDeliveries#queueRevocation}) goes the same way; its id is no offer's, so giving it up fails nothing.

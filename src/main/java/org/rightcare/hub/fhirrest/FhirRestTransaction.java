@@ -30,10 +30,12 @@ import ca.uhn.fhir.util.FhirTerser;
  * on the hub's id of the resource ({@link HubIdentifiers#HUB_RESOURCE_ID}), so a retry, or a second offer of the
  * same referral to a service on the same server, never writes a resource twice.
  *
- * <p>The resources get the server's own ids: each entry has a {@code urn:uuid} full URL, derived from the hub's id so
+ * <p>
+ * The resources get the server's own ids: each entry has a {@code urn:uuid} full URL, derived from the hub's id so
  * the same bytes are sent on every retry, and references between them use it, as FHIR transactions resolve them.
  *
- * <p>A revocation is the same transaction with the Task {@code cancelled} and written by a conditional update on its
+ * <p>
+ * A revocation is the same transaction with the Task {@code cancelled} and written by a conditional update on its
  * hub id instead of a conditional create, so it changes the provider's copy of the Task whether that copy arrived
  * before it or not (and is safe to send again); the other entries, conditional creates, give the Task's references
  * something to resolve to on a server that never stored the offer.

@@ -181,7 +181,8 @@ public final class CadCsvImporter {
         }
         Integer news2 = columns.containsKey("news2") ? row.integer("news2", 0, 20, false) : null;
         Integer frailty = columns.containsKey("clinical_frailty_scale")
-                ? row.integer("clinical_frailty_scale", 1, 9, false) : null;
+                ? row.integer("clinical_frailty_scale", 1, 9, false)
+                : null;
         if (problems.size() > before) {
             return Optional.empty();
         }

@@ -5,9 +5,8 @@ import java.util.Map;
 
 import org.rightcare.hub.support.ConfigProblem;
 import org.rightcare.hub.support.InvalidConfigurationException;
-import org.rightcare.hub.support.YamlDocument;
 import org.rightcare.hub.support.YamlBinding;
-
+import org.rightcare.hub.support.YamlDocument;
 
 /**
  * What a day of ambulance incidents looks like, for {@link IncidentGenerator}: how many arrive, when (hour of day, day

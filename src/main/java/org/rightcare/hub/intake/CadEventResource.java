@@ -55,8 +55,7 @@ public class CadEventResource {
     }
 
     @POST
-    @Operation(summary = "Post a CAD incident event (contract v1)",
-            description = "Signed with X-Hub-Signature. 202 once the event is durably stored; the same eventId and body again returns the original answer.")
+    @Operation(summary = "Post a CAD incident event (contract v1)", description = "Signed with X-Hub-Signature. 202 once the event is durably stored; the same eventId and body again returns the original answer.")
     @RequestBody(description = "A CAD event; its JSON Schema is at /cad/v1/schema/cad-event.schema.json")
     @APIResponse(responseCode = "202", description = "Stored: referralId, status and the ServiceRequest URL")
     @APIResponse(responseCode = "400", description = "The body is not JSON")
@@ -69,8 +68,7 @@ public class CadEventResource {
     public Uni<Response> post(@HeaderParam(WebhookSignature.HEADER) String signatureHeader,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Parameter(description = "Optional: the CAD's own id for the incident, kept if the incident's first event "
-                    + "brings it (1-64 of A-Z a-z 0-9 . _ : -); the hub sends it back on callbacks")
-            @HeaderParam(CorrelationId.HEADER) String correlationHeader,
+                    + "brings it (1-64 of A-Z a-z 0-9 . _ : -); the hub sends it back on callbacks") @HeaderParam(CorrelationId.HEADER) String correlationHeader,
             @Context UriInfo uriInfo, byte[] body) {
         byte[] bytes = body == null ? new byte[0] : body;
         if (bytes.length > config.maxBodyBytes()) {

@@ -12,14 +12,14 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.cascade.DueReferralSweeper;
+import org.rightcare.hub.cascade.ReferralCascade;
 import org.rightcare.hub.delivery.DeliveryTracing;
+import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
-import org.rightcare.hub.metrics.AfterCommitCounts;
-import org.rightcare.hub.cascade.DueReferralSweeper;
-import org.rightcare.hub.cascade.ReferralCascade;
 import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
@@ -101,7 +101,8 @@ public class IntakeService {
                     String answer = answer(referral.get(), fhirBase);
                     return events.insert(tx, event, body, sha256, referral.get().id(), ACCEPTED, answer, now)
                             .chain(inserted -> inserted
-                                    ? Uni.createFrom().item((Outcome) new Acknowledged(referral.get().id(), ACCEPTED, answer, false))
+                                    ? Uni.createFrom()
+                                            .item((Outcome) new Acknowledged(referral.get().id(), ACCEPTED, answer, false))
                                     : Uni.createFrom().failure(new DuplicateEventException()));
                 }))
                 .invoke(committed -> metrics.committed(counts))
@@ -136,13 +137,13 @@ public class IntakeService {
                     .map(Optional::of);
             // A cancel withdraws the referral whatever a service has done with it, so an accepting service is told.
             case CANCELLED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
-                    .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
+                    .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral> empty())
                             : correlate(tx, found.get(), correlationId, traceParent)
                                     .chain(() -> cascade.cancelledByCad(tx, found.get(), true, now, counts))
                                     .map(Optional::of));
             // Closing the CAD incident is normal once a service has accepted; it only withdraws open referrals.
             case CLOSED -> referrals.lockByIncident(tx, event.cadSystem(), incident.incidentId())
-                    .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral>empty())
+                    .chain(found -> found.isEmpty() ? Uni.createFrom().item(Optional.<Referral> empty())
                             : correlate(tx, found.get(), correlationId, traceParent)
                                     .chain(() -> cascade.cancelledByCad(tx, found.get(), false, now, counts))
                                     .map(Optional::of));

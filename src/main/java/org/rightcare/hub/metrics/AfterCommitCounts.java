@@ -18,7 +18,10 @@ public final class AfterCommitCounts {
 
     /** How an offer ended without staying open: the {@code answer} label of {@code rightcare_offers_total}. */
     public enum OfferAnswer {
-        ACCEPTED("accepted"), REJECTED("rejected"), TIMED_OUT("timed_out"), CANCELLED("cancelled"),
+        ACCEPTED("accepted"),
+        REJECTED("rejected"),
+        TIMED_OUT("timed_out"),
+        CANCELLED("cancelled"),
         UNDELIVERABLE("undeliverable");
 
         private final String label;
@@ -34,7 +37,10 @@ public final class AfterCommitCounts {
 
     /** Where a referral ended up: the {@code outcome} label of {@code rightcare_referrals_total}. */
     public enum ReferralOutcome {
-        ACCEPTED("accepted"), SENT_BACK("sent_back"), CANCELLED("cancelled"), COMPLETED("completed");
+        ACCEPTED("accepted"),
+        SENT_BACK("sent_back"),
+        CANCELLED("cancelled"),
+        COMPLETED("completed");
 
         private final String label;
 

@@ -29,7 +29,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Gauges whose truth is in PostgreSQL, shared by every replica: the delivery queue per endpoint (and whether an
- * operator paused it), dead letters, how late the send-back loop is, and the stack of referrals still in play. A scheduled collection reads them with one cheap, indexed query each through the
+ * operator paused it), dead letters, how late the send-back loop is, and the stack of referrals still in play. A scheduled
+ * collection reads them with one cheap, indexed query each through the
  * reactive client and caches the values; scrapes read the cache and never touch the database.
  */
 @Startup
@@ -84,8 +85,7 @@ public class DatabaseGauges {
                 .register(registry);
     }
 
-    @Scheduled(every = "${hub.metrics.collect-interval}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${hub.metrics.collect-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> collectOnSchedule() {
         // The gauges keep their last values while the database is away; readiness reports the outage itself.
         return collect().onFailure().invoke(failure -> LOG.debugf("Could not read the database gauges: %s", failure))

@@ -9,8 +9,8 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.jar.JarEntry;
 import java.util.function.Function;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
@@ -23,7 +23,8 @@ import org.graalvm.nativeimage.hosted.RuntimeReflection;
  * ({@code ModelScanner}, the parsers, {@code FhirContext.forR4()} loading {@code FhirR4}), and Jackson reads and
  * writes the hub's own records (webhook payloads, admin API answers, YAML config) through their accessors.
  *
- * <p>Whole packages are registered rather than a list of classes, so a HAPI upgrade or a new record needs no edit
+ * <p>
+ * Whole packages are registered rather than a list of classes, so a HAPI upgrade or a new record needs no edit
  * here. Runs only inside {@code native-image}; the JVM build never loads it. This build machine has no GraalVM, so
  * the native build is proven only where CI has one (.github/workflows/native.yml).
  */

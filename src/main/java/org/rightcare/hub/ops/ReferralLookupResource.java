@@ -58,10 +58,9 @@ public class ReferralLookupResource {
     @POST
     @Path("/search")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Find referrals by referral id, CAD incident id or NHS number, with their timelines",
-            description = "Exactly one of referralId, incidentId (optionally with cadSystem) or nhsNumber. Timelines "
-                    + "list CAD events, routing decisions (candidates and exclusions), offers and answers, deliveries "
-                    + "and CAD callbacks, and audit events, oldest first. No patient details are returned.")
+    @Operation(summary = "Find referrals by referral id, CAD incident id or NHS number, with their timelines", description = "Exactly one of referralId, incidentId (optionally with cadSystem) or nhsNumber. Timelines "
+            + "list CAD events, routing decisions (candidates and exclusions), offers and answers, deliveries "
+            + "and CAD callbacks, and audit events, oldest first. No patient details are returned.")
     @RequestBody(description = "{\"nhsNumber\": \"9434765919\"} or {\"incidentId\": \"INC-1\", \"cadSystem\": \"SECAMB\"} "
             + "or {\"referralId\": \"<uuid>\"}")
     @APIResponse(responseCode = "200", description = "{ matches: [ { referral, timeline } ] } (at most 20, newest first)")

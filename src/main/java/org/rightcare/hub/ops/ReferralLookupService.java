@@ -65,7 +65,7 @@ public class ReferralLookupService {
 
     /** The timelines of every referral the query names, newest first; empty when none. */
     public Uni<List<ReferralTimeline>> find(Query query, Actor actor) {
-        return ids(query).chain(found -> found.isEmpty() ? Uni.createFrom().item(List.<ReferralTimeline>of())
+        return ids(query).chain(found -> found.isEmpty() ? Uni.createFrom().item(List.<ReferralTimeline> of())
                 : Multi.createFrom().iterable(found)
                         .onItem().transformToUniAndConcatenate(timelines::timeline)
                         .filter(Optional::isPresent).map(Optional::get)

@@ -43,8 +43,7 @@ public class ReloadResource {
 
     @POST
     @Path("/directory/reload")
-    @Operation(summary = "Apply the directory file (hub.directory.file) now, on every replica",
-            description = "Applied only if it changed since it was last applied, as at start. Audited.")
+    @Operation(summary = "Apply the directory file (hub.directory.file) now, on every replica", description = "Applied only if it changed since it was last applied, as at start. Audited.")
     @APIResponse(responseCode = "200", description = "{ applied, version, added, changed, removed }")
     @APIResponse(responseCode = "409", description = "No directory file is configured")
     @APIResponse(responseCode = "422", description = "The file is invalid: every problem, the directory unchanged")
@@ -60,8 +59,7 @@ public class ReloadResource {
 
     @POST
     @Path("/routing-policy/reload")
-    @Operation(summary = "Read the routing policy file (hub.routing.policy-file) again, on every replica",
-            description = "Audited.")
+    @Operation(summary = "Read the routing policy file (hub.routing.policy-file) again, on every replica", description = "Audited.")
     @APIResponse(responseCode = "200", description = "{ policyFile, rules }")
     @APIResponse(responseCode = "422", description = "The file is invalid: every problem, the running policy kept")
     public Uni<Response> reloadPolicy() {

@@ -164,7 +164,8 @@ public class ReferralRepository {
     public Uni<Referral> updateCascade(SqlClient tx, UUID id, ReferralStatus status, Instant nextActionAt,
             Instant budgetEndsAt, SendBackReason sendBackReason, Instant now) {
         Tuple params = Tuple.tuple().addUUID(id).addString(status.wireValue()).addOffsetDateTime(utc(nextActionAt))
-                .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason == null ? null : sendBackReason.code()).addOffsetDateTime(utc(now))
+                .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason == null ? null : sendBackReason.code())
+                .addOffsetDateTime(utc(now))
                 .addBoolean(status.isTerminal());
         return tx.preparedQuery("""
                 UPDATE referral SET status = $2, next_action_at = $3, budget_ends_at = $4, send_back_reason = $5,
@@ -214,7 +215,8 @@ public class ReferralRepository {
             sql.where("id = ?", query.referralId());
         }
         if (query.statuses() != null && !query.statuses().isEmpty()) {
-            sql.where("status = ANY(?)", (Object) query.statuses().stream().map(ReferralStatus::wireValue).toArray(String[]::new));
+            sql.where("status = ANY(?)",
+                    (Object) query.statuses().stream().map(ReferralStatus::wireValue).toArray(String[]::new));
         }
         if (query.categories() != null && !query.categories().isEmpty()) {
             sql.where("category = ANY(?)", (Object) query.categories().stream().map(ArpCategory::code).toArray(String[]::new));
@@ -263,8 +265,9 @@ public class ReferralRepository {
 
     /** The stored reason code, which only this repository writes, from {@link SendBackReason#code()}. */
     private static SendBackReason sendBackReason(String code) {
-        return code == null ? null : SendBackReason.fromCode(code)
-                .orElseThrow(() -> new IllegalStateException("Not a send-back reason code: " + code));
+        return code == null ? null
+                : SendBackReason.fromCode(code)
+                        .orElseThrow(() -> new IllegalStateException("Not a send-back reason code: " + code));
     }
 
     private String toJson(Incident incident) {

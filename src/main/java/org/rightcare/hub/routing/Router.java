@@ -62,7 +62,8 @@ public class Router {
             open.sort(byAvailability(capacity));
             for (CommunityService service : open) {
                 candidates.add(new Candidate(service.id(), service.name(), type.code(), "rule " + rule.get().id()
-                        + " prefers " + type.code() + "; eligible, covers the location, open, " + describe(capacity.get(service.id()))));
+                        + " prefers " + type.code() + "; eligible, covers the location, open, "
+                        + describe(capacity.get(service.id()))));
             }
         }
         return new RoutingDecision(now, rule.get().id(), List.copyOf(candidates), List.copyOf(exclusions));
@@ -101,7 +102,7 @@ public class Router {
 
     /** GREEN before AMBER, then the most places, then a stable order by id. */
     private static Comparator<CommunityService> byAvailability(Map<String, Capacity> capacity) {
-        return Comparator.<CommunityService>comparingInt(s -> rag(capacity.get(s.id())).ordinal())
+        return Comparator.<CommunityService> comparingInt(s -> rag(capacity.get(s.id())).ordinal())
                 .thenComparing(s -> places(capacity.get(s.id())), Comparator.reverseOrder())
                 .thenComparing(CommunityService::id);
     }

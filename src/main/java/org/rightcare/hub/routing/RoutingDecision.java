@@ -22,7 +22,12 @@ public record RoutingDecision(Instant decidedAt, String ruleId, List<Candidate> 
     }
 
     public enum ExclusionReason {
-        OUT_OF_AREA, CLOSED_NOW, NO_CAPACITY, NOT_ELIGIBLE, ALREADY_DECLINED, INACTIVE
+        OUT_OF_AREA,
+        CLOSED_NOW,
+        NO_CAPACITY,
+        NOT_ELIGIBLE,
+        ALREADY_DECLINED,
+        INACTIVE
     }
 
     public Optional<Candidate> first() {

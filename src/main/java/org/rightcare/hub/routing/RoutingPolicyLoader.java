@@ -94,8 +94,9 @@ public final class RoutingPolicyLoader {
                             code.substring(code.indexOf('|') + 1))),
                     when.minAge(), when.maxAge(), when.maxNews2(), when.minFrailty(), when.maxFrailty(),
                     codes(when.dispatchStates(), state -> DispatchState.fromWireValue(state).orElseThrow()));
-            List<ServiceType> prefer = entry.prefer() == null ? List.of() : entry.prefer().stream()
-                    .filter(java.util.Objects::nonNull).map(type -> ServiceType.fromCode(type).orElseThrow()).toList();
+            List<ServiceType> prefer = entry.prefer() == null ? List.of()
+                    : entry.prefer().stream()
+                            .filter(java.util.Objects::nonNull).map(type -> ServiceType.fromCode(type).orElseThrow()).toList();
             rules.put(i, new RoutingRule(entry.id(), entry.description() == null ? "" : entry.description(), conditions,
                     prefer));
         }
@@ -104,8 +105,9 @@ public final class RoutingPolicyLoader {
 
     /** The codes that passed the schema, as what they name. */
     private static <T> Set<T> codes(List<String> codes, Function<String, T> named) {
-        return codes == null ? Set.of() : codes.stream().filter(java.util.Objects::nonNull).map(named)
-                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return codes == null ? Set.of()
+                : codes.stream().filter(java.util.Objects::nonNull).map(named)
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /**

@@ -9,7 +9,8 @@ import java.util.Locale;
 public record Permission(String resourceType, Access access) {
 
     public enum Access {
-        READ, WRITE;
+        READ,
+        WRITE;
 
         String scopeSuffix() {
             return name().toLowerCase(Locale.ROOT);

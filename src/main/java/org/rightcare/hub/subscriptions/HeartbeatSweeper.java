@@ -35,8 +35,7 @@ public class HeartbeatSweeper {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${hub.subscriptions.heartbeat-sweep-interval:PT10S}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${hub.subscriptions.heartbeat-sweep-interval:PT10S}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
         return sweep(clock.instant()).onFailure().recoverWithItem(failure -> {
             LOG.warnf("Could not queue subscription heartbeats (retrying on the next sweep): %s", failure.toString());

@@ -33,7 +33,9 @@ public class NotificationBundles {
 
     /** The notification types of the IG's {@code backport-notification-type} codes that the hub sends. */
     public enum Type {
-        HANDSHAKE("handshake"), HEARTBEAT("heartbeat"), EVENT_NOTIFICATION("event-notification");
+        HANDSHAKE("handshake"),
+        HEARTBEAT("heartbeat"),
+        EVENT_NOTIFICATION("event-notification");
 
         private final String code;
 

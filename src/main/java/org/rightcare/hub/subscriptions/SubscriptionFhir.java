@@ -188,7 +188,8 @@ public class SubscriptionFhir {
                 return Optional.of(uri);
             }
             return "http".equalsIgnoreCase(uri.getScheme()) && config.allowHttpLoopback() && isLoopback(uri.getHost())
-                    ? Optional.of(uri) : Optional.empty();
+                    ? Optional.of(uri)
+                    : Optional.empty();
         } catch (URISyntaxException e) {
             return Optional.empty();
         }

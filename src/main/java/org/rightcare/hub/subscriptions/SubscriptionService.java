@@ -54,7 +54,7 @@ public class SubscriptionService {
         Instant now = clock.instant();
         return pool.withTransaction(tx -> subscriptions.find(tx, id, odsCode).chain(found -> {
             if (found.isEmpty()) {
-                return Uni.createFrom().item(Optional.<TopicSubscription>empty());
+                return Uni.createFrom().item(Optional.<TopicSubscription> empty());
             }
             TopicSubscription replaced = asHeld(id, odsCode, draft, found.get().fhirBase(),
                     found.get().eventsSinceStart(), now);

@@ -20,7 +20,10 @@ public record TopicSubscription(UUID id, String odsCode, SubscriptionTopic topic
 
     /** The Subscription status codes: the hub moves it from requested to active (or error) by the handshake. */
     public enum Status {
-        REQUESTED("requested"), ACTIVE("active"), ERROR("error"), OFF("off");
+        REQUESTED("requested"),
+        ACTIVE("active"),
+        ERROR("error"),
+        OFF("off");
 
         private final String code;
 

@@ -11,7 +11,8 @@ import org.jboss.logging.MDC;
  * line), outbound deliveries as the {@value #HEADER} header, so one search finds a referral's whole journey without
  * a patient identifier in any log.
  *
- * <p>A CAD may send its own id in {@value #HEADER} with the incident's first event; the contract does not require
+ * <p>
+ * A CAD may send its own id in {@value #HEADER} with the incident's first event; the contract does not require
  * it, so anything that is not a short token of safe characters is ignored and the hub makes one instead.
  */
 public final class CorrelationId {

@@ -78,9 +78,9 @@ public final class DocumentSchema {
 
     /**
      * @param resource the schema on the classpath, such as {@code /directory/directory-v1.schema.json}; with
-     *            {@code #/$defs/name}, one definition of it
+     *        {@code #/$defs/name}, one definition of it
      * @param quoteValues whether messages name the field and quote the value; never for documents that carry patient
-     *            data, whose refusals may be logged
+     *        data, whose refusals may be logged
      */
     public static DocumentSchema load(String resource, boolean quoteValues) {
         int hash = resource.indexOf('#');
@@ -199,7 +199,8 @@ public final class DocumentSchema {
                 }
                 String message = innermostMessage(frames, from, h);
                 return said(truncate(instance, consumedAfter), keyword, message == null
-                        ? "does not match any of the allowed forms" : message, root, false);
+                        ? "does not match any of the allowed forms"
+                        : message, root, false);
             }
         }
         JsonNode holder = frames.isEmpty() ? document : frames.get(frames.size() - 1).node();

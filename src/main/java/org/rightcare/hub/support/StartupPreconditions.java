@@ -17,8 +17,10 @@ public final class StartupPreconditions {
         require(missing, "quarkus.datasource.reactive.url", "the PostgreSQL URL for requests, e.g. postgresql://db:5432/hub");
         require(missing, "quarkus.datasource.jdbc.url", "the same database as a JDBC URL, for schema migrations");
         require(missing, "quarkus.datasource.username", "the database user");
-        require(missing, "hub.public-base-url", "the hub's external URL, for links in CAD callbacks, e.g. https://rightcare-hub.example.nhs.uk");
-        require(missing, "quarkus.oidc.auth-server-url", "the OIDC provider (issuer) URL, e.g. https://keycloak/realms/rightcare");
+        require(missing, "hub.public-base-url",
+                "the hub's external URL, for links in CAD callbacks, e.g. https://rightcare-hub.example.nhs.uk");
+        require(missing, "quarkus.oidc.auth-server-url",
+                "the OIDC provider (issuer) URL, e.g. https://keycloak/realms/rightcare");
         if (!missing.isEmpty()) {
             System.err.println("""
                     rightcare-hub cannot start in the prod profile: these settings are missing.

@@ -68,7 +68,7 @@ public record YamlDocument(String file, JsonNode root) {
     /**
      * @param file the name reported in problems (a path or a classpath resource name)
      * @throws InvalidConfigurationException when the text is not YAML, gives a key twice in one mapping, uses an alias
-     *             that was never anchored, or holds more than one document
+     *         that was never anchored, or holds more than one document
      */
     public static YamlDocument parse(String file, String text) {
         try {

@@ -98,7 +98,8 @@ public final class WhatIfReportHtml {
         Set<String> types = new LinkedHashSet<>();
         variants.forEach(v -> v.byServiceType().forEach(r -> types.add(r.serviceType())));
         html.append("<table><thead><tr><th>service type</th>");
-        variants.forEach(v -> html.append("<th>").append(esc(v.name())).append(": offers / accepted / declined / timed out</th>"));
+        variants.forEach(
+                v -> html.append("<th>").append(esc(v.name())).append(": offers / accepted / declined / timed out</th>"));
         html.append("</tr></thead><tbody>\n");
         for (String type : types) {
             html.append("<tr><td>").append(esc(type)).append("</td>");
@@ -187,7 +188,8 @@ public final class WhatIfReportHtml {
 
     /** Grouped vertical bars: one group per category, one bar per variant, labelled with the category. */
     private static void chart(StringBuilder html, List<WhatIfReport.VariantReport> variants, int groups,
-            Function<Integer, String> label, java.util.function.BiFunction<WhatIfReport.VariantReport, Integer, Integer> value) {
+            Function<Integer, String> label,
+            java.util.function.BiFunction<WhatIfReport.VariantReport, Integer, Integer> value) {
         int max = 1;
         for (WhatIfReport.VariantReport v : variants) {
             for (int g = 0; g < groups; g++) {

@@ -60,8 +60,7 @@ public class WhatIfResource {
     }
 
     @GET
-    @Operation(summary = "Run the scenario's generated incidents with some of its named variants",
-            description = "variant may be repeated; none means the baseline only.")
+    @Operation(summary = "Run the scenario's generated incidents with some of its named variants", description = "variant may be repeated; none means the baseline only.")
     @APIResponse(responseCode = "200", description = "The report, as format asks")
     @APIResponse(responseCode = "422", description = "A parameter breaks a rule")
     public Uni<Response> generated(@QueryParam("days") Integer days, @QueryParam("seed") Long seed,
@@ -69,15 +68,15 @@ public class WhatIfResource {
             @QueryParam("format") String format) {
         List<FieldError> problems = new ArrayList<>();
         LocalDate first = date(firstDay, problems);
-        List<JsonNode> asked = variants == null ? List.of() : variants.stream().map(v -> (JsonNode) TextNode.valueOf(v)).toList();
+        List<JsonNode> asked = variants == null ? List.of()
+                : variants.stream().map(v -> (JsonNode) TextNode.valueOf(v)).toList();
         return respond(problems, new WhatIfService.RunRequest(days, seed, first, asked, null), format);
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Run generated incidents with variants named or written out",
-            description = "Body: {\"days\": 7, \"seed\": 1, \"firstDay\": \"2026-11-16\", \"variants\": "
-                    + "[\"ucr-until-22\", {\"name\": \"more-beds\", \"providers\": {\"vw-frailty-weald\": {\"places\": 20}}}]}")
+    @Operation(summary = "Run generated incidents with variants named or written out", description = "Body: {\"days\": 7, \"seed\": 1, \"firstDay\": \"2026-11-16\", \"variants\": "
+            + "[\"ucr-until-22\", {\"name\": \"more-beds\", \"providers\": {\"vw-frailty-weald\": {\"places\": 20}}}]}")
     @APIResponse(responseCode = "200", description = "The report, as format asks")
     @APIResponse(responseCode = "400", description = "The body is not JSON")
     @APIResponse(responseCode = "422", description = "Every broken rule, by JSON pointer into the body")
@@ -90,7 +89,8 @@ public class WhatIfResource {
             request = JSON.readTree(body);
         } catch (IOException e) {
             String message = e instanceof com.fasterxml.jackson.core.JsonProcessingException json
-                    ? json.getOriginalMessage() : e.getMessage();
+                    ? json.getOriginalMessage()
+                    : e.getMessage();
             return Uni.createFrom().item(Problem.of(400, "malformed-json", "Malformed JSON",
                     "The body is not JSON: " + message).toResponse());
         }
@@ -101,11 +101,13 @@ public class WhatIfResource {
         }
         request.fieldNames().forEachRemaining(field -> {
             if (!List.of("days", "seed", "firstDay", "variants").contains(field)) {
-                problems.add(new FieldError("/" + field, "unknown field '" + field + "'; expected days, seed, firstDay, variants"));
+                problems.add(
+                        new FieldError("/" + field, "unknown field '" + field + "'; expected days, seed, firstDay, variants"));
             }
         });
         Integer days = integer(request, "days", problems);
-        Long seed = request.hasNonNull("seed") && request.get("seed").canConvertToLong() ? request.get("seed").longValue() : null;
+        Long seed = request.hasNonNull("seed") && request.get("seed").canConvertToLong() ? request.get("seed").longValue()
+                : null;
         if (request.hasNonNull("seed") && seed == null) {
             problems.add(new FieldError("/seed", "must be a whole number"));
         }
@@ -124,14 +126,14 @@ public class WhatIfResource {
 
     @POST
     @Consumes({ "text/csv", "application/csv" })
-    @Operation(summary = "Replay an anonymised CAD export (CSV) with some of the scenario's named variants",
-            description = "Columns: time, category, complaint_code, age, postcode_district, dispatch_state, outcome, "
-                    + "and optionally news2, clinical_frailty_scale (see the README).")
+    @Operation(summary = "Replay an anonymised CAD export (CSV) with some of the scenario's named variants", description = "Columns: time, category, complaint_code, age, postcode_district, dispatch_state, outcome, "
+            + "and optionally news2, clinical_frailty_scale (see the README).")
     @APIResponse(responseCode = "200", description = "The report, as format asks")
     @APIResponse(responseCode = "422", description = "The file is malformed: every problem with its line")
     public Uni<Response> imported(@QueryParam("seed") Long seed, @QueryParam("variant") List<String> variants,
             @QueryParam("format") String format, byte[] body) {
-        List<JsonNode> asked = variants == null ? List.of() : variants.stream().map(v -> (JsonNode) TextNode.valueOf(v)).toList();
+        List<JsonNode> asked = variants == null ? List.of()
+                : variants.stream().map(v -> (JsonNode) TextNode.valueOf(v)).toList();
         return respond(new ArrayList<>(), new WhatIfService.RunRequest(null, seed, null, asked,
                 body == null ? new byte[0] : body), format);
     }

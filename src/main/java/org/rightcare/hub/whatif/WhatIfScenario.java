@@ -21,9 +21,8 @@ import org.rightcare.hub.support.ConfigFiles;
 import org.rightcare.hub.support.ConfigProblem;
 import org.rightcare.hub.support.FieldError;
 import org.rightcare.hub.support.InvalidConfigurationException;
-import org.rightcare.hub.support.YamlDocument;
 import org.rightcare.hub.support.YamlBinding;
-
+import org.rightcare.hub.support.YamlDocument;
 
 /**
  * Everything a what-if run compares against: the directory and the routing policy (read by the same loaders the live

@@ -11,16 +11,16 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
 
+import org.rightcare.hub.cascade.SendBackRules;
 import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.incidents.ReplayableIncident;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingPolicy;
-import org.rightcare.hub.referral.SendBackReason;
-import org.rightcare.hub.cascade.SendBackRules;
 
 /**
  * Replays incidents through the hub's own routing and send-back rules ({@link Router}, {@link SendBackRules}) on a
@@ -67,7 +67,10 @@ public final class WhatIfSimulator {
     }
 
     private enum Kind {
-        ARRIVAL, ANSWER, DEADLINE, PLACE_FREED
+        ARRIVAL,
+        ANSWER,
+        DEADLINE,
+        PLACE_FREED
     }
 
     private record Event(Instant at, long sequence, Kind kind, Case subject, Offer offer, ProviderAnswers.Answer answer,

@@ -35,10 +35,10 @@ import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
-import ca.uhn.fhir.context.FhirContext;
-import io.quarkus.test.junit.QuarkusTest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import ca.uhn.fhir.context.FhirContext;
+import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -163,8 +163,10 @@ class BarsMessageConformanceTest {
         assertTrue(cancelled.getMeta().getLastUpdated().after(focus(request).getMeta().getLastUpdated()),
                 "an update carries a later lastUpdated");
         assertEquals(Set.of("MessageHeader", "ServiceRequest", "Patient", "Encounter", "HealthcareService",
-                "Organization"), message.getEntry().stream().map(e -> e.getResource().fhirType())
-                .collect(Collectors.toSet()), "only what the cancellation must carry");
+                "Organization"),
+                message.getEntry().stream().map(e -> e.getResource().fhirType())
+                        .collect(Collectors.toSet()),
+                "only what the cancellation must carry");
     }
 
     @Test

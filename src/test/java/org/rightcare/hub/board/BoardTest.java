@@ -67,7 +67,8 @@ class BoardTest {
 
         HttpResponse<String> forged = team.post("/board/cases/" + fall + "/claim", BoardSession.form("csrf", "forged"));
         assertEquals(403, forged.statusCode());
-        assertEquals("0", TestDatabase.text("SELECT count(*)::text FROM offer WHERE referral_id = ? AND status = 'accepted'", fall),
+        assertEquals("0",
+                TestDatabase.text("SELECT count(*)::text FROM offer WHERE referral_id = ? AND status = 'accepted'", fall),
                 "a forged form changes nothing");
 
         HttpResponse<String> claimed = team.post("/board/cases/" + fall + "/claim",

@@ -17,8 +17,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.directory.ServiceType;
-import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,7 +40,8 @@ class ConcurrentSweepersTest {
         String district = TestServices.freshDistrict();
         String key = district.toLowerCase();
         TestServices.install(
-                TestServices.service("race-falls-" + key, ServiceType.FALLS_RESPONSE, "RF" + district, district, Duration.ofMinutes(10)),
+                TestServices.service("race-falls-" + key, ServiceType.FALLS_RESPONSE, "RF" + district, district,
+                        Duration.ofMinutes(10)),
                 TestServices.service("race-ucr-" + key, ServiceType.UCR, "RU" + district, district, Duration.ofMinutes(15)));
         List<UUID> referrals = new ArrayList<>();
         for (int i = 0; i < REFERRALS; i++) {
@@ -69,8 +70,9 @@ class ConcurrentSweepersTest {
         for (UUID referral : referrals) {
             assertEquals(List.of("failed", "requested"), Referrals.offers(referral).stream()
                     .map(o -> o.get("status")).toList(), "referral " + referral);
-            assertEquals(2, TestDatabase.count("""
-                    SELECT count(*) FROM delivery_outbox WHERE referral_id = ? AND payload::json->>'eventType' = 'referral.offered'""",
+            assertEquals(2, TestDatabase.count(
+                    """
+                            SELECT count(*) FROM delivery_outbox WHERE referral_id = ? AND payload::json->>'eventType' = 'referral.offered'""",
                     referral), "one callback per offer for " + referral);
         }
     }

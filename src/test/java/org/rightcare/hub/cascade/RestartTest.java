@@ -28,7 +28,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 /**
  * A hub restart loses no deadline and doubles none: offers made by one instance time out, once each, under the next.
  *
- * <p>What "restart" means here, as in the outbox's own restart test: everything the hub needs to carry on is in
+ * <p>
+ * What "restart" means here, as in the outbox's own restart test: everything the hub needs to carry on is in
  * PostgreSQL, so what a restart destroys is memory, and for the cascade that is the due-referral sweeper (its
  * schedule and its routing lanes). The test restarts exactly that, by itself: this instance's sweeper makes the
  * offers and is then stopped (its schedule paused, as a stopped replica's is gone); a new sweeper, built on the same

@@ -161,7 +161,8 @@ class SendBackLoopSimulationTest {
                 TestServices.service("sim-vwf-" + n, ServiceType.VIRTUAL_WARD_FRAILTY, "SV" + north, north,
                         Duration.ofMinutes(20), daytime),
                 TestServices.service("sim-ari-" + n, ServiceType.VIRTUAL_WARD_ARI, "SA" + north, north, Duration.ofMinutes(20)),
-                TestServices.service("sim-gp-" + n, ServiceType.GP_IN_HOURS, "SG" + north, north, Duration.ofMinutes(30), daytime),
+                TestServices.service("sim-gp-" + n, ServiceType.GP_IN_HOURS, "SG" + north, north, Duration.ofMinutes(30),
+                        daytime),
                 TestServices.service("sim-ucr-" + s, ServiceType.UCR, "SU" + south, south, Duration.ofMinutes(15)),
                 TestServices.service("sim-sdec-" + s, ServiceType.SDEC_SURGICAL, "SS" + south, south, Duration.ofMinutes(20)));
         TestServices.install(services.toArray(new org.rightcare.hub.directory.CommunityService[0]));
@@ -328,7 +329,8 @@ class SendBackLoopSimulationTest {
         assertTrue(taken <= 1, "referral " + referralId + " was taken by " + taken + " services");
         for (int i = 1; i < offers.size(); i++) {
             Object previousEnded = offers.get(i - 1).get("answered_at");
-            assertTrue(previousEnded != null, "offer " + (i + 1) + " of " + referralId + " began while offer " + i + " was open");
+            assertTrue(previousEnded != null,
+                    "offer " + (i + 1) + " of " + referralId + " began while offer " + i + " was open");
             assertTrue(!instant(previousEnded).isAfter(instant(offers.get(i).get("offered_at"))),
                     "offer " + (i + 1) + " of " + referralId + " began before offer " + i + " ended");
         }

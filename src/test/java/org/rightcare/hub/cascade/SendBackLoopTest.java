@@ -61,7 +61,8 @@ class SendBackLoopTest {
         String key = district.toLowerCase();
         Area area = new Area(district, "falls-" + key, "F" + district, "ucr-" + key, "U" + district);
         TestServices.install(
-                TestServices.service(area.falls(), ServiceType.FALLS_RESPONSE, area.fallsOds(), district, Duration.ofMinutes(10)),
+                TestServices.service(area.falls(), ServiceType.FALLS_RESPONSE, area.fallsOds(), district,
+                        Duration.ofMinutes(10)),
                 TestServices.service(area.ucr(), ServiceType.UCR, area.ucrOds(), district, Duration.ofMinutes(15)));
         return area;
     }
@@ -136,7 +137,8 @@ class SendBackLoopTest {
                 SELECT payload::json AS body FROM delivery_outbox WHERE referral_id = ? ORDER BY sequence DESC LIMIT 1""",
                 referral).get(0);
         String body = sentBack.get("body").toString();
-        assertTrue(body.contains("\"code\":\"clinically-inappropriate\"") || body.contains("\"code\": \"clinically-inappropriate\""), body);
+        assertTrue(body.contains("\"code\":\"clinically-inappropriate\"")
+                || body.contains("\"code\": \"clinically-inappropriate\""), body);
         assertTrue(body.contains(area.falls()) && body.contains(area.ucr()), "both attempts are listed: " + body);
     }
 
@@ -285,7 +287,8 @@ class SendBackLoopTest {
     void acceptingAnOfferUsesOneOfTheServicesPlaces() {
         String district = TestServices.freshDistrict();
         String id = "places-" + district.toLowerCase();
-        TestServices.install(TestServices.service(id, ServiceType.FALLS_RESPONSE, "P" + district, district, Duration.ofMinutes(10)));
+        TestServices.install(
+                TestServices.service(id, ServiceType.FALLS_RESPONSE, "P" + district, district, Duration.ofMinutes(10)));
         TestServices.capacity(id, Capacity.Rag.GREEN, 2);
         UUID referral = post(fallIn(district, "C3"));
 

@@ -34,7 +34,7 @@ class DemoTokenEndpointTest {
 
         demo.then().statusCode(404);
         none.then().statusCode(404);
-        assertEquals(none.<String>path("type"), demo.path("type"));
-        assertEquals(none.<String>path("title"), demo.path("title"));
+        assertEquals(none.<String> path("type"), demo.path("type"));
+        assertEquals(none.<String> path("title"), demo.path("title"));
     }
 }

@@ -98,7 +98,7 @@ class CapacityServiceTest {
 
     @Test
     void aServiceThatDoesNotCountPlacesAlwaysHasAPlace() {
-        assertEquals(true, usePlace());        // no capacity row at all
+        assertEquals(true, usePlace()); // no capacity row at all
         set(Capacity.Rag.AMBER, null);
         assertEquals(true, usePlace());
         assertNull(current(serviceId).get(serviceId).places());

@@ -51,9 +51,9 @@ class CatchmentTest {
 
     @Test
     void coversCoordinatesInsideACircle() {
-        assertTrue(CIRCLE.covers(location(null, 51.2787, 0.5217)));     // under 1 km from the centre
-        assertTrue(CIRCLE.covers(location(null, 51.3150, 0.5290)));     // 4.8 km north
-        assertFalse(CIRCLE.covers(location(null, 51.3180, 0.5290)));    // 5.1 km north
+        assertTrue(CIRCLE.covers(location(null, 51.2787, 0.5217))); // under 1 km from the centre
+        assertTrue(CIRCLE.covers(location(null, 51.3150, 0.5290))); // 4.8 km north
+        assertFalse(CIRCLE.covers(location(null, 51.3180, 0.5290))); // 5.1 km north
     }
 
     @Test
@@ -75,9 +75,9 @@ class CatchmentTest {
 
     @Test
     void aLocationWithBothMatchesEitherTheDistrictOrTheArea() {
-        assertTrue(BOTH.covers(location("CT1 2AB", 51.0, 1.0)));         // district only
-        assertTrue(BOTH.covers(location("ME14 1AB", 51.2787, 0.5217)));  // area only
-        assertFalse(BOTH.covers(location("ME14 1AB", 51.0, 1.0)));       // neither
+        assertTrue(BOTH.covers(location("CT1 2AB", 51.0, 1.0))); // district only
+        assertTrue(BOTH.covers(location("ME14 1AB", 51.2787, 0.5217))); // area only
+        assertFalse(BOTH.covers(location("ME14 1AB", 51.0, 1.0))); // neither
     }
 
     @Test

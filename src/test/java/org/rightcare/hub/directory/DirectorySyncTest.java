@@ -73,7 +73,7 @@ class DirectorySyncTest {
             Awaitility.await("no notification, no change").during(Duration.ofMillis(300))
                     .atMost(Duration.ofSeconds(1)).until(() -> directory.find(id).isEmpty());
 
-            directory.refresh().await().atMost(WAIT);     // what the periodic check runs
+            directory.refresh().await().atMost(WAIT); // what the periodic check runs
 
             assertTrue(directory.find(id).isPresent());
         } finally {

@@ -53,7 +53,7 @@ class EligibilityTest {
 
     @Test
     void refusesAPatientYoungerThanTheMinimumAge() {
-        Incident young = withPatient(fall(), patient(LocalDate.of(1981, 11, 23), null));    // 44 today, 45 tomorrow
+        Incident young = withPatient(fall(), patient(LocalDate.of(1981, 11, 23), null)); // 44 today, 45 tomorrow
         assertEquals(Optional.of("age 44 is under the minimum 65"), why(rules(List.of(), 65, null, null, null), young));
         Incident birthday = withPatient(fall(), patient(LocalDate.of(1981, 11, 22), null));
         assertEquals(Optional.of("age 45 is under the minimum 65"), why(rules(List.of(), 65, null, null, null), birthday));

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
@@ -43,7 +44,6 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeEach;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.bars.inbound.ProcessMessageResource;
@@ -158,7 +158,8 @@ class CapabilityStatementTest {
             for (var parameter : resource.getSearchParam()) {
                 // The audit trail of the whole suite is long: narrow to this referral's, except when that is the test.
                 String narrow = type.equals("AuditEvent") && !parameter.getName().equals("entity")
-                        ? "&entity=ServiceRequest/" + referralId : "";
+                        ? "&entity=ServiceRequest/" + referralId
+                        : "";
                 Bundle found = search(type, parameter.getName(), searchValue(type, parameter.getName(), referralId)
                         + narrow);
                 assertTrue(ids(found).contains(id.getIdPart()), "searching " + type + " by " + parameter.getName()
@@ -204,7 +205,8 @@ class CapabilityStatementTest {
         for (var messaging : statement.getMessaging()) {
             List<String> fixtures = List.of("interim-in-progress", "final-response");
             List<String> definitions = messaging.getSupportedMessage().stream().map(m -> m.getDefinition()).toList();
-            assertEquals(List.of(BarsMessaging.INTERIM_RESPONSE_DEFINITION, BarsMessaging.FULL_RESPONSE_DEFINITION), definitions,
+            assertEquals(List.of(BarsMessaging.INTERIM_RESPONSE_DEFINITION, BarsMessaging.FULL_RESPONSE_DEFINITION),
+                    definitions,
                     "declares messages no test sends");
             for (String fixture : fixtures) {
                 BarsMessages.post(offeredOds, BarsMessages.message(fixture, UUID.fromString(referralId),
@@ -372,15 +374,19 @@ class CapabilityStatementTest {
             case READ -> client.read().resource(type).withId(id.getIdPart()).execute();
             case VREAD -> client.read().resource(type).withIdAndVersion(id.getIdPart(), "1").execute();
             case UPDATE -> type.equals("Task") ? answerOffer(id)
-                    : type.equals("Subscription") ? turnOff(id) : client.update().resource(blank(type).setIdElement(id)).execute().getResource();
-            case PATCH -> type.equals("Task") ? patchOffer(id) : client.patch()
-                    .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"revoked\"}]")
-                    .withId(id).execute().getResource();
+                    : type.equals("Subscription") ? turnOff(id)
+                            : client.update().resource(blank(type).setIdElement(id)).execute().getResource();
+            case PATCH -> type.equals("Task") ? patchOffer(id)
+                    : client.patch()
+                            .withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"revoked\"}]")
+                            .withId(id).execute().getResource();
             case DELETE -> client.delete().resourceById(id).execute().getOperationOutcome();
             case HISTORYINSTANCE -> client.history().onInstance(id).returnBundle(Bundle.class).execute();
             case HISTORYTYPE -> client.history().onType(type).returnBundle(Bundle.class).execute();
-            case CREATE -> type.equals("Task") ? claimACase() : type.equals("Subscription") ? subscribe() : client.create().resource(blank(type)).execute()
-                    .getResource();
+            case CREATE -> type.equals("Task") ? claimACase()
+                    : type.equals("Subscription") ? subscribe()
+                            : client.create().resource(blank(type)).execute()
+                                    .getResource();
             case SEARCHTYPE -> client.search().forResource(type).where(new StringClientParam("undeclared")
                     .matches().value("x")).returnBundle(Bundle.class).execute();
             case NULL -> throw new IllegalArgumentException("no interaction");
@@ -403,7 +409,8 @@ class CapabilityStatementTest {
         String topic = statement.getRestFirstRep().getResource().stream()
                 .filter(r -> r.getType().equals("Subscription")).findFirst().orElseThrow()
                 .getExtensionsByUrl("http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/"
-                        + "capabilitystatement-subscriptiontopic-canonical").get(0).getValue().primitiveValue();
+                        + "capabilitystatement-subscriptiontopic-canonical")
+                .get(0).getValue().primitiveValue();
         Subscription subscription = new Subscription().setStatus(Subscription.SubscriptionStatus.REQUESTED)
                 .setReason("capability test").setCriteria(topic);
         subscription.getChannel().setType(Subscription.SubscriptionChannelType.RESTHOOK)

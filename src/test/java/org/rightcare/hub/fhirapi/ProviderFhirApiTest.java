@@ -149,7 +149,8 @@ class ProviderFhirApiTest {
         // Start with a JSON Patch at the version just read; then complete, first with a stale version.
         String taskId = task.getIdElement().getIdPart();
         MethodOutcome started = b.patch().withBody("[{\"op\":\"replace\",\"path\":\"/status\",\"value\":\"in-progress\"}]")
-                .withId(new IdType("Task", taskId)).withAdditionalHeader("If-Match", "W/\"" + task.getMeta().getVersionId() + "\"")
+                .withId(new IdType("Task", taskId))
+                .withAdditionalHeader("If-Match", "W/\"" + task.getMeta().getVersionId() + "\"")
                 .execute();
         assertEquals(Task.TaskStatus.INPROGRESS, ((Task) started.getResource()).getStatus());
         Task completion = new Task().setStatus(Task.TaskStatus.COMPLETED).setIntent(Task.TaskIntent.ORDER);

@@ -41,7 +41,8 @@ import io.quarkus.test.junit.QuarkusTest;
 /**
  * A hub restart with offers waiting for a provider loses nothing and doubles nothing in effect.
  *
- * <p>What "restart" means here: everything the hub needs to carry on is in PostgreSQL, so what a crash destroys is
+ * <p>
+ * What "restart" means here: everything the hub needs to carry on is in PostgreSQL, so what a crash destroys is
  * the dispatcher's memory (its claims, its retry timers), and what it leaves is rows as they were: some never
  * attempted, some claimed by the dead process with an attempt that may or may not have reached the provider, and
  * whose outcome was never recorded. The test builds exactly that state, with the provider's queue paused (an

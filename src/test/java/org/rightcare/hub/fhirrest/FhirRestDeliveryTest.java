@@ -76,7 +76,8 @@ class FhirRestDeliveryTest {
             Bundle transaction = provider.transactions().get(0);
             assertEquals(Bundle.BundleType.TRANSACTION, transaction.getType());
             List<String> types = transaction.getEntry().stream().map(e -> e.getResource().fhirType()).toList();
-            assertTrue(types.containsAll(List.of("ServiceRequest", "Patient", "Encounter", "Location", "Task")), types.toString());
+            assertTrue(types.containsAll(List.of("ServiceRequest", "Patient", "Encounter", "Location", "Task")),
+                    types.toString());
             for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
                 assertEquals(Bundle.HTTPVerb.POST, entry.getRequest().getMethod());
                 assertEquals("identifier=" + HubIdentifiers.HUB_RESOURCE_ID + "|" + hubId(entry.getResource()),

@@ -115,7 +115,8 @@ class OfferLifecycleTest {
 
             TestDatabase.await("the revocation is delivered", () -> TestDatabase.count(
                     "SELECT count(*) FROM delivery_outbox WHERE referral_id = ? AND channel = 'fhir-rest' "
-                            + "AND state = 'delivered'", referral) == 2);
+                            + "AND state = 'delivered'",
+                    referral) == 2);
             List<Map<String, Object>> rows = TestDatabase.query("""
                     SELECT id, state FROM delivery_outbox WHERE referral_id = ? AND channel = 'fhir-rest'
                     ORDER BY sequence""", referral);
@@ -152,8 +153,9 @@ class OfferLifecycleTest {
                             + "\"focus\":{\"reference\":\"ServiceRequest/" + referral + "\"}}")
                     .post("/fhir/Task").then().statusCode(201);
 
-            TestDatabase.await("the falls service's Task is cancelled", () -> falls.stored().get(taskKey(offer))
-                    instanceof Task task && task.getStatus() == Task.TaskStatus.CANCELLED);
+            TestDatabase.await("the falls service's Task is cancelled",
+                    () -> falls.stored().get(taskKey(offer)) instanceof Task task
+                            && task.getStatus() == Task.TaskStatus.CANCELLED);
             assertEquals(OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE.code(), ((Task) falls.stored().get(taskKey(offer)))
                     .getStatusReason().getCodingFirstRep().getCode());
             assertEquals(2, falls.transactions().size());

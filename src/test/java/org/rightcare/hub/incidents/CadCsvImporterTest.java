@@ -56,13 +56,15 @@ class CadCsvImporterTest {
                 + "2026-11-16T11:00,C3,1912002,84,ME14\n");
 
         assertEquals(List.of(
-                new CadCsvImporter.CsvProblem(3, "time 'yesterday' is not a date-time such as 2026-11-16T08:15:00Z or 2026-11-16T08:15"),
+                new CadCsvImporter.CsvProblem(3,
+                        "time 'yesterday' is not a date-time such as 2026-11-16T08:15:00Z or 2026-11-16T08:15"),
                 new CadCsvImporter.CsvProblem(3, "category 'C9' is not an ARP category"),
                 new CadCsvImporter.CsvProblem(4, "complaint_code 'fall' is not a SNOMED CT concept id (6-18 digits)"),
                 new CadCsvImporter.CsvProblem(4, "age 140 is outside 0-130"),
                 new CadCsvImporter.CsvProblem(4, "postcode_district 'ME14 1AB' is not a postcode district such as ME14"),
                 new CadCsvImporter.CsvProblem(4, "dispatch_state 'somewhere' is not a dispatch state"),
-                new CadCsvImporter.CsvProblem(4, "outcome 'taken' is not one of cancelled, conveyed, hear-and-treat, see-and-refer, see-and-treat"),
+                new CadCsvImporter.CsvProblem(4,
+                        "outcome 'taken' is not one of cancelled, conveyed, hear-and-treat, see-and-refer, see-and-treat"),
                 new CadCsvImporter.CsvProblem(5, "has 5 fields; the header has 8")), problems);
     }
 

@@ -55,7 +55,8 @@ class IncidentGeneratorTest {
         long beforeDawn = week.stream().filter(r -> r.incident().receivedAt().atZone(london).getHour() == 4).count();
         assertTrue(lateMorning > 2 * beforeDawn, lateMorning + " at 11:00 against " + beforeDawn + " at 04:00");
         double c2 = week.stream().filter(r -> r.incident().category() == ArpCategory.C2).count() / (double) week.size();
-        double c2Weight = SHAPE.categories().get("C2") / SHAPE.categories().values().stream().mapToDouble(Double::doubleValue).sum();
+        double c2Weight = SHAPE.categories().get("C2")
+                / SHAPE.categories().values().stream().mapToDouble(Double::doubleValue).sum();
         assertEquals(c2Weight, c2, 0.03);
     }
 }

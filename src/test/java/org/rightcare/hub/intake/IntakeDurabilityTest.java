@@ -155,7 +155,8 @@ class IntakeDurabilityTest {
         assertEquals(referralsBefore, TestDatabase.rows("referral"), "no refused request stored a referral");
         assertEquals(1, TestDatabase.count(
                 "SELECT count(*) FROM referral r WHERE cad_system = ? AND incident_id = ? AND category = 'C3' AND version = 1 + "
-                        + ROUTING_STEPS, CadWebhook.CAD_SYSTEM, accepted.at("/incident/incidentId").asText()),
+                        + ROUTING_STEPS,
+                CadWebhook.CAD_SYSTEM, accepted.at("/incident/incidentId").asText()),
                 "the 409 changed nothing");
     }
 

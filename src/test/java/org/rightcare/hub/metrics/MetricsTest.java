@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.rightcare.hub.cad.WebhookSignature;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.testing.CadWebhook;
-import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -85,7 +85,8 @@ class MetricsTest {
         assertEquals(1, after.delta(before, "rightcare_referral_time_to_accept_seconds_bucket",
                 Map.of("service_type", "ucr", "le", "+Inf")));
         assertTrue(after.value("rightcare_referral_time_to_accept_seconds_bucket",
-                Map.of("service_type", "ucr", "le", "120.0")) != null, "buckets in seconds: " + after.lines("rightcare_referral_time_to_accept_seconds_bucket"));
+                Map.of("service_type", "ucr", "le", "120.0")) != null,
+                "buckets in seconds: " + after.lines("rightcare_referral_time_to_accept_seconds_bucket"));
         // Every fixed label value exists from the start, so the first event of its kind is not lost to rate().
         for (String answer : List.of("accepted", "rejected", "timed_out", "cancelled", "undeliverable")) {
             assertTrue(after.value("rightcare_offers_total", Map.of("answer", answer)) != null, answer);
@@ -130,7 +131,7 @@ class MetricsTest {
                         ?, ?, ?)""", id, endpoint, now.plusDays(1), now.minusMinutes(2), now.minusMinutes(2));
         try {
             // Callbacks of other tests die while we look (their CAD is unreachable): retry until a stable read.
-            for (int attempt = 0; ; attempt++) {
+            for (int attempt = 0;; attempt++) {
                 long deadBefore = TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE state = 'dead'");
                 gauges.collect().await().atMost(Duration.ofSeconds(10));
                 long deadAfter = TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE state = 'dead'");

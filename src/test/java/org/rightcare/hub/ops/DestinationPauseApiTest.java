@@ -97,7 +97,8 @@ class DestinationPauseApiTest {
 
     @Test
     void refusesUnknownDestinationsAndBadBodiesChangingNothing() {
-        long actionsBefore = TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_type IN ('destination', 'delivery')");
+        long actionsBefore = TestDatabase
+                .count("SELECT count(*) FROM audit_event WHERE entity_type IN ('destination', 'delivery')");
         long pausedBefore = TestDatabase.rows("paused_destination");
         given().auth().oauth2(operatorToken()).contentType("application/json").body("{\"reason\": \"x\"}")
                 .put("/admin/destinations/NO-SUCH-CAD/pause").then().statusCode(404);
@@ -112,7 +113,8 @@ class DestinationPauseApiTest {
                 .then().statusCode(409);
         given().auth().oauth2(operatorToken()).delete("/admin/destinations/NO-SUCH-CAD/pause")
                 .then().statusCode(404);
-        assertEquals(actionsBefore, TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_type IN ('destination', 'delivery')"));
+        assertEquals(actionsBefore,
+                TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_type IN ('destination', 'delivery')"));
         assertEquals(pausedBefore, TestDatabase.rows("paused_destination"));
     }
 

@@ -70,7 +70,8 @@ class RouterTest {
                 Map.of(), Set.of());
 
         assertEquals("fall-without-serious-injury", decision.ruleId());
-        assertEquals(List.of("falls", "ucr"), decision.candidates().stream().map(RoutingDecision.Candidate::serviceId).toList());
+        assertEquals(List.of("falls", "ucr"),
+                decision.candidates().stream().map(RoutingDecision.Candidate::serviceId).toList());
     }
 
     @Test

@@ -70,7 +70,8 @@ class RoutingPolicyLoaderTest {
         assertEquals(ALWAYS_ROUTABLE, routed, "the rules between them route every category a community service may take");
         for (ArpCategory category : routed) {
             Duration budget = policy.timeBudget(category);
-            assertTrue(!budget.isNegative() && !budget.isZero(), category + " is routed but has no time budget, so it would go straight back");
+            assertTrue(!budget.isNegative() && !budget.isZero(),
+                    category + " is routed but has no time budget, so it would go straight back");
         }
     }
 

@@ -302,8 +302,9 @@ class SubscriptionsTest {
 
     /** A Subscription as the IG shapes it for R4; null leaves the optional parts out. */
     static String body(String topic, String filter, String endpoint, String payloadContent, String status) {
-        String criteriaExtension = filter == null ? "" : ",\"_criteria\":{\"extension\":[{\"url\":\""
-                + SubscriptionFhir.FILTER_CRITERIA + "\",\"valueString\":\"" + filter + "\"}]}";
+        String criteriaExtension = filter == null ? ""
+                : ",\"_criteria\":{\"extension\":[{\"url\":\""
+                        + SubscriptionFhir.FILTER_CRITERIA + "\",\"valueString\":\"" + filter + "\"}]}";
         return """
                 {"resourceType":"Subscription","status":"%s","reason":"test","criteria":"%s"%s,
                  "channel":{"type":"rest-hook","endpoint":"%s","payload":"application/fhir+json",

@@ -42,7 +42,8 @@ class CorrelationIdJourneyTest {
         String district = TestServices.freshDistrict();
         String falls = "falls-c-" + district.toLowerCase();
         TestServices.install(TestServices.service(falls, ServiceType.FALLS_RESPONSE, "FC" + district, district,
-                Duration.ofMinutes(10)), TestServices.service("ucr-c-" + district.toLowerCase(), ServiceType.UCR,
+                Duration.ofMinutes(10)),
+                TestServices.service("ucr-c-" + district.toLowerCase(), ServiceType.UCR,
                         "UC" + district, district, Duration.ofMinutes(10)));
         String correlationId = "cad-ref-" + UUID.randomUUID();
         try (CallbackReceiver cad = new CallbackReceiver(); LogCapture logs = new LogCapture()) {

@@ -78,7 +78,8 @@ public final class BarsMessages {
     }
 
     public static Response post(String ods, String body, Map<String, String> headers, String contentType) {
-        RequestSpecification request = given().urlEncodingEnabled(false).auth().oauth2(Tokens.provider(ods)).contentType(contentType)
+        RequestSpecification request = given().urlEncodingEnabled(false).auth().oauth2(Tokens.provider(ods))
+                .contentType(contentType)
                 .headers(headers).body(body);
         return request.post("/fhir/$process-message");
     }

@@ -16,7 +16,6 @@ import java.util.UUID;
 
 import org.awaitility.Awaitility;
 import org.eclipse.microprofile.config.ConfigProvider;
-
 import org.rightcare.hub.cad.CadCallback;
 import org.rightcare.hub.cad.CadCallbackOutbox;
 import org.rightcare.hub.cad.CadCallbackType;

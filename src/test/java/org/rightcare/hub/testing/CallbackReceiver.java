@@ -11,19 +11,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import org.awaitility.Awaitility;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import org.awaitility.Awaitility;
 
 /**
  * A CAD's callback endpoint for tests: an HTTP server on 127.0.0.1 that records every request and answers as each
  * test scripts it: a status, after a delay, or by dropping the connection.
  *
- * <p>Tests find their own callbacks by a marker they put in them (a service id): other code may call back about the
+ * <p>
+ * Tests find their own callbacks by a marker they put in them (a service id): other code may call back about the
  * same incidents (the routing loop does), and those callbacks are recorded too but always answered 200.
  */
 public final class CallbackReceiver implements AutoCloseable {

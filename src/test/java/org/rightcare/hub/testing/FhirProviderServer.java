@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -31,11 +33,10 @@ import ca.uhn.fhir.rest.annotation.TransactionParam;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
 import ca.uhn.fhir.rest.server.exceptions.InternalErrorException;
-import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException;
+import ca.uhn.fhir.rest.server.exceptions.UnclassifiedServerFailureException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
-import jakarta.servlet.http.HttpServletRequest;
 
 /**
  * A community provider's own FHIR server for tests: HAPI's plain {@link RestfulServer} in Jetty on 127.0.0.1,
@@ -45,7 +46,8 @@ import jakarta.servlet.http.HttpServletRequest;
  * be told to fail (after storing, as a server whose answer is lost does), to be down (answering 503 and storing
  * nothing), or to hold requests until the test lets them go.
  *
- * <p>It is also a BaRS receiver at {@code $process-message}: it keeps each message and its HTTP headers, processes a
+ * <p>
+ * It is also a BaRS receiver at {@code $process-message}: it keeps each message and its HTTP headers, processes a
  * Bundle id once (a second copy is answered 409 {@code REC_CONFLICT} {@code duplicate}, as BaRS receivers answer),
  * acknowledges with 200 and the message, and can be told to refuse every message with a BaRS error.
  */

@@ -23,7 +23,8 @@ public class KeycloakTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         String home = System.getProperty(HOME_PROPERTY);
         if (home == null) {
-            throw new IllegalStateException(HOME_PROPERTY + " is not set: run the tests through ./mvnw, which unpacks Keycloak");
+            throw new IllegalStateException(
+                    HOME_PROPERTY + " is not set: run the tests through ./mvnw, which unpacks Keycloak");
         }
         server = KeycloakServer.start(Path.of(home), REALM_FILE, Path.of("target", "keycloak.log"));
         return Map.of(

@@ -36,7 +36,8 @@ public final class Referrals {
     }
 
     public static List<Map<String, Object>> offers(UUID referralId) {
-        return TestDatabase.query("SELECT id, service_id, status, status_reason_code FROM offer WHERE referral_id = ? ORDER BY sequence",
+        return TestDatabase.query(
+                "SELECT id, service_id, status, status_reason_code FROM offer WHERE referral_id = ? ORDER BY sequence",
                 referralId);
     }
 
@@ -46,9 +47,10 @@ public final class Referrals {
     }
 
     public static Response answer(UUID offerId, String ods, String status, String reasonSystem, String reasonCode) {
-        String reason = reasonCode == null ? "" : """
-                ,"statusReason":{"coding":[{"system":"%s","code":"%s"}],"text":"answered by a test"}"""
-                .formatted(reasonSystem, reasonCode);
+        String reason = reasonCode == null ? ""
+                : """
+                        ,"statusReason":{"coding":[{"system":"%s","code":"%s"}],"text":"answered by a test"}"""
+                        .formatted(reasonSystem, reasonCode);
         return given().auth().oauth2(Tokens.provider(ods)).contentType("application/fhir+json")
                 .body("{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"" + status
                         + "\",\"intent\":\"order\"" + reason + "}")

@@ -99,7 +99,8 @@ public final class TestDatabase {
     }
 
     private static <T> T read(String sql, Object[] params, RowReader<T> reader) {
-        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params);
+        try (Connection c = connect();
+                PreparedStatement statement = prepare(c, sql, params);
                 ResultSet rs = statement.executeQuery()) {
             return reader.read(rs);
         } catch (SQLException e) {

@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.cascade.DueReferralSweeper;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.directory.ServiceType;
@@ -28,7 +29,6 @@ import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingPolicies;
-import org.rightcare.hub.cascade.DueReferralSweeper;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.Slow;

@@ -114,20 +114,21 @@ class WhatIfRunTest {
     void aScenarioFileThatBreaksARuleIsRefusedWithItsLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         java.nio.file.Path file = dir.resolve("scenario.yaml");
-        java.nio.file.Files.writeString(file, """
-                directory: classpath:directory/demo-directory.yaml
-                policy: classpath:routing/default-policy.yaml
-                incidentShape: classpath:incidents/wealdshire-incidents.yaml
-                firstDay: 2026-11-16
-                days: 7
-                seed: 1
-                providers:
-                  defaults: {careMinutes: 60, answerMinutes: {min: 2, max: 12}, silentShare: 0.05, rejectShare: 0.1, rejectReason: "dos:23"}
-                variants:
-                  - name: more-ucr
-                    providers:
-                      ucr-nowhere: {places: 5}
-                """);
+        java.nio.file.Files.writeString(file,
+                """
+                        directory: classpath:directory/demo-directory.yaml
+                        policy: classpath:routing/default-policy.yaml
+                        incidentShape: classpath:incidents/wealdshire-incidents.yaml
+                        firstDay: 2026-11-16
+                        days: 7
+                        seed: 1
+                        providers:
+                          defaults: {careMinutes: 60, answerMinutes: {min: 2, max: 12}, silentShare: 0.05, rejectShare: 0.1, rejectReason: "dos:23"}
+                        variants:
+                          - name: more-ucr
+                            providers:
+                              ucr-nowhere: {places: 5}
+                        """);
 
         org.rightcare.hub.support.InvalidConfigurationException e = assertThrows(
                 org.rightcare.hub.support.InvalidConfigurationException.class, () -> WhatIfScenario.load(file.toString()));

@@ -14,8 +14,14 @@ public record BarsError(Code code, IssueType issueType, String diagnostics) {
 
     /** The receiver codes BaRS defines, with the HTTP status each goes with. */
     public enum Code {
-        REC_BAD_REQUEST(400), REC_UNAUTHORIZED(401), REC_FORBIDDEN(403), REC_NOT_FOUND(404),
-        REC_NOT_ACCEPTABLE(406), REC_CONFLICT(409), REC_UNPROCESSABLE_ENTITY(422), REC_SERVER_ERROR(500);
+        REC_BAD_REQUEST(400),
+        REC_UNAUTHORIZED(401),
+        REC_FORBIDDEN(403),
+        REC_NOT_FOUND(404),
+        REC_NOT_ACCEPTABLE(406),
+        REC_CONFLICT(409),
+        REC_UNPROCESSABLE_ENTITY(422),
+        REC_SERVER_ERROR(500);
 
         private final int status;
 

@@ -33,9 +33,9 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.fhir.FhirFormat;
 import org.rightcare.hub.fhir.HubIdentifiers;
-import org.rightcare.hub.support.CorrelationId;
 import org.rightcare.hub.fhir.ReferralResourceIds;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.support.CorrelationId;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -52,8 +52,6 @@ import io.vertx.core.json.JsonObject;
  */
 @ApplicationScoped
 public class BarsMessageRules {
-
-
 
     /** BaRS definitions the hub knows but does not take: it is the requester of validations, never a responder. */
     static final Set<String> NOT_TAKEN = Set.of(
@@ -278,13 +276,17 @@ public class BarsMessageRules {
         }
         if (!(header.getEvent() instanceof Coding event) || !BarsMessaging.MESSAGE_EVENTS.equals(event.getSystem())
                 || !BarsMessaging.EVENT_SERVICE_REQUEST_RESPONSE.equals(event.getCode())) {
-            throw bad(IssueType.INVARIANT, "MessageHeader.eventCoding must be " + BarsMessaging.MESSAGE_EVENTS + "|" + BarsMessaging.EVENT_SERVICE_REQUEST_RESPONSE
-                    + " for " + definition);
+            throw bad(IssueType.INVARIANT,
+                    "MessageHeader.eventCoding must be " + BarsMessaging.MESSAGE_EVENTS + "|"
+                            + BarsMessaging.EVENT_SERVICE_REQUEST_RESPONSE
+                            + " for " + definition);
         }
         boolean knownReason = header.getReason().getCoding().stream()
-                .anyMatch(c -> BarsMessaging.MESSAGE_REASONS.equals(c.getSystem()) && Set.of("new", "update").contains(c.getCode()));
+                .anyMatch(c -> BarsMessaging.MESSAGE_REASONS.equals(c.getSystem())
+                        && Set.of("new", "update").contains(c.getCode()));
         if (!knownReason) {
-            throw bad(IssueType.INVARIANT, "MessageHeader.reason must be new or update (" + BarsMessaging.MESSAGE_REASONS + ")");
+            throw bad(IssueType.INVARIANT,
+                    "MessageHeader.reason must be new or update (" + BarsMessaging.MESSAGE_REASONS + ")");
         }
         return definition;
     }
@@ -428,9 +430,10 @@ public class BarsMessageRules {
     /** The clinical outcome as the CarePlan's activities state it: texts, then codes. */
     private static String outcome(CarePlan carePlan) {
         String outcome = carePlan.getActivity().stream().flatMap(a -> a.getOutcomeCodeableConcept().stream())
-                .map(concept -> concept.hasText() ? concept.getText() : concept.getCoding().stream()
-                        .map(c -> c.getCode() + (c.hasDisplay() ? " " + c.getDisplay() : ""))
-                        .collect(Collectors.joining(", ")))
+                .map(concept -> concept.hasText() ? concept.getText()
+                        : concept.getCoding().stream()
+                                .map(c -> c.getCode() + (c.hasDisplay() ? " " + c.getDisplay() : ""))
+                                .collect(Collectors.joining(", ")))
                 .filter(text -> !text.isBlank())
                 .collect(Collectors.joining("; "));
         return outcome.isBlank() ? "CarePlan " + (carePlan.hasStatus() ? carePlan.getStatus().toCode() : "") : outcome;

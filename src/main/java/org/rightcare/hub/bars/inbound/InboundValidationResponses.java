@@ -8,11 +8,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.rightcare.hub.cascade.OfferAnswers;
+import org.rightcare.hub.cascade.OfferAnswers.Answer;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.offers.Offer;
-import org.rightcare.hub.cascade.OfferAnswers;
-import org.rightcare.hub.cascade.OfferAnswers.Answer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 
@@ -174,7 +174,8 @@ public class InboundValidationResponses {
         // The same message may have been acted on by a copy of it that arrived at the same moment.
         return repeatOf(message, senderOds).map(repeat -> repeat.orElseGet(() -> new Refused(new BarsError(
                 BarsError.Code.REC_CONFLICT, IssueType.CONFLICT, "The response conflicts with the offer as the hub "
-                        + "holds it: " + detail), offer.id())));
+                        + "holds it: " + detail),
+                offer.id())));
     }
 
     private static Uni<Outcome> refused(BarsError.Code code, IssueType type, String diagnostics, UUID offerId) {

@@ -94,8 +94,7 @@ public class ProcessMessageResource {
                         }
                         throw refusal(refused.error(), requestId, correlationId);
                     }
-                    InboundValidationResponses.Acknowledged acknowledged =
-                            (InboundValidationResponses.Acknowledged) outcome;
+                    InboundValidationResponses.Acknowledged acknowledged = (InboundValidationResponses.Acknowledged) outcome;
                     access.entity("Task", acknowledged.offerId().toString())
                             .detail("referral", message.referralId().toString()).detail("bundle", message.bundleId())
                             .detail("definition", message.definition()).detail("kind", message.kind().code())

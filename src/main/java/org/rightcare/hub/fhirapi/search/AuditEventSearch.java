@@ -57,7 +57,8 @@ public class AuditEventSearch {
             succeeded = codes.contains("0") && codes.contains("4") ? null : codes.contains("0");
         }
         SearchRequest.DateRange changed = request.dates("date");
-        AuditQuery query = new AuditQuery(entityType, entityId, actor, succeeded, changed.after(), changed.before(), request.ascending(),
+        AuditQuery query = new AuditQuery(entityType, entityId, actor, succeeded, changed.after(), changed.before(),
+                request.ascending(),
                 request.page().map(p -> new AuditQuery.Cursor(p.at(), p.id())).orElse(null), request.count() + 1);
         return audit.search(pool, query).map(found -> {
             List<AuditEntry> shown = found.subList(0, Math.min(found.size(), request.count()));

@@ -69,7 +69,8 @@ public record SearchRequest(SearchableType type, Map<String, List<List<String>>>
     public record Token(String system, String code) {
 
         public boolean matches(String candidateSystem, String candidateCode) {
-            return code.equals(candidateCode) && (system == null || system.equals(candidateSystem == null ? "" : candidateSystem));
+            return code.equals(candidateCode)
+                    && (system == null || system.equals(candidateSystem == null ? "" : candidateSystem));
         }
     }
 

@@ -110,7 +110,8 @@ public class ServiceRequestSearch {
         return referrals.search(query).chain(rows -> {
             List<UUID> ids = rows.stream().map(Referral::id).toList();
             Uni<Map<UUID, RoutingDecision>> latest = caller.isHubStaff() && !ids.isEmpty()
-                    ? decisions.latest(pool, ids) : Uni.createFrom().item(Map.of());
+                    ? decisions.latest(pool, ids)
+                    : Uni.createFrom().item(Map.of());
             return offers.findByReferrals(pool, ids).chain(allOffers -> latest.chain(decided -> {
                 Instant now = clock.instant();
                 for (Referral referral : rows) {
