@@ -61,6 +61,11 @@ final class Report {
         return errors(s) == 0 && p99ms(s, Bench.ACK) < INTAKE_P99_MS;
     }
 
+    /** The highest rate tried whose intake p99 stayed under the target with no errors; 0 when none did. */
+    static int sustainedRate(List<Bench.Step> steps) {
+        return steps.stream().filter(Report::intakeHolds).mapToInt(s -> s.rate).max().orElse(0);
+    }
+
     static void write(Bench b) throws IOException {
         StringBuilder json = new StringBuilder("{\n  \"mode\": \"").append(b.opt.mode).append("\",\n");
         json.append("  \"target\": \"").append(b.opt.mode.equals("hub") ? b.hubBase : b.opt.fhirBase).append("\",\n");
@@ -75,8 +80,28 @@ final class Report {
                 .append(", \"openStack\": ").append(b.opt.openStack).append(", \"search\": ").append(b.opt.search).append("},\n");
         json.append("  \"openStackReferrals\": ").append(b.openStackReferrals).append(",\n");
         json.append("  \"hubStartToReadyMs\": ").append(b.hubReadyMillis).append(",\n  \"steps\": [\n");
-        for (int i = 0; i < b.steps.size(); i++) {
-            Bench.Step s = b.steps.get(i);
+        stepsJson(json, b.steps, b);
+        json.append("  ]");
+        if (b.hapi != null) ComparisonReport.json(json, b);
+        json.append("\n}\n");
+        Files.writeString(b.opt.out.resolve("results.json"), json);
+        Files.writeString(b.opt.out.resolve("summary.md"), markdown(b) + ComparisonReport.markdown(b));
+        Files.writeString(b.opt.out.resolve("latency-vs-rate.svg"), svg(b));
+        if (!b.samples.isEmpty()) {
+            // One request of each kind as sent, and the hub's own offer transaction, for the reader to compare.
+            Files.createDirectories(b.opt.out.resolve("samples"));
+            for (var sample : b.samples.entrySet()) {
+                Files.writeString(b.opt.out.resolve("samples").resolve(sample.getKey()), sample.getValue());
+            }
+        }
+        Bench.log("wrote " + b.opt.out.resolve("results.json") + ", summary.md and latency-vs-rate.svg");
+        System.out.println(markdown(b) + ComparisonReport.markdown(b));
+    }
+
+    /** The steps' figures as JSON array elements (one object per step, one per line group). */
+    static void stepsJson(StringBuilder json, List<Bench.Step> steps, Bench b) {
+        for (int i = 0; i < steps.size(); i++) {
+            Bench.Step s = steps.get(i);
             double secs = stepSeconds(s, b);
             json.append("    {\"rate\": ").append(s.rate).append(", \"sent\": ").append(sent(s))
                     .append(", \"achievedPerSecond\": ").append(fmt(achieved(s)))
@@ -123,14 +148,8 @@ final class Report {
                 json.append('}');
                 first = false;
             }
-            json.append("}}").append(i + 1 < b.steps.size() ? ",\n" : "\n");
+            json.append("}}").append(i + 1 < steps.size() ? ",\n" : "\n");
         }
-        json.append("  ]\n}\n");
-        Files.writeString(b.opt.out.resolve("results.json"), json);
-        Files.writeString(b.opt.out.resolve("summary.md"), markdown(b));
-        Files.writeString(b.opt.out.resolve("latency-vs-rate.svg"), svg(b));
-        Bench.log("wrote " + b.opt.out.resolve("results.json") + ", summary.md and latency-vs-rate.svg");
-        System.out.println(markdown(b));
     }
 
     static String fmt(double d) {
@@ -208,10 +227,9 @@ final class Report {
         md.append("\nTargets (issue 6): intake p99 < ").append((int) INTAKE_P99_MS).append(" ms with no errors at 1,000/s for 60 s; ")
                 .append("incident -> offer and reject -> next offer p99 < ").append((int) E2E_P99_MS).append(" ms at 200/s; RSS < 512 MB; ")
                 .append("start to ready < 3 s.\n\n");
-        int best = -1;
-        for (Bench.Step s : b.steps) if (intakeHolds(s)) best = Math.max(best, s.rate);
+        int best = sustainedRate(b.steps);
         md.append("Highest rate tried whose intake p99 stayed under ").append((int) INTAKE_P99_MS).append(" ms with no errors: ")
-                .append(best < 0 ? "none" : best + "/s").append(".\n");
+                .append(best == 0 ? "none" : best + "/s").append(".\n");
         return md.toString();
     }
 
