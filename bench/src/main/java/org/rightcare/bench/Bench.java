@@ -101,6 +101,8 @@ public final class Bench {
         /** {@code hapi}: run the same schedule against the HAPI FHIR JPA server after the hub's run. */
         String compare;
         String hapiJvmArgs = "";
+        /** Before the rate steps, this many events sent closed-loop (a few in flight): a JIT warm-up without a backlog. */
+        int warmupEvents;
         /** Extra PostgreSQL settings (name=value), e.g. auto_explain's, to look into a slow statement. */
         final Map<String, String> postgresSettings = new LinkedHashMap<>();
     }
@@ -142,6 +144,7 @@ public final class Bench {
                 case "--out" -> { o.out = Path.of(v); i++; }
                 case "--compare" -> { o.compare = v; i++; }
                 case "--hapi-jvm-args" -> { o.hapiJvmArgs = v; i++; }
+                case "--warmup-events" -> { o.warmupEvents = Integer.parseInt(v); i++; }
                 case "--seed" -> { o.seed = Long.parseLong(v); i++; }
                 case "--postgres-setting" -> {
                     int eq = v.indexOf('=');
@@ -314,6 +317,8 @@ public final class Bench {
     long hapiCreatedAcked, hapiOfferedAcked;
     /** incident.created events acknowledged, and those of them in a category the hub offers (C3-C5). */
     final AtomicLong createdAcked = new AtomicLong(), offeredAcked = new AtomicLong();
+    /** Every event sent, warm-up included, for the phases' costs. */
+    final AtomicLong eventsSent = new AtomicLong();
     /** One request of each side, kept in the results for the reader: the hub's offer Bundle and a HAPI transaction. */
     final Map<String, String> samples = new ConcurrentHashMap<>();
 
@@ -395,14 +400,47 @@ public final class Bench {
         Thread sampler = new Thread(this::sampleMemory, "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
+        long[] start = phaseMark();
         runSchedule(steps);
         waitForConclusions();
-        if ("hapi".equals(opt.compare)) compareWithHapi();
+        if ("hapi".equals(opt.compare)) {
+            hubCost = phaseCost(start);
+            compareWithHapi();
+        }
         Report.write(this);
+    }
+
+    /**
+     * A phase's cost: the server's and PostgreSQL's CPU (clock ticks) from the server being ready until it went quiet
+     * after its last step, and the events sent meanwhile (the warm-up's too). Unlike a step's cost it includes the
+     * work an overload pushed past the step's end, so it is the cost per event even of a server that fell behind.
+     */
+    record PhaseCost(long serverTicks, long databaseTicks, long events) {
+        double serverMsPerEvent() {
+            return serverTicks * 10.0 / Math.max(1, events);
+        }
+
+        double databaseMsPerEvent() {
+            return databaseTicks * 10.0 / Math.max(1, events);
+        }
+    }
+
+    PhaseCost hubCost, hapiCost;
+
+    long[] phaseMark() {
+        Process server = measured;
+        return new long[] {server == null ? 0 : cpuTicks(server.pid()), pgCpuTicks(), eventsSent.get()};
+    }
+
+    PhaseCost phaseCost(long[] start) throws InterruptedException {
+        awaitQuiet();
+        long[] end = phaseMark();
+        return new PhaseCost(end[0] - start[0], end[1] - start[1], end[2] - start[2]);
     }
 
     /** The warm-up, one step per listed rate, and with --search the search; the steps are added to {@code into}. */
     void runSchedule(List<Step> into) throws Exception {
+        if (opt.warmupEvents > 0) warmUpClosedLoop();
         if (!opt.warmup.isZero()) {
             // JIT warm-up of the server (and of the generator) at the first rate; measured but not reported.
             Step warm = new Step(opt.rates.get(0));
@@ -418,6 +456,33 @@ public final class Bench {
             runStep(step);
         }
         if (opt.search) search(into);
+    }
+
+    /** Events closed-loop, at most this many in flight, for --warmup-events. */
+    static final int WARMUP_IN_FLIGHT = 4;
+
+    /**
+     * --warmup-events: sends that many events as fast as the server answers them, a few at a time, then waits for it
+     * to go quiet. A server whose JIT is cold (HAPI much more than the hub) is warmed up without an open-loop backlog
+     * that would run into the first step. Measured but not reported.
+     */
+    void warmUpClosedLoop() throws Exception {
+        log("closed-loop warm-up: " + opt.warmupEvents + " events, " + WARMUP_IN_FLIGHT + " in flight (not reported)");
+        Step warm = new Step(opt.rates.get(0));
+        currentStep = warm;
+        List<Case> recent = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < opt.warmupEvents; i++) {
+            while (inFlight.get() >= WARMUP_IN_FLIGHT) Thread.sleep(1);
+            send(warm, System.nanoTime(), recent);
+        }
+        long until = System.nanoTime() + opt.drain.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < until) Thread.sleep(5);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        awaitQuiet();
+        Histogram ack = warm.hist.get(ACK);
+        log(String.format(Locale.ROOT, "closed-loop warm-up done: %d events in %.1f s, ack p50 %.1f ms; %s",
+                opt.warmupEvents, seconds, ack.getValueAtPercentile(50) / 1000.0, warm.counts));
     }
 
     /**
@@ -485,7 +550,9 @@ public final class Bench {
         measuredDatabase = "hapi";
         fhirTarget = hapi.base;
         long createdBefore = createdAcked.get(), offeredBefore = offeredAcked.get();
+        long[] start = phaseMark();
         runSchedule(hapiSteps);
+        hapiCost = phaseCost(start);
         hapiCreatedAcked = createdAcked.get() - createdBefore;
         hapiOfferedAcked = offeredAcked.get() - offeredBefore;
         countStored();
@@ -1081,6 +1148,7 @@ public final class Bench {
 
     void exchange(Step step, long intendedNanos, HttpRequest req, String kind, Case created) {
         step.count("sent " + kind);
+        eventsSent.incrementAndGet();
         inFlight.incrementAndGet();
         http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, err) -> {
             long now = System.nanoTime();

@@ -84,6 +84,13 @@ final class ComparisonReport {
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         rows(md, "rightcare-hub", b.steps);
         rows(md, "HAPI FHIR JPA", b.hapiSteps);
+        md.append("\nA step's costs are per event sent in it; where a server fell behind (errors, achieved below the rate), ")
+                .append("work it left for later is not in them. The whole run's cost per event, from the server being ready ")
+                .append("until it went quiet after its last step, warm-up included, does not have that flaw:\n\n")
+                .append("| server | events sent | server CPU ms / event | PostgreSQL CPU ms / event | together |\n")
+                .append("|---|---:|---:|---:|---:|\n");
+        costRow(md, "rightcare-hub (the whole life cycle)", b.hubCost);
+        costRow(md, "HAPI FHIR JPA (storing the Bundle)", b.hapiCost);
 
         Verdict v = Verdict.of(b);
         int p99 = (int) Report.INTAKE_P99_MS;
@@ -147,6 +154,18 @@ final class ComparisonReport {
         }
     }
 
+    private static void costRow(StringBuilder md, String server, Bench.PhaseCost cost) {
+        if (cost == null) return;
+        md.append("| ").append(server).append(" | ").append(cost.events()).append(" | ")
+                .append(Report.fmt2(cost.serverMsPerEvent())).append(" | ").append(Report.fmt2(cost.databaseMsPerEvent()))
+                .append(" | ").append(Report.fmt2(cost.serverMsPerEvent() + cost.databaseMsPerEvent())).append(" |\n");
+    }
+
+    static String costJson(Bench.PhaseCost cost) {
+        return cost == null ? "null" : "{\"events\": " + cost.events() + ", \"serverCpuMsPerEvent\": "
+                + Report.fmt2(cost.serverMsPerEvent()) + ", \"postgresCpuMsPerEvent\": " + Report.fmt2(cost.databaseMsPerEvent()) + "}";
+    }
+
     static String percentile(Histogram h, double p) {
         return h.getTotalCount() == 0 ? "-" : Report.ms(h.getValueAtPercentile(p));
     }
@@ -160,7 +179,9 @@ final class ComparisonReport {
         Verdict v = Verdict.of(b);
         json.append(",\n  \"comparison\": {\"server\": \"HAPI FHIR JPA 8.8.0\", \"startToReadyMs\": ").append(b.hapi.readyMillis)
                 .append(", \"createdAcknowledged\": ").append(b.hapiCreatedAcked)
-                .append(", \"offeredAcknowledged\": ").append(b.hapiOfferedAcked).append(", \"stored\": {");
+                .append(", \"offeredAcknowledged\": ").append(b.hapiOfferedAcked)
+                .append(",\n    \"wholeRunCost\": {\"hub\": ").append(costJson(b.hubCost)).append(", \"hapi\": ")
+                .append(costJson(b.hapiCost)).append("}, \"stored\": {");
         boolean first = true;
         for (var e : b.hapiStored.entrySet()) {
             json.append(first ? "" : ", ").append('"').append(e.getKey()).append("\": ").append(e.getValue());
