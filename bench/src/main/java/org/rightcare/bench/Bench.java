@@ -58,6 +58,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  *
  * <p>Mode {@code fhir}: posts the equivalent FHIR transaction Bundle to any FHIR server base URL at the same rates.
  *
+ * <p>{@code --compare hapi} (hub mode): after the hub's run, stops the hub, starts the HAPI FHIR JPA server of
+ * {@code bench/hapi-jpa} on its own database and runs the same schedule against it, each event as its transaction
+ * Bundle ({@link FhirBundles}); the report puts both side by side ({@link ComparisonReport}).
+ *
  * <p>Latency is measured from each request's intended send time (the schedule), never from when it was actually
  * sent, so a stalled server cannot hide its queueing (no coordinated omission).
  */
@@ -94,6 +98,11 @@ public final class Bench {
         double updateShare = 0.10, cancelShare = 0.05;
         boolean fhirStub;
         long seed = 42;
+        /** {@code hapi}: run the same schedule against the HAPI FHIR JPA server after the hub's run. */
+        String compare;
+        String hapiJvmArgs = "";
+        /** Before the rate steps, this many events sent closed-loop (a few in flight): a JIT warm-up without a backlog. */
+        int warmupEvents;
         /** Extra PostgreSQL settings (name=value), e.g. auto_explain's, to look into a slow statement. */
         final Map<String, String> postgresSettings = new LinkedHashMap<>();
     }
@@ -133,6 +142,9 @@ public final class Bench {
                 case "--hub-port" -> { o.hubPort = Integer.parseInt(v); i++; }
                 case "--hub-jvm-args" -> { o.hubJvmArgs = v; i++; }
                 case "--out" -> { o.out = Path.of(v); i++; }
+                case "--compare" -> { o.compare = v; i++; }
+                case "--hapi-jvm-args" -> { o.hapiJvmArgs = v; i++; }
+                case "--warmup-events" -> { o.warmupEvents = Integer.parseInt(v); i++; }
                 case "--seed" -> { o.seed = Long.parseLong(v); i++; }
                 case "--postgres-setting" -> {
                     int eq = v.indexOf('=');
@@ -144,6 +156,9 @@ public final class Bench {
             }
         }
         if (!o.profile.equals("prod") && !o.profile.equals("demo")) throw new IllegalArgumentException("--profile prod|demo");
+        if (o.compare != null && !(o.compare.equals("hapi") && o.mode.equals("hub"))) {
+            throw new IllegalArgumentException("--compare hapi (the only reference server) needs --mode hub");
+        }
         double total = o.accept + o.reject + o.slow;
         if (Math.abs(total - 1.0) > 1e-6) throw new IllegalArgumentException("--accept + --reject + --slow must be 1");
         if (o.out == null) {
@@ -175,6 +190,10 @@ public final class Bench {
 
     static final long MAX_US = TimeUnit.MINUTES.toMicros(10);
 
+    /**
+     * One rate step. The {@code hub*} figures are those of the server under test: the hub's, or in the comparison's
+     * steps the reference server's (which has no event loops); the database figures are that server's database's.
+     */
     static final class Step {
         final int rate;
         final String name;
@@ -234,6 +253,8 @@ public final class Bench {
         final Step step;
         final long intendedMicros;
         final String category;
+        /** The incident as the CAD last described it: updates re-triage it, the comparison renders it as a Bundle. */
+        volatile Events.Incident incident;
         volatile String referralId;
         volatile boolean offeredSeen;
         volatile long rejectSentMicros; // 0 when the last answer was not a rejection
@@ -245,11 +266,12 @@ public final class Bench {
         boolean preload;
         final java.util.Set<String> answeredOffers = ConcurrentHashMap.newKeySet();
 
-        Case(String incidentId, Step step, long intendedMicros, String category) {
-            this.incidentId = incidentId;
+        Case(Events.Incident incident, Step step, long intendedMicros) {
+            this.incident = incident;
+            this.incidentId = incident.incidentId();
             this.step = step;
             this.intendedMicros = intendedMicros;
-            this.category = category;
+            this.category = incident.category();
         }
     }
 
@@ -283,6 +305,22 @@ public final class Bench {
     final java.util.Set<String> fhirRestServices = ConcurrentHashMap.newKeySet();
     final Map<String, String> odsByService = new ConcurrentHashMap<>();
     long openStackReferrals = -1;
+    /** The server whose CPU and memory the steps measure (the hub, then the reference server), and its database. */
+    volatile Process measured;
+    String measuredDatabase = "postgres";
+    /** Where events go as transaction Bundles (--mode fhir, and the comparison); null: to the hub's CAD webhook. */
+    String fhirTarget;
+    /** --compare hapi: the reference server, its steps, and what it stored (resource type -> count). */
+    ReferenceServer hapi;
+    final List<Step> hapiSteps = new ArrayList<>();
+    final Map<String, Long> hapiStored = new LinkedHashMap<>();
+    long hapiCreatedAcked, hapiOfferedAcked;
+    /** incident.created events acknowledged, and those of them in a category the hub offers (C3-C5). */
+    final AtomicLong createdAcked = new AtomicLong(), offeredAcked = new AtomicLong();
+    /** Every event sent, warm-up included, for the phases' costs. */
+    final AtomicLong eventsSent = new AtomicLong();
+    /** One request of each side, kept in the results for the reader: the hub's offer Bundle and a HAPI transaction. */
+    final Map<String, String> samples = new ConcurrentHashMap<>();
 
     Bench(Options opt) {
         this.opt = opt;
@@ -336,6 +374,11 @@ public final class Bench {
                 if (errors > 0) problems.add(s.name + ": " + errors + " provider errors");
             }
         }
+        for (Step s : hapiSteps) {
+            if (Report.errors(s) > 0) problems.add("HAPI " + s.name + ": " + Report.errors(s) + " Bundles not acknowledged");
+            if (s.count0("ok") == 0) problems.add("HAPI " + s.name + ": no Bundle acknowledged");
+        }
+        if (hapi != null) ComparisonReport.missingStored(this).forEach(m -> problems.add("HAPI acknowledged but did not store " + m));
         return problems;
     }
 
@@ -344,9 +387,11 @@ public final class Bench {
         if (opt.mode.equals("hub")) {
             startDatabase();
             startHub();
+            measured = hub;
         } else if (opt.mode.equals("fhir")) {
             if (opt.fhirStub) opt.fhirBase = "http://127.0.0.1:" + receiverPort + "/fhir-stub";
             if (opt.fhirBase == null) throw new IllegalArgumentException("--mode fhir needs --fhir-base URL");
+            fhirTarget = opt.fhirBase;
             log("comparison mode: FHIR transaction Bundles to " + opt.fhirBase);
         } else {
             throw new IllegalArgumentException("--mode hub|fhir");
@@ -355,8 +400,49 @@ public final class Bench {
         Thread sampler = new Thread(this::sampleMemory, "rss-sampler");
         sampler.setDaemon(true);
         sampler.start();
+        long[] start = phaseMark();
+        runSchedule(steps);
+        waitForConclusions();
+        if ("hapi".equals(opt.compare)) {
+            hubCost = phaseCost(start);
+            compareWithHapi();
+        }
+        Report.write(this);
+    }
+
+    /**
+     * A phase's cost: the server's and PostgreSQL's CPU (clock ticks) from the server being ready until it went quiet
+     * after its last step, and the events sent meanwhile (the warm-up's too). Unlike a step's cost it includes the
+     * work an overload pushed past the step's end, so it is the cost per event even of a server that fell behind.
+     */
+    record PhaseCost(long serverTicks, long databaseTicks, long events) {
+        double serverMsPerEvent() {
+            return serverTicks * 10.0 / Math.max(1, events);
+        }
+
+        double databaseMsPerEvent() {
+            return databaseTicks * 10.0 / Math.max(1, events);
+        }
+    }
+
+    PhaseCost hubCost, hapiCost;
+
+    long[] phaseMark() {
+        Process server = measured;
+        return new long[] {server == null ? 0 : cpuTicks(server.pid()), pgCpuTicks(), eventsSent.get()};
+    }
+
+    PhaseCost phaseCost(long[] start) throws InterruptedException {
+        awaitQuiet();
+        long[] end = phaseMark();
+        return new PhaseCost(end[0] - start[0], end[1] - start[1], end[2] - start[2]);
+    }
+
+    /** The warm-up, one step per listed rate, and with --search the search; the steps are added to {@code into}. */
+    void runSchedule(List<Step> into) throws Exception {
+        if (opt.warmupEvents > 0) warmUpClosedLoop();
         if (!opt.warmup.isZero()) {
-            // JIT warm-up of the hub (and of the generator) at the first rate; measured but not reported.
+            // JIT warm-up of the server (and of the generator) at the first rate; measured but not reported.
             Step warm = new Step(opt.rates.get(0));
             Duration d = opt.duration;
             opt.duration = opt.warmup;
@@ -366,23 +452,126 @@ public final class Bench {
         }
         for (int rate : opt.rates) {
             Step step = new Step(rate);
-            steps.add(step);
+            into.add(step);
             runStep(step);
         }
-        if (opt.search) {
-            // Step up by a quarter (rounded to 50/s) while the intake target holds: the last step that held is the
-            // highest rate found, the first that broke it bounds it from above.
-            Step last = steps.get(steps.size() - 1);
-            while (Report.intakeHolds(last) && last.rate < opt.maxRate) {
-                int next = Math.min(opt.maxRate, Math.max(last.rate + 50, (int) Math.round(last.rate * 1.25 / 50) * 50));
-                last = new Step(next);
-                steps.add(last);
-                runStep(last);
-            }
-        }
-        waitForConclusions();
-        Report.write(this);
+        if (opt.search) search(into);
     }
+
+    /** Events closed-loop, at most this many in flight, for --warmup-events. */
+    static final int WARMUP_IN_FLIGHT = 4;
+
+    /**
+     * --warmup-events: sends that many events as fast as the server answers them, a few at a time, then waits for it
+     * to go quiet. A server whose JIT is cold (HAPI much more than the hub) is warmed up without an open-loop backlog
+     * that would run into the first step. Measured but not reported.
+     */
+    void warmUpClosedLoop() throws Exception {
+        log("closed-loop warm-up: " + opt.warmupEvents + " events, " + WARMUP_IN_FLIGHT + " in flight (not reported)");
+        Step warm = new Step(opt.rates.get(0));
+        currentStep = warm;
+        List<Case> recent = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < opt.warmupEvents; i++) {
+            while (inFlight.get() >= WARMUP_IN_FLIGHT) Thread.sleep(1);
+            send(warm, System.nanoTime(), recent);
+        }
+        long until = System.nanoTime() + opt.drain.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < until) Thread.sleep(5);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        awaitQuiet();
+        Histogram ack = warm.hist.get(ACK);
+        log(String.format(Locale.ROOT, "closed-loop warm-up done: %d events in %.1f s, ack p50 %.1f ms; %s",
+                opt.warmupEvents, seconds, ack.getValueAtPercentile(50) / 1000.0, warm.counts));
+    }
+
+    /**
+     * Steps up by a quarter (rounded to 50/s) while the intake target holds, then halves the gap between the highest
+     * rate that held and the lowest that broke until it is within a tenth: the highest rate that held is the
+     * sustained rate. Before each step below a broken one the server gets time to finish what the overload queued.
+     */
+    void search(List<Step> into) throws Exception {
+        Step last = into.get(into.size() - 1);
+        while (Report.intakeHolds(last) && last.rate < opt.maxRate) {
+            int next = Math.min(opt.maxRate, Math.max(last.rate + 50, (int) Math.round(last.rate * 1.25 / 50) * 50));
+            last = new Step(next);
+            into.add(last);
+            runStep(last);
+        }
+        int sustained = Report.sustainedRate(into);
+        int held = sustained;
+        int broken = into.stream().filter(s -> !Report.intakeHolds(s) && s.rate > sustained).mapToInt(s -> s.rate).min()
+                .orElse(0);
+        while (broken > 0 && broken - held > Math.max(1, held / 10)) {
+            int rate = (held + broken) / 2;
+            awaitQuiet();
+            Step step = new Step(rate);
+            into.add(step);
+            runStep(step);
+            if (Report.intakeHolds(step)) held = rate;
+            else broken = rate;
+        }
+    }
+
+    /**
+     * Waits (at most --drain) until the server under test and PostgreSQL together use less than a fifth of a core:
+     * requests the client gave up on, or work queued behind them, would otherwise run into the next step.
+     */
+    void awaitQuiet() throws InterruptedException {
+        long until = System.nanoTime() + opt.drain.toNanos();
+        long before = serverAndDatabaseTicks();
+        while (System.nanoTime() < until) {
+            Thread.sleep(1000);
+            long now = serverAndDatabaseTicks();
+            if (now - before < 20) return;
+            before = now;
+        }
+        log("the server was still busy after " + opt.drain.toSeconds() + " s; going on");
+    }
+
+    long serverAndDatabaseTicks() {
+        Process p = measured;
+        return (p == null ? 0 : cpuTicks(p.pid())) + pgCpuTicks();
+    }
+
+    /**
+     * --compare hapi: the hub stops, the HAPI FHIR JPA server starts on its own database in the same PostgreSQL, and
+     * the same schedule runs against it, each event as its transaction Bundle; then the harness counts what it stored.
+     */
+    void compareWithHapi() throws Exception {
+        stop(hub);
+        log("hub stopped; the comparison with the HAPI FHIR JPA server follows");
+        try (Statement s = connection().createStatement()) {
+            s.execute(HARNESS_SQL + "CREATE DATABASE hapi");
+        }
+        hapi = ReferenceServer.start(http, "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/hapi",
+                opt.hapiJvmArgs, opt.out.resolve("hapi.log"));
+        measured = hapi.process;
+        measuredDatabase = "hapi";
+        fhirTarget = hapi.base;
+        long createdBefore = createdAcked.get(), offeredBefore = offeredAcked.get();
+        long[] start = phaseMark();
+        runSchedule(hapiSteps);
+        hapiCost = phaseCost(start);
+        hapiCreatedAcked = createdAcked.get() - createdBefore;
+        hapiOfferedAcked = offeredAcked.get() - offeredBefore;
+        countStored();
+    }
+
+    /** What HAPI stored, by resource type ({@code _summary=count}), to check against what it acknowledged. */
+    void countStored() throws Exception {
+        for (String type : List.of("Patient", "Location", "Encounter", "Flag", "Observation", "ServiceRequest", "Task")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(fhirTarget + "/" + type + "?_summary=count"))
+                    .timeout(Duration.ofSeconds(60)).header("Accept", "application/fhir+json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            Matcher m = TOTAL.matcher(r.body());
+            hapiStored.put(type, r.statusCode() == 200 && m.find() ? Long.parseLong(m.group(1)) : -1);
+        }
+        log("HAPI stored " + hapiStored + " for " + hapiCreatedAcked + " acknowledged incident.created ("
+                + hapiOfferedAcked + " with an offer)");
+    }
+
+    static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
 
     // ------------------------------------------------------------------------------------------------ database
 
@@ -421,7 +610,7 @@ public final class Bench {
     long[] dbStats() {
         try (Statement s = connection().createStatement();
                 ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT tup_inserted + tup_updated + tup_deleted, xact_commit "
-                        + "FROM pg_stat_database WHERE datname = 'postgres'")) {
+                        + "FROM pg_stat_database WHERE datname = '" + measuredDatabase + "'")) {
             rs.next();
             return new long[] {rs.getLong(1), rs.getLong(2)};
         } catch (Exception e) {
@@ -429,7 +618,7 @@ public final class Bench {
         }
     }
 
-    /** Marks the harness's own SQL, so that statement counts are the hub's alone. */
+    /** Marks the harness's own SQL, so that statement counts are the server's alone. */
     static final String HARNESS_SQL = "/* bench */ ";
 
     void resetStatements() {
@@ -440,10 +629,10 @@ public final class Bench {
         }
     }
 
-    /** The hub's statements since the step's reset: their number, the ten that took the most database time, then the twelve called most often. */
+    /** The server's statements since the step's reset: their number, the ten that took the most database time, then the twelve called most often. */
     void readStatements(Step step) {
         String hubOnly = "FROM pg_stat_statements WHERE query NOT LIKE '/* bench */%' AND dbid = "
-                + "(SELECT oid FROM pg_database WHERE datname = 'postgres')";
+                + "(SELECT oid FROM pg_database WHERE datname = '" + measuredDatabase + "')";
         try (Statement s = connection().createStatement()) {
             try (ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT coalesce(sum(calls), 0) " + hubOnly)) {
                 rs.next();
@@ -712,6 +901,7 @@ public final class Bench {
             return;
         }
         step.count("offers delivered");
+        samples.putIfAbsent("hub-offer-transaction.json", bundle);
         if (c.answeredOffers.size() == 1) {
             step.record(TO_OFFER_DELIVERED, recvMicros - c.intendedMicros);
         } else if (c.rejectSentMicros > 0) {
@@ -813,12 +1003,11 @@ public final class Bench {
             long intended = start + i * periodNanos;
             long wait;
             while ((wait = intended - System.nanoTime()) > 0) LockSupport.parkNanos(wait);
-            Events.Created created = events.createdOpen();
-            Case c = new Case(created.incidentId(), preload, wallMicros(intended), created.category());
+            Case c = new Case(events.createdOpen(), preload, wallMicros(intended));
             c.preload = true;
             c.concluded = true;
             cases.put(c.incidentId, c);
-            post(preload, intended, created.json(), "incident.created", c);
+            post(preload, intended, events.event("incident.created", c.incident), "incident.created", c);
         }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (inFlight.get() > 0 && System.nanoTime() < until) Thread.sleep(20);
@@ -904,31 +1093,47 @@ public final class Bench {
     }
 
     void send(Step step, long intendedNanos, List<Case> recent) {
-        if (opt.mode.equals("fhir")) {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(opt.fhirBase)).timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-                    .POST(HttpRequest.BodyPublishers.ofString(events.bundle())).build();
-            exchange(step, intendedNanos, req, "bundle", null);
-            return;
-        }
         double d = random.nextDouble();
-        // An update or cancel of an incident whose creation the hub has not acknowledged yet would be refused
+        // An update or cancel of an incident whose creation the server has not acknowledged yet would be refused
         // (the CAD would not send it either): those slots become new incidents.
         Case target = recent.isEmpty() ? null : recent.get(random.nextInt(recent.size()));
         if (target == null || !target.acked) d = 1;
         if (d < opt.cancelShare) {
             recent.remove(target);
-            post(step, intendedNanos, events.cancelled(target.incidentId), "incident.cancelled", null);
+            deliver(step, intendedNanos, FhirBundles.Kind.CANCELLED, target.incident, null);
         } else if (d < opt.cancelShare + opt.updateShare) {
-            post(step, intendedNanos, events.updated(target.incidentId, target.category), "incident.updated", null);
+            target.incident = events.retriaged(target.incident);
+            deliver(step, intendedNanos, FhirBundles.Kind.UPDATED, target.incident, null);
         } else {
-            Events.Created created = events.created();
-            Case c = new Case(created.incidentId(), step, wallMicros(intendedNanos), created.category());
+            Case c = new Case(events.created(), step, wallMicros(intendedNanos));
             cases.put(c.incidentId, c);
             recent.add(c);
             if (recent.size() > 500) recent.remove(0);
-            post(step, intendedNanos, created.json(), "incident.created", c);
+            deliver(step, intendedNanos, FhirBundles.Kind.CREATED, c.incident, c);
         }
+    }
+
+    /**
+     * Sends one incident event: to the hub as the signed CAD event, or to a FHIR server as the transaction Bundle
+     * that carries the same information. {@code created} is the incident an incident.created event creates, else null.
+     */
+    void deliver(Step step, long intendedNanos, FhirBundles.Kind kind, Events.Incident incident, Case created) {
+        String type = "incident." + kind.name().toLowerCase(Locale.ROOT);
+        if (fhirTarget == null) {
+            String body = kind == FhirBundles.Kind.CANCELLED ? events.cancelled(incident.incidentId())
+                    : events.event(type, incident);
+            samples.putIfAbsent("hub-" + type + ".json", body);
+            post(step, intendedNanos, body, type, created);
+            return;
+        }
+        // The offer's Task goes to one of the directory's organisations; the hub would choose by routing.
+        String ods = Directory.odsCode(Math.floorMod(incident.incidentId().hashCode(), Math.max(1, opt.directoryServices)));
+        String bundle = FhirBundles.transaction(kind, incident, ods);
+        samples.putIfAbsent("fhir-" + type + ".json", bundle);
+        HttpRequest req = HttpRequest.newBuilder(URI.create(fhirTarget)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(bundle)).build();
+        exchange(step, intendedNanos, req, type, created);
     }
 
     /** Posts a signed CAD event; {@code created} is the incident an incident.created event creates, else null. */
@@ -943,8 +1148,9 @@ public final class Bench {
 
     void exchange(Step step, long intendedNanos, HttpRequest req, String kind, Case created) {
         step.count("sent " + kind);
+        eventsSent.incrementAndGet();
         inFlight.incrementAndGet();
-        http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, err) -> {
+        http.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, err) -> {
             long now = System.nanoTime();
             inFlight.decrementAndGet();
             step.record(ACK, (now - intendedNanos) / 1000);
@@ -952,9 +1158,15 @@ public final class Bench {
                 step.count("error " + err.getClass().getSimpleName());
             } else if (r.statusCode() / 100 == 2) {
                 step.count("ok");
-                if (created != null) created.acked = true;
+                if (created != null) {
+                    created.acked = true;
+                    createdAcked.incrementAndGet();
+                    if (FhirBundles.offered(created.category)) offeredAcked.incrementAndGet();
+                }
             } else {
                 step.count("error HTTP " + r.statusCode());
+                // The first refusal's answer, for the reader (an OperationOutcome or a problem+json).
+                samples.putIfAbsent("first-refusal-" + r.statusCode() + ".txt", req.uri() + "\n\n" + r.body());
             }
         });
     }
@@ -982,32 +1194,34 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ /proc
 
     void snapshotStart(Step s) {
-        s.hubCpuStart = hub == null ? 0 : cpuTicks(hub.pid());
-        s.hubLoopCpuStart = hub == null ? 0 : eventLoopTicks(hub.pid());
+        Process server = measured;
+        s.hubCpuStart = server == null ? 0 : cpuTicks(server.pid());
+        s.hubLoopCpuStart = server == null ? 0 : eventLoopTicks(server.pid());
         s.pgCpuStart = pgCpuTicks();
         s.genCpuStart = genCpuNanos();
         long[] sys = sysCpu();
         s.sysBusyStart = sys[0];
         s.sysTotalStart = sys[1];
-        long[] db = hub == null ? new long[2] : dbStats();
+        long[] db = postgres == null ? new long[2] : dbStats();
         s.dbRowsStart = db[0];
         s.dbXactStart = db[1];
-        if (hub != null) resetStatements();
+        if (postgres != null) resetStatements();
         s.loadStart = loadAverage();
     }
 
     void snapshotEnd(Step s) {
-        s.hubCpuEnd = hub == null ? 0 : cpuTicks(hub.pid());
-        s.hubLoopCpuEnd = hub == null ? 0 : eventLoopTicks(hub.pid());
+        Process server = measured;
+        s.hubCpuEnd = server == null ? 0 : cpuTicks(server.pid());
+        s.hubLoopCpuEnd = server == null ? 0 : eventLoopTicks(server.pid());
         s.pgCpuEnd = pgCpuTicks();
         s.genCpuEnd = genCpuNanos();
         long[] sys = sysCpu();
         s.sysBusyEnd = sys[0];
         s.sysTotalEnd = sys[1];
-        long[] db = hub == null ? new long[2] : dbStats();
+        long[] db = postgres == null ? new long[2] : dbStats();
         s.dbRowsEnd = db[0];
         s.dbXactEnd = db[1];
-        if (hub != null) readStatements(s);
+        if (postgres != null) readStatements(s);
         s.loadEnd = loadAverage();
     }
 
@@ -1101,7 +1315,8 @@ public final class Bench {
         while (true) {
             Step s = currentStep;
             if (s != null) {
-                if (hub != null) s.hubPeakRssKb = Math.max(s.hubPeakRssKb, rssKb(hub.pid()));
+                Process server = measured;
+                if (server != null) s.hubPeakRssKb = Math.max(s.hubPeakRssKb, rssKb(server.pid()));
                 if (postgres != null) {
                     long sum = pgPids().stream().mapToLong(Bench::rssKb).sum();
                     s.pgPeakRssKb = Math.max(s.pgPeakRssKb, sum);
@@ -1118,14 +1333,8 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ end
 
     void close() {
-        if (hub != null && hub.isAlive()) {
-            hub.destroy();
-            try {
-                if (!hub.waitFor(15, TimeUnit.SECONDS)) hub.destroyForcibly();
-            } catch (InterruptedException e) {
-                hub.destroyForcibly();
-            }
-        }
+        stop(hub);
+        if (hapi != null) hapi.stop();
         if (receiver != null) receiver.stop(0);
         if (postgres != null) {
             try {
@@ -1136,6 +1345,16 @@ public final class Bench {
         }
         providerPool.shutdownNow();
         slowAnswers.shutdownNow();
+    }
+
+    static void stop(Process process) {
+        if (process == null || !process.isAlive()) return;
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+        }
     }
 
     static void log(String s) {

@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Distinct CAD events (contract v1) of a realistic mix, and the equivalent FHIR transaction Bundle for the
- * comparison mode. Called from the single scheduling thread only.
+ * Distinct incidents of a realistic mix, as CAD events (contract v1); {@link FhirBundles} renders the same incidents
+ * as FHIR transaction Bundles for the comparison. Called from the single scheduling thread only.
  */
 final class Events {
 
@@ -36,10 +36,20 @@ final class Events {
     final AtomicLong sequence = new AtomicLong();
     final String runId = Long.toString(System.currentTimeMillis(), 36).toUpperCase();
     String callbackUrl;
+    static final String DISPOSITION = "Dx0122", SYMPTOM_GROUP = "SG1044", SYMPTOM_DISCRIMINATOR = "SD4052";
+    static final String CITY = "Wealdshire", LOCATION_DESCRIPTION = "Home address", RESPIRATORY_RATE = "respiratory-rate";
     /** The CAD system the events come from: DEMO-CAD in the demo profile, BENCH-CAD (configured by the harness) in prod. */
     String cadSystem = "DEMO-CAD";
 
-    record Created(String incidentId, String category, String json) {
+    /**
+     * One incident as the CAD knows it at a moment: what an event carries, and what the comparison's transaction
+     * Bundle carries (see {@link FhirBundles}). Times are RFC 3339 strings, as they travel.
+     */
+    record Incident(String cadSystem, String incidentId, String receivedAt, String category, String dispatchState,
+            String complaintCode, String complaintDisplay, String nhsNumber, String givenName, String familyName,
+            String birthDate, String gender, String phone, String addressLine, String postcode, double latitude,
+            double longitude, int news2, int frailty, int respiratoryRate, String observedAt, boolean sceneSafe,
+            String notes) {
     }
 
     Events(SplittableRandom random) {
@@ -76,21 +86,23 @@ final class Events {
         }
     }
 
-    Created created() {
-        String incidentId = nextId("BINC");
-        String category = pick(random, CATEGORIES, 1);
-        return new Created(incidentId, category, event("incident.created", incidentId, category, false));
+    /** A new incident of the mix's category. */
+    Incident created() {
+        return incident(pick(random, CATEGORIES, 1));
     }
 
     /** An incident the routing policy offers to a community service (C3 or C4), for the open stack's pre-load. */
-    Created createdOpen() {
-        String incidentId = nextId("BINC");
-        String category = random.nextBoolean() ? "C3" : "C4";
-        return new Created(incidentId, category, event("incident.created", incidentId, category, false));
+    Incident createdOpen() {
+        return incident(random.nextBoolean() ? "C3" : "C4");
     }
 
-    String updated(String incidentId, String category) {
-        return event("incident.updated", incidentId, category, true);
+    /** The CAD's re-triage from the clinical queue: the same patient and place, a new clinical picture. */
+    Incident retriaged(Incident i) {
+        return new Incident(i.cadSystem(), i.incidentId(), i.receivedAt(), i.category(), i.dispatchState(),
+                i.complaintCode(), i.complaintDisplay(), i.nhsNumber(), i.givenName(), i.familyName(), i.birthDate(),
+                i.gender(), i.phone(), i.addressLine(), i.postcode(), i.latitude(), i.longitude(), news2(random),
+                3 + random.nextInt(5), 12 + random.nextInt(12), now(), i.sceneSafe(),
+                "Update from the clinical queue: re-triaged.");
     }
 
     String cancelled(String incidentId) {
@@ -103,7 +115,12 @@ final class Events {
         return Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     }
 
-    String event(String type, String incidentId, String category, boolean update) {
+    static int news2(SplittableRandom random) {
+        return random.nextInt(100) < 80 ? random.nextInt(5) : 5 + random.nextInt(4);
+    }
+
+    /** A new incident of the given category: a distinct patient at a place in one of the directory's districts. */
+    Incident incident(String category) {
         String[] complaint = COMPLAINTS[0];
         int x = random.nextInt(100);
         for (String[] c : COMPLAINTS) {
@@ -116,72 +133,42 @@ final class Events {
         String[] district = DISTRICTS[random.nextInt(DISTRICTS.length)];
         String postcode = district[0] + " " + (1 + random.nextInt(9)) + "AB";
         int birthYear = 1930 + random.nextInt(75);
-        int news2 = random.nextInt(100) < 80 ? random.nextInt(5) : 5 + random.nextInt(4);
+        int news2 = news2(random);
         String dispatch = random.nextInt(100) < 70 ? "clinical-queue" : "awaiting-dispatch";
-        String now = now();
         String received = Instant.now().minusSeconds(60 + random.nextInt(600)).truncatedTo(ChronoUnit.SECONDS).toString();
         double lat = Double.parseDouble(district[1]) + (random.nextDouble() - 0.5) * 0.02;
         double lon = Double.parseDouble(district[2]) + (random.nextDouble() - 0.5) * 0.02;
-        return "{\"eventId\":\"" + nextId("BEVT") + "\",\"eventType\":\"" + type + "\",\"occurredAt\":\"" + now
-                + "\",\"cadSystem\":\"" + cadSystem + "\",\"incident\":{"
-                + "\"incidentId\":\"" + incidentId + "\",\"receivedAt\":\"" + received + "\",\"category\":\"" + category
-                + "\",\"dispatchState\":\"" + dispatch + "\",\"origin\":\"999\","
-                + "\"triage\":{\"system\":\"pathways\",\"dispositionCode\":\"Dx0122\",\"symptomGroup\":\"SG1044\","
-                + "\"symptomDiscriminator\":\"SD4052\",\"ampdsDeterminant\":null},"
-                + "\"presentingComplaint\":{\"system\":\"http://snomed.info/sct\",\"code\":\"" + complaint[0]
-                + "\",\"display\":\"" + complaint[1] + "\"},"
-                + "\"patient\":{\"nhsNumber\":\"" + nhsNumber() + "\",\"givenName\":\"" + GIVEN[random.nextInt(GIVEN.length)]
-                + "\",\"familyName\":\"" + FAMILY[random.nextInt(FAMILY.length)] + "\",\"birthDate\":\"" + birthYear
-                + "-0" + (1 + random.nextInt(9)) + "-1" + random.nextInt(10) + "\",\"gender\":\""
-                + (random.nextBoolean() ? "female" : "male") + "\",\"phone\":\"+447700900" + (100 + random.nextInt(900))
-                + "\",\"address\":{\"lines\":[\"" + (1 + random.nextInt(200)) + " Station Road\"],\"city\":\"Wealdshire\","
-                + "\"postcode\":\"" + postcode + "\"}},"
-                + "\"location\":{\"postcode\":\"" + postcode + "\",\"latitude\":" + String.format(java.util.Locale.ROOT, "%.4f", lat)
-                + ",\"longitude\":" + String.format(java.util.Locale.ROOT, "%.4f", lon) + ",\"description\":\"Home address\"},"
-                + "\"clinical\":{\"news2\":" + news2 + ",\"clinicalFrailtyScale\":" + (3 + random.nextInt(5))
-                + ",\"observations\":[{\"code\":\"respiratory-rate\",\"value\":" + (12 + random.nextInt(12))
-                + ",\"unit\":\"/min\",\"takenAt\":\"" + now + "\"}],\"sceneSafe\":true,\"notes\":\""
-                + (update ? "Update from the clinical queue: re-triaged." : "Bench incident, generated.")
-                + "\"},\"crew\":null},\"callbackUrl\":\"" + callbackUrl + "\"}";
+        return new Incident(cadSystem, nextId("BINC"), received, category, dispatch, complaint[0], complaint[1],
+                nhsNumber(), GIVEN[random.nextInt(GIVEN.length)], FAMILY[random.nextInt(FAMILY.length)],
+                birthYear + "-0" + (1 + random.nextInt(9)) + "-1" + random.nextInt(10),
+                random.nextBoolean() ? "female" : "male", "+447700900" + (100 + random.nextInt(900)),
+                (1 + random.nextInt(200)) + " Station Road", postcode, lat, lon, news2, 3 + random.nextInt(5),
+                12 + random.nextInt(12), now(), true, "Bench incident, generated.");
     }
 
-    /**
-     * The same incident as a FHIR R4 transaction Bundle (Patient, Encounter, ServiceRequest, Task), each with a
-     * conditional create on its business identifier, as a FHIR server without the hub would have to store it.
-     */
-    String bundle() {
-        String incidentId = nextId("BINC");
-        String nhs = nhsNumber();
-        String[] district = DISTRICTS[random.nextInt(DISTRICTS.length)];
-        String p = "urn:uuid:" + Bench.newId(), e = "urn:uuid:" + Bench.newId(), s = "urn:uuid:" + Bench.newId(),
-                t = "urn:uuid:" + Bench.newId();
-        String now = now();
-        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
-                + "{\"fullUrl\":\"" + p + "\",\"resource\":{\"resourceType\":\"Patient\",\"identifier\":[{\"system\":"
-                + "\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"" + nhs + "\"}],\"name\":[{\"family\":\""
-                + FAMILY[random.nextInt(FAMILY.length)] + "\",\"given\":[\"" + GIVEN[random.nextInt(GIVEN.length)]
-                + "\"]}],\"gender\":\"female\",\"birthDate\":\"1938-04-02\",\"address\":[{\"postalCode\":\"" + district[0]
-                + " 1AB\"}]},\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":"
-                + "\"identifier=https://fhir.nhs.uk/Id/nhs-number|" + nhs + "\"}},"
-                + "{\"fullUrl\":\"" + e + "\",\"resource\":{\"resourceType\":\"Encounter\",\"identifier\":[{\"system\":"
-                + "\"https://rightcare-hub.org/Id/cad-incident\",\"value\":\"DEMO-CAD/" + incidentId + "\"}],"
-                + "\"status\":\"in-progress\",\"class\":{\"system\":\"http://terminology.hl7.org/CodeSystem/v3-ActCode\","
-                + "\"code\":\"EMER\"},\"subject\":{\"reference\":\"" + p + "\"}},\"request\":{\"method\":\"POST\","
-                + "\"url\":\"Encounter\",\"ifNoneExist\":\"identifier=https://rightcare-hub.org/Id/cad-incident|DEMO-CAD/"
-                + incidentId + "\"}},"
-                + "{\"fullUrl\":\"" + s + "\",\"resource\":{\"resourceType\":\"ServiceRequest\",\"identifier\":[{\"system\":"
-                + "\"https://rightcare-hub.org/Id/referral\",\"value\":\"" + incidentId + "\"}],\"status\":\"active\","
-                + "\"intent\":\"order\",\"priority\":\"urgent\",\"code\":{\"coding\":[{\"system\":\"http://snomed.info/sct\","
-                + "\"code\":\"1912002\",\"display\":\"Fall\"}]},\"subject\":{\"reference\":\"" + p + "\"},"
-                + "\"encounter\":{\"reference\":\"" + e + "\"},\"authoredOn\":\"" + now + "\"},"
-                + "\"request\":{\"method\":\"POST\",\"url\":\"ServiceRequest\",\"ifNoneExist\":"
-                + "\"identifier=https://rightcare-hub.org/Id/referral|" + incidentId + "\"}},"
-                + "{\"fullUrl\":\"" + t + "\",\"resource\":{\"resourceType\":\"Task\",\"identifier\":[{\"system\":"
-                + "\"https://rightcare-hub.org/Id/offer\",\"value\":\"" + incidentId + "-1\"}],\"status\":\"requested\","
-                + "\"intent\":\"order\",\"focus\":{\"reference\":\"" + s + "\"},\"for\":{\"reference\":\"" + p + "\"},"
-                + "\"authoredOn\":\"" + now + "\",\"owner\":{\"identifier\":{\"system\":"
-                + "\"https://fhir.nhs.uk/Id/ods-organization-code\",\"value\":\"XWC\"}}},"
-                + "\"request\":{\"method\":\"POST\",\"url\":\"Task\",\"ifNoneExist\":"
-                + "\"identifier=https://rightcare-hub.org/Id/offer|" + incidentId + "-1\"}}]}";
+    /** The incident as a CAD event of contract v1. */
+    String event(String type, Incident i) {
+        return "{\"eventId\":\"" + nextId("BEVT") + "\",\"eventType\":\"" + type + "\",\"occurredAt\":\"" + now()
+                + "\",\"cadSystem\":\"" + i.cadSystem() + "\",\"incident\":{"
+                + "\"incidentId\":\"" + i.incidentId() + "\",\"receivedAt\":\"" + i.receivedAt() + "\",\"category\":\""
+                + i.category() + "\",\"dispatchState\":\"" + i.dispatchState() + "\",\"origin\":\"999\","
+                + "\"triage\":{\"system\":\"pathways\",\"dispositionCode\":\"" + DISPOSITION + "\",\"symptomGroup\":\""
+                + SYMPTOM_GROUP + "\",\"symptomDiscriminator\":\"" + SYMPTOM_DISCRIMINATOR + "\",\"ampdsDeterminant\":null},"
+                + "\"presentingComplaint\":{\"system\":\"http://snomed.info/sct\",\"code\":\"" + i.complaintCode()
+                + "\",\"display\":\"" + i.complaintDisplay() + "\"},"
+                + "\"patient\":{\"nhsNumber\":\"" + i.nhsNumber() + "\",\"givenName\":\"" + i.givenName()
+                + "\",\"familyName\":\"" + i.familyName() + "\",\"birthDate\":\"" + i.birthDate() + "\",\"gender\":\""
+                + i.gender() + "\",\"phone\":\"" + i.phone() + "\",\"address\":{\"lines\":[\"" + i.addressLine()
+                + "\"],\"city\":\"" + CITY + "\",\"postcode\":\"" + i.postcode() + "\"}},"
+                + "\"location\":{\"postcode\":\"" + i.postcode() + "\",\"latitude\":" + coordinate(i.latitude())
+                + ",\"longitude\":" + coordinate(i.longitude()) + ",\"description\":\"" + LOCATION_DESCRIPTION + "\"},"
+                + "\"clinical\":{\"news2\":" + i.news2() + ",\"clinicalFrailtyScale\":" + i.frailty()
+                + ",\"observations\":[{\"code\":\"" + RESPIRATORY_RATE + "\",\"value\":" + i.respiratoryRate()
+                + ",\"unit\":\"/min\",\"takenAt\":\"" + i.observedAt() + "\"}],\"sceneSafe\":" + i.sceneSafe()
+                + ",\"notes\":\"" + i.notes() + "\"},\"crew\":null},\"callbackUrl\":\"" + callbackUrl + "\"}";
+    }
+
+    static String coordinate(double degrees) {
+        return String.format(java.util.Locale.ROOT, "%.4f", degrees);
     }
 }

@@ -61,6 +61,11 @@ final class Report {
         return errors(s) == 0 && p99ms(s, Bench.ACK) < INTAKE_P99_MS;
     }
 
+    /** The highest rate tried whose intake p99 stayed under the target with no errors; 0 when none did. */
+    static int sustainedRate(List<Bench.Step> steps) {
+        return steps.stream().filter(Report::intakeHolds).mapToInt(s -> s.rate).max().orElse(0);
+    }
+
     static void write(Bench b) throws IOException {
         StringBuilder json = new StringBuilder("{\n  \"mode\": \"").append(b.opt.mode).append("\",\n");
         json.append("  \"target\": \"").append(b.opt.mode.equals("hub") ? b.hubBase : b.opt.fhirBase).append("\",\n");
@@ -75,8 +80,28 @@ final class Report {
                 .append(", \"openStack\": ").append(b.opt.openStack).append(", \"search\": ").append(b.opt.search).append("},\n");
         json.append("  \"openStackReferrals\": ").append(b.openStackReferrals).append(",\n");
         json.append("  \"hubStartToReadyMs\": ").append(b.hubReadyMillis).append(",\n  \"steps\": [\n");
-        for (int i = 0; i < b.steps.size(); i++) {
-            Bench.Step s = b.steps.get(i);
+        stepsJson(json, b.steps, b);
+        json.append("  ]");
+        if (b.hapi != null) ComparisonReport.json(json, b);
+        json.append("\n}\n");
+        Files.writeString(b.opt.out.resolve("results.json"), json);
+        Files.writeString(b.opt.out.resolve("summary.md"), markdown(b) + ComparisonReport.markdown(b));
+        Files.writeString(b.opt.out.resolve("latency-vs-rate.svg"), svg(b));
+        if (!b.samples.isEmpty()) {
+            // One request of each kind as sent, and the hub's own offer transaction, for the reader to compare.
+            Files.createDirectories(b.opt.out.resolve("samples"));
+            for (var sample : b.samples.entrySet()) {
+                Files.writeString(b.opt.out.resolve("samples").resolve(sample.getKey()), sample.getValue());
+            }
+        }
+        Bench.log("wrote " + b.opt.out.resolve("results.json") + ", summary.md and latency-vs-rate.svg");
+        System.out.println(markdown(b) + ComparisonReport.markdown(b));
+    }
+
+    /** The steps' figures as JSON array elements (one object per step, one per line group). */
+    static void stepsJson(StringBuilder json, List<Bench.Step> steps, Bench b) {
+        for (int i = 0; i < steps.size(); i++) {
+            Bench.Step s = steps.get(i);
             double secs = stepSeconds(s, b);
             json.append("    {\"rate\": ").append(s.rate).append(", \"sent\": ").append(sent(s))
                     .append(", \"achievedPerSecond\": ").append(fmt(achieved(s)))
@@ -123,14 +148,8 @@ final class Report {
                 json.append('}');
                 first = false;
             }
-            json.append("}}").append(i + 1 < b.steps.size() ? ",\n" : "\n");
+            json.append("}}").append(i + 1 < steps.size() ? ",\n" : "\n");
         }
-        json.append("  ]\n}\n");
-        Files.writeString(b.opt.out.resolve("results.json"), json);
-        Files.writeString(b.opt.out.resolve("summary.md"), markdown(b));
-        Files.writeString(b.opt.out.resolve("latency-vs-rate.svg"), svg(b));
-        Bench.log("wrote " + b.opt.out.resolve("results.json") + ", summary.md and latency-vs-rate.svg");
-        System.out.println(markdown(b));
     }
 
     static String fmt(double d) {
@@ -208,25 +227,31 @@ final class Report {
         md.append("\nTargets (issue 6): intake p99 < ").append((int) INTAKE_P99_MS).append(" ms with no errors at 1,000/s for 60 s; ")
                 .append("incident -> offer and reject -> next offer p99 < ").append((int) E2E_P99_MS).append(" ms at 200/s; RSS < 512 MB; ")
                 .append("start to ready < 3 s.\n\n");
-        int best = -1;
-        for (Bench.Step s : b.steps) if (intakeHolds(s)) best = Math.max(best, s.rate);
+        int best = sustainedRate(b.steps);
         md.append("Highest rate tried whose intake p99 stayed under ").append((int) INTAKE_P99_MS).append(" ms with no errors: ")
-                .append(best < 0 ? "none" : best + "/s").append(".\n");
+                .append(best == 0 ? "none" : best + "/s").append(".\n");
         return md.toString();
     }
 
-    /** A log-scale latency-vs-rate chart: p50/p99/p99.9 of the intake ack and p99 of the end-to-end measures. */
+    /**
+     * A log-scale latency-vs-rate chart: p50/p99/p99.9 of the intake ack and p99 of the end-to-end measures, and with a
+     * comparison HAPI's acknowledgement p50 and p99.
+     */
     static String svg(Bench b) {
         int w = 720, h = 420, left = 70, right = 200, top = 30, bottom = 50;
         int pw = w - left - right, ph = h - top - bottom;
-        List<Bench.Step> steps = b.steps;
-        double maxRate = steps.stream().mapToInt(s -> s.rate).max().orElse(1);
+        // By rate: the search's narrowing steps come after higher ones.
+        List<Bench.Step> steps = b.steps.stream().sorted(java.util.Comparator.comparingInt(st -> st.rate)).toList();
+        List<Bench.Step> hapiSteps = b.hapiSteps.stream().sorted(java.util.Comparator.comparingInt(st -> st.rate)).toList();
+        double maxRate = java.util.stream.Stream.concat(steps.stream(), hapiSteps.stream()).mapToInt(st -> st.rate).max()
+                .orElse(1);
         double minMs = 0.1, maxMs = 10000;
         Map<String, double[]> series = new java.util.LinkedHashMap<>();
         series.put("intake ack p50", new double[] {50});
         series.put("intake ack p99", new double[] {99});
         series.put("intake ack p99.9", new double[] {99.9});
-        String[] colors = {"#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#8c564b"};
+        String[] colors = {"#1f77b4", "#d62728", "#9467bd", "#2ca02c", "#17becf", "#ff7f0e", "#8c564b", "#7f7f7f",
+            "#000000"};
         StringBuilder s = new StringBuilder();
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
@@ -245,9 +270,10 @@ final class Report {
             s.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>"
                     + "<text x=\"%d\" y=\"%.1f\" fill=\"#666\">target %d ms</text>\n", left, left + pw, ty, ty, left + pw + 4, ty + 4, (int) t));
         }
-        for (Bench.Step st : steps) {
-            double sx = x.applyAsDouble(st.rate);
-            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n", sx, top + ph + 18, st.rate));
+        for (int rate : java.util.stream.Stream.concat(steps.stream(), hapiSteps.stream()).mapToInt(st -> st.rate)
+                .distinct().toArray()) {
+            double sx = x.applyAsDouble(rate);
+            s.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n", sx, top + ph + 18, rate));
         }
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">arrival rate (events/s)</text>\n",
                 left + pw / 2, h - 10));
@@ -260,11 +286,13 @@ final class Report {
         lines.add(new String[] {"incident->offer delivered p99", Bench.TO_OFFER_DELIVERED, "99"});
         lines.add(new String[] {"reject->next offer p99", Bench.REJECT_TO_NEXT, "99"});
         lines.add(new String[] {"answer->callback p99", Bench.ANSWER_TO_CALLBACK, "99"});
+        lines.add(new String[] {"HAPI ack p50", Bench.ACK, "50", "hapi"});
+        lines.add(new String[] {"HAPI ack p99", Bench.ACK, "99", "hapi"});
         int li = 0;
         for (String[] line : lines) {
             StringBuilder pts = new StringBuilder();
             StringBuilder dots = new StringBuilder();
-            for (Bench.Step st : steps) {
+            for (Bench.Step st : line.length > 3 ? hapiSteps : steps) {
                 Histogram hist = st.hist.get(line[1]);
                 if (hist.getTotalCount() == 0) continue;
                 double v = hist.getValueAtPercentile(Double.parseDouble(line[2])) / 1000.0;
