@@ -1,7 +1,5 @@
 package org.rightcare.hub.web;
 
-import java.net.SocketException;
-import java.nio.channels.ClosedChannelException;
 
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -13,14 +11,13 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.rightcare.hub.fhirapi.FhirHttp;
 import org.rightcare.hub.fhirapi.FhirRefusal;
+import org.rightcare.hub.support.DatabaseOutage;
 import org.rightcare.hub.support.Problem;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.smallrye.mutiny.CompositeException;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * The one place errors become HTTP answers: OperationOutcome under {@code /fhir} (and for every {@link FhirRefusal}),
@@ -78,7 +75,7 @@ public class ErrorMapper {
         if (cause instanceof FhirRefusal refusal) {
             return refused(refusal, uri, headers);
         }
-        if (isDatabaseUnavailable(cause)) {
+        if (DatabaseOutage.isUnavailability(cause)) {
             LOG.warnf("Database unavailable on %s: %s", uri.getPath(), cause.toString());
             Response response = answer(uri, headers, 503, "DATABASE_UNAVAILABLE", "service-unavailable",
                     "Service unavailable",
@@ -105,35 +102,5 @@ public class ErrorMapper {
             current = composite.getCauses().get(0);
         }
         return current;
-    }
-
-    /**
-     * Connection-level failures, and PostgreSQL's own "cannot serve now" SQLSTATE classes (08, 53, 57P). Socket
-     * failures count whatever their kind: a database going down resets the connections in use ("Connection reset"),
-     * then refuses new ones (a ConnectException), and the only sockets a request handler uses are the database's.
-     */
-    static boolean isDatabaseUnavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SocketException || t instanceof ClosedChannelException
-                    || t instanceof ClosedConnectionException
-                    || t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).contains("onnection")) {
-                return true;
-            }
-            // The pool's own failures carry no type of their own: a wait for a connection that ran out of time, or a
-            // connection the server closed under a query ("Connection is not active now").
-            if (t instanceof io.vertx.core.impl.NoStackTraceThrowable
-                    && (String.valueOf(t.getMessage()).contains("onnection") || "Timeout".equals(t.getMessage()))) {
-                return true;
-            }
-            if (t instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("53")
-                            || pg.getSqlState().startsWith("57P"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
     }
 }
