@@ -59,6 +59,13 @@ public class BarsDeliveries implements OfferTransport {
                 () -> messages.cancellation(referral, offer, service));
     }
 
+    /** The validation request sent again as an update ({@code reason} update), carrying the new clinical picture. */
+    @Override
+    public Uni<Void> queueUpdate(SqlClient tx, Referral referral, Offer holding, CommunityService service) {
+        UUID messageId = UUID.randomUUID();
+        return queue(tx, messageId, referral, service, () -> messages.update(referral, holding, service, messageId));
+    }
+
     private Uni<Void> queue(SqlClient tx, UUID id, Referral referral, CommunityService service,
             Supplier<Bundle> message) {
         String orderingKey = OfferTransport.orderingKey(service, referral);

@@ -88,6 +88,14 @@ public class BarsRequestMessages {
         return message(referral, offer, service, true);
     }
 
+    /**
+     * The validation request sent again with the referral's new clinical picture, for a case the service still holds:
+     * a message of its own ({@code messageId}), reason {@code update}, ServiceRequest still active.
+     */
+    public Bundle update(Referral referral, Offer holding, CommunityService service, UUID messageId) {
+        return message(referral, holding, service, false, messageId);
+    }
+
     /** The message id of an offer's cancellation: derived from the offer, so it is the same however often it is sent. */
     public static UUID cancellationId(UUID offerId) {
         return UUID.nameUUIDFromBytes(("bars-cancellation " + offerId).getBytes(StandardCharsets.UTF_8));
@@ -98,12 +106,18 @@ public class BarsRequestMessages {
     }
 
     private Bundle message(Referral referral, Offer offer, CommunityService service, boolean cancel) {
+        return message(referral, offer, service, cancel, null);
+    }
+
+    /** @param updateId the message id of an update of the picture; null for the offer itself or its cancellation */
+    private Bundle message(Referral referral, Offer offer, CommunityService service, boolean cancel, UUID updateId) {
         List<Resource> rendered = renderer.render(referral);
         ServiceRequest request = (ServiceRequest) rendered.get(0);
         Patient patient = find(rendered, Patient.class);
         Encounter encounter = find(rendered, Encounter.class);
-        Instant sentAt = cancel ? offer.updatedAt() : offer.offeredAt();
-        UUID messageId = cancel ? cancellationId(offer.id()) : offer.id();
+        Instant sentAt = updateId != null ? latest(referral.updatedAt(), offer.offeredAt())
+                : cancel ? offer.updatedAt() : offer.offeredAt();
+        UUID messageId = updateId != null ? updateId : cancel ? cancellationId(offer.id()) : offer.id();
 
         Organization sender = sender(referral);
         Organization receiver = receiver(referral, service);
@@ -151,6 +165,10 @@ public class BarsRequestMessages {
         rendered.forEach(BarsRequestMessages::claimBarsProfile);
 
         MessageHeader header = header(messageId, sentAt, cancel, request, sender, receiver, service, referral);
+        if (updateId != null) {
+            header.setReason(new CodeableConcept()
+                    .addCoding(new Coding(BarsMessaging.MESSAGE_REASONS, BarsMessaging.REASON_UPDATE, null)));
+        }
         resources.add(0, header);
         return bundle(messageId, sentAt, resources);
     }

@@ -92,7 +92,7 @@ public class CadCallbackOutbox {
         CadCallbackEvent event = new CadCallbackEvent(eventId.toString(), callback.type().wireValue(), occurredAt,
                 referral.cadSystem(), referral.incidentId(), referral.id().toString(),
                 urls.fhirBase().resolve("ServiceRequest/" + referral.id()).toString(), callback.status().wireValue(),
-                callback.service(), callback.reason(), callback.attempts());
+                callback.service(), callback.reason(), callback.attempts(), callback.outcome());
         try {
             return json.writeValueAsString(event);
         } catch (JsonProcessingException e) {

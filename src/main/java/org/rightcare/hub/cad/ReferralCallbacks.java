@@ -11,6 +11,7 @@ import org.rightcare.hub.cascade.ReferralChange;
 import org.rightcare.hub.cascade.ReferralListener;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.referral.CareOutcome;
 import org.rightcare.hub.referral.SendBackReason;
 
 import io.smallrye.mutiny.Uni;
@@ -56,24 +57,44 @@ public class ReferralCallbacks implements ReferralListener {
         return send(tx, change, CadCallbackType.CANCELLED, Optional.empty(), null);
     }
 
+    /** The CAD sent the new picture itself, and the case stays where it is: there is nothing to tell it. */
+    @Override
+    public Uni<Void> pictureChanged(SqlClient tx, ReferralChange change, Offer holding, CommunityService service) {
+        return Uni.createFrom().voidItem();
+    }
+
     private Uni<Void> send(SqlClient tx, ReferralChange change, CadCallbackType type,
             Optional<CommunityService> service, SendBackReason reason) {
         return outbox.enqueue(tx, change.after(), callback(type, change, service, reason));
     }
 
-    /** The contract's callback: the service concerned, the send-back reason, and every attempt so far. */
+    /**
+     * The contract's callback: the service concerned, the send-back reason with the words a person gave for it, every
+     * attempt so far with its service's own words, and the final answer when a service gave one.
+     */
     static CadCallback callback(CadCallbackType type, ReferralChange change, Optional<CommunityService> service,
             SendBackReason reason) {
         List<CadCallback.Attempt> attempts = new ArrayList<>(change.offers().size());
         for (Offer offer : change.offers()) {
             attempts.add(new CadCallback.Attempt(offer.serviceId(), offer.status().code(),
                     offer.reason() == null ? null : offer.reason().asSendBackReason().code(),
-                    offer.answeredAt() != null ? offer.answeredAt() : offer.offeredAt()));
+                    offer.answeredAt() != null ? offer.answeredAt() : offer.offeredAt(),
+                    offer.reason() == null ? null : offer.reason().text()));
         }
         return new CadCallback(type, change.after().status(),
                 service.map(s -> new CadCallback.ServiceSummary(s.id(), s.name(), s.type().code(), s.odsCode(),
                         s.dosServiceId())).orElse(null),
-                reason == null ? null : new CadCallback.Reason(reason.code(), reason.display()),
-                attempts);
+                reason == null ? null : new CadCallback.Reason(reason.code(), reason.display(), change.reasonText()),
+                attempts, outcome(change.outcome()));
+    }
+
+    private static CadCallback.Outcome outcome(CareOutcome outcome) {
+        if (outcome == null || outcome.isEmpty()) {
+            return null;
+        }
+        return new CadCallback.Outcome(outcome.dispositionCode() == null ? null
+                : new CadCallback.Coding(outcome.dispositionSystem(), outcome.dispositionCode(),
+                        outcome.dispositionDisplay()),
+                outcome.arpCategory() == null ? null : outcome.arpCategory().code(), outcome.summary());
     }
 }

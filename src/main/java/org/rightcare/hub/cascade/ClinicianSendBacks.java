@@ -60,6 +60,14 @@ public class ClinicianSendBacks {
     }
 
     public Uni<Result> sendBack(Caller caller, UUID referralId, SendBackReason reason) {
+        return sendBack(caller, referralId, reason, null);
+    }
+
+    /**
+     * @param text the clinician's own words, passed on to the CAD as the reason's {@code text}; null or blank when
+     *        none
+     */
+    public Uni<Result> sendBack(Caller caller, UUID referralId, SendBackReason reason, String text) {
         if (!caller.has(Roles.HUB_CLINICIAN)) {
             return Uni.createFrom().item(new NotFound());
         }
@@ -73,13 +81,14 @@ public class ClinicianSendBacks {
                 return Uni.createFrom().item((Result) new NoLongerOpen(
                         "The case is no longer open: it is " + found.get().status().wireValue()));
             }
-            return cascade.sentBackByClinician(tx, found.get(), reason, now, counts)
+            return cascade.sentBackByClinician(tx, found.get(), reason, text, now, counts)
                     .replaceWith((Result) new SentBack());
         }).call(result -> audit.record(tx, new AuditRecord(caller.subject(), caller.organisation(),
                 "referral.send-back", "ServiceRequest", referralId.toString(),
                 result instanceof SentBack ? AuditRecord.SUCCESS
                         : result instanceof NotFound ? "not-found" : "no-longer-open",
-                new JsonObject().put("reason", reason.code()))))).invoke(result -> {
+                new JsonObject().put("reason", reason.code()).put("withText", text != null && !text.isBlank())))))
+                .invoke(result -> {
                     if (result instanceof SentBack) {
                         metrics.committed(counts);
                     }

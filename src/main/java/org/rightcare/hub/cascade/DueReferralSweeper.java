@@ -13,8 +13,10 @@ import org.rightcare.hub.metrics.AfterCommitCounts;
 import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.routing.RoutingConfig;
 import org.rightcare.hub.support.CorrelationId;
+import org.rightcare.hub.support.DatabaseOutage;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -126,8 +128,51 @@ public class DueReferralSweeper {
             if (claimed[0] == null) {
                 return Uni.createFrom().failure(failure);
             }
-            LOG.errorf(failure, "Step failed for referral %s; retrying in %s", claimed[0], config.retryFailedStepAfter());
-            return referrals.postpone(pool, claimed[0], now.plus(config.retryFailedStepAfter())).replaceWith(true);
+            return stepFailed(claimed[0], failure, now).replaceWith(true);
         });
+    }
+
+    /**
+     * A step of the referral failed and rolled back. A database that cannot serve is an outage to wait out, not the
+     * case's fault: the step is simply tried again later. Any other failure counts; past
+     * {@code hub.routing.max-step-failures} in a row the case goes back to the ambulance service as {@code hub-error}
+     * with one ERROR logged under its correlation id, instead of being retried for ever.
+     */
+    private Uni<Void> stepFailed(UUID referralId, Throwable failure, Instant now) {
+        Instant retryAt = now.plus(config.retryFailedStepAfter());
+        if (DatabaseOutage.isUnavailability(failure)) {
+            LOG.warnf("Step of referral %s not taken: the database cannot serve now (%s); retrying in %s", referralId,
+                    failure.toString(), config.retryFailedStepAfter());
+            return referrals.postpone(pool, referralId, retryAt);
+        }
+        metrics.stepFailed();
+        return referrals.recordStepFailure(pool, referralId, retryAt).chain(failures -> {
+            if (failures < config.maxStepFailures()) {
+                LOG.warnf(failure, "Step of referral %s failed (%d of %d in a row); retrying in %s", referralId,
+                        failures, config.maxStepFailures(), config.retryFailedStepAfter());
+                return Uni.createFrom().voidItem();
+            }
+            return referrals.correlationId(pool, referralId).chain(correlationId -> {
+                CorrelationId.during(correlationId, () -> LOG.errorf(failure,
+                        "Step of referral %s (correlation id %s) failed %d times in a row: sending it back as %s",
+                        referralId, correlationId, failures, SendBackReason.HUB_ERROR.code()));
+                return sendBackAsHubError(referralId);
+            });
+        });
+    }
+
+    private Uni<Void> sendBackAsHubError(UUID referralId) {
+        Instant now = clock.instant();
+        AfterCommitCounts counts = new AfterCommitCounts();
+        return pool.withTransaction(tx -> referrals.lockById(tx, referralId)
+                .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
+                        : cascade.failedTooOften(tx, found.get(), now, counts).replaceWithVoid()))
+                .invoke(() -> metrics.committed(counts))
+                .onFailure(f -> !DatabaseOutage.isUnavailability(f)).recoverWithUni(failure -> {
+                    // Even the send-back fails: the case leaves the loop all the same, and the CAD can poll it.
+                    LOG.errorf(failure, "Could not send referral %s back as %s; it leaves the loop untold", referralId,
+                            SendBackReason.HUB_ERROR.code());
+                    return referrals.abandon(pool, referralId, now);
+                });
     }
 }

@@ -15,6 +15,7 @@ import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.CareOutcome;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.support.CorrelationId;
@@ -130,6 +131,23 @@ public class OfferAnswers {
      */
     public Uni<Result> answer(UUID offerId, String callerOds, List<Answer> steps, OfferStatusReason reason,
             Integer expectedVersion, AlongsideAnswer alongside) {
+        return answer(offerId, callerOds, steps, reason, expectedVersion, null, alongside);
+    }
+
+    /** One answer with the service's final answer on the case (a Task completed with output). */
+    public Uni<Result> answer(UUID offerId, String callerOds, Answer answer, OfferStatusReason reason,
+            Integer expectedVersion, CareOutcome outcome) {
+        return answer(offerId, callerOds, List.of(answer), reason, expectedVersion, outcome,
+                (tx, answered) -> Uni.createFrom().voidItem());
+    }
+
+    /**
+     * @param outcome the service's final answer, read with a completion (BaRS final response, Task output); null when
+     *        it gave none. One that asks for an ambulance sends the case back ({@code clinician-requests-ambulance})
+     *        instead of completing it.
+     */
+    public Uni<Result> answer(UUID offerId, String callerOds, List<Answer> steps, OfferStatusReason reason,
+            Integer expectedVersion, CareOutcome outcome, AlongsideAnswer alongside) {
         if (steps.contains(Answer.REJECT) && (reason == null || !reason.isProviderRejectionCode())) {
             return Uni.createFrom().item(new InvalidReason("A rejection needs a statusReason coded in "
                     + OfferStatusReason.BARS_SYSTEM + " or " + OfferStatusReason.DOS_SYSTEM));
@@ -143,7 +161,7 @@ public class OfferAnswers {
             // The answer's log lines carry the referral's correlation id, as its webhook and deliveries do.
             return referrals.correlationId(tx, found.get().referralId()).invoke(CorrelationId::use)
                     .chain(ignored -> steps(tx, found.get().referralId(), offerId, steps, 0, reason, expectedVersion,
-                            now, counts))
+                            outcome, now, counts))
                     .call(result -> result instanceof Answered answered ? alongside.record(tx, answered)
                             : Uni.createFrom().voidItem());
         })).invoke(committed -> metrics.committed(counts))
@@ -162,24 +180,26 @@ public class OfferAnswers {
     }
 
     private Uni<Result> steps(SqlClient tx, UUID referralId, UUID offerId, List<Answer> steps, int index,
-            OfferStatusReason reason, Integer expectedVersion, Instant now, AfterCommitCounts counts) {
+            OfferStatusReason reason, Integer expectedVersion, CareOutcome outcome, Instant now,
+            AfterCommitCounts counts) {
         // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
         return referrals.lockById(tx, referralId)
                 .chain(referral -> offers.findById(tx, offerId)
                         .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), steps.get(index),
-                                reason, index == 0 ? expectedVersion : null, now, counts)))
+                                reason, index == 0 ? expectedVersion : null, outcome, now, counts)))
                 .chain(result -> {
                     if (!(result instanceof Answered)) {
                         return index == 0 ? Uni.createFrom().item(result)
                                 : Uni.createFrom().failure(new LaterStepRefused(result));
                     }
                     return index + 1 == steps.size() ? Uni.createFrom().item(result)
-                            : steps(tx, referralId, offerId, steps, index + 1, reason, expectedVersion, now, counts);
+                            : steps(tx, referralId, offerId, steps, index + 1, reason, expectedVersion, outcome, now,
+                                    counts);
                 });
     }
 
     private Uni<Result> decide(SqlClient tx, Referral referral, Offer offer, Answer answer, OfferStatusReason reason,
-            Integer expectedVersion, Instant now, AfterCommitCounts counts) {
+            Integer expectedVersion, CareOutcome outcome, Instant now, AfterCommitCounts counts) {
         if (expectedVersion != null && expectedVersion != offer.version()) {
             return Uni.createFrom().item(new StaleVersion(offer.version()));
         }
@@ -196,7 +216,7 @@ public class OfferAnswers {
             case ACCEPT -> cascade.accepted(tx, referral, offer, now, counts);
             case REJECT -> cascade.declined(tx, referral, offer, reason, now, counts);
             case START -> offers.updateStatus(tx, offer.id(), OfferStatus.IN_PROGRESS, null, now);
-            case COMPLETE -> cascade.completed(tx, referral, offer, now, counts);
+            case COMPLETE -> cascade.completed(tx, referral, offer, outcome, now, counts);
         };
         return step.chain(ignored -> offers.findById(tx, offer.id()))
                 .map(updated -> (Result) new Answered(updated.orElseThrow()));

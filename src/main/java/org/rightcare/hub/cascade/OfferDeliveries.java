@@ -92,6 +92,15 @@ public class OfferDeliveries {
         });
     }
 
+    /**
+     * The case's clinical picture changed while {@code holding} still holds: the service's endpoint gets the new
+     * picture ({@code pull} endpoints read it through the API, and hear of it by subscription).
+     */
+    public Uni<Void> pictureChanged(SqlClient tx, Referral referral, Offer holding, CommunityService service) {
+        return transport(service).map(transport -> transport.queueUpdate(tx, referral, holding, service))
+                .orElseGet(() -> Uni.createFrom().voidItem());
+    }
+
     private Optional<OfferTransport> transport(CommunityService service) {
         return Optional.ofNullable(transports.get(service.endpoint().kind()));
     }

@@ -38,6 +38,12 @@ public interface OfferTransport {
     Uni<Void> queueRevocation(SqlClient tx, Referral referral, Offer closed, CommunityService service);
 
     /**
+     * Queues the new clinical picture of a case the service holds ({@code holding}: an open offer or an acceptance),
+     * under an id of its own, behind everything already queued for the offer: giving it up fails nothing.
+     */
+    Uni<Void> queueUpdate(SqlClient tx, Referral referral, Offer holding, CommunityService service);
+
+    /**
      * One referral's deliveries to one service, in order: not the referral alone, or the next service offered the
      * case would wait behind the delivery to one that declined it or let it time out while its endpoint was failing.
      */

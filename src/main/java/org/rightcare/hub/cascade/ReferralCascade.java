@@ -2,6 +2,7 @@ package org.rightcare.hub.cascade;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,10 @@ import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.CareOutcome;
 import org.rightcare.hub.referral.Referral;
+import org.rightcare.hub.referral.ReferralLifecycle;
+import org.rightcare.hub.referral.ReferralLifecycle.CaseEvent;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.referral.ReferralStatus;
 import org.rightcare.hub.referral.SendBackReason;
@@ -95,7 +99,12 @@ public class ReferralCascade {
                 return referrals.updateCascade(tx, referral.id(), referral.status(), open.get().deadlineAt(),
                         referral.budgetEndsAt(), null, now);
             }
-            return offers.updateStatus(tx, open.get().id(), OfferStatus.FAILED, OfferStatusReason.TIMED_OUT, now)
+            // A service that closed before it answered (its window ends at its closing time) withdraws the offer
+            // as closed, not as a service that chose not to answer.
+            boolean closed = directory.find(open.get().serviceId()).map(s -> !s.openingHours().isOpenAt(now))
+                    .orElse(false);
+            return offers.updateStatus(tx, open.get().id(), OfferStatus.FAILED,
+                    closed ? OfferStatusReason.SERVICE_CLOSED : OfferStatusReason.TIMED_OUT, now)
                     .call(timedOut -> deliveries.offerClosed(tx, referral, timedOut))
                     .invoke(() -> counts.offerAnswered(AfterCommitCounts.OfferAnswer.TIMED_OUT))
                     .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now, counts));
@@ -105,6 +114,9 @@ public class ReferralCascade {
     /** A provider declined: the case moves on to the next candidate, or back to the ambulance service. */
     public Uni<Referral> declined(SqlClient tx, Referral referral, Offer offer, OfferStatusReason reason, Instant now,
             AfterCommitCounts counts) {
+        if (refused(referral, CaseEvent.DECLINED)) {
+            return Uni.createFrom().item(referral);
+        }
         counts.offerAnswered(AfterCommitCounts.OfferAnswer.REJECTED);
         return offers.updateStatus(tx, offer.id(), OfferStatus.REJECTED, reason, now)
                 .call(rejected -> deliveries.offerClosed(tx, referral, rejected))
@@ -118,6 +130,9 @@ public class ReferralCascade {
      */
     public Uni<Referral> undeliverable(SqlClient tx, Referral referral, Offer offer, Instant now,
             AfterCommitCounts counts) {
+        if (refused(referral, CaseEvent.UNDELIVERABLE)) {
+            return Uni.createFrom().item(referral);
+        }
         counts.offerAnswered(AfterCommitCounts.OfferAnswer.UNDELIVERABLE);
         return offers.updateStatus(tx, offer.id(), OfferStatus.FAILED, OfferStatusReason.UNDELIVERABLE, now)
                 .call(failed -> deliveries.offerClosed(tx, referral, failed))
@@ -128,6 +143,13 @@ public class ReferralCascade {
     /** A provider took the patient: the referral is accepted, a place is used, the CAD is told. */
     public Uni<Referral> accepted(SqlClient tx, Referral referral, Offer offer, Instant now,
             AfterCommitCounts counts) {
+        if (refused(referral, CaseEvent.ACCEPTED)) {
+            return Uni.createFrom().item(referral);
+        }
+        return accept(tx, referral, offer, now, counts);
+    }
+
+    private Uni<Referral> accept(SqlClient tx, Referral referral, Offer offer, Instant now, AfterCommitCounts counts) {
         String serviceType = serviceType(offer.serviceId());
         counts.offerAnswered(AfterCommitCounts.OfferAnswer.ACCEPTED);
         counts.concluded(AfterCommitCounts.ReferralOutcome.ACCEPTED, serviceType, null);
@@ -150,6 +172,10 @@ public class ReferralCascade {
      */
     public Uni<Offer> claimed(SqlClient tx, Referral referral, CommunityService service, List<Offer> offersSoFar,
             Instant now, AfterCommitCounts counts) {
+        if (refused(referral, CaseEvent.CLAIMED)) {
+            return Uni.createFrom().failure(new IllegalStateException("A " + referral.status().wireValue()
+                    + " referral cannot be claimed"));
+        }
         Optional<Offer> ownOpenOffer = offersSoFar.stream()
                 .filter(o -> o.status().isOpen() && o.serviceId().equals(service.id())).findFirst();
         Uni<Offer> claim = ownOpenOffer.map(open -> Uni.createFrom().item(open)).orElseGet(() -> offers
@@ -160,7 +186,7 @@ public class ReferralCascade {
                 .chain(withdrawn -> offers.insert(tx, new Offer(UUID.randomUUID(), referral.id(),
                         offersSoFar.size() + 1, service.id(), service.odsCode(), OfferStatus.REQUESTED, null, now, now,
                         null, now, 1))));
-        return claim.call(offer -> accepted(tx, referral, offer, now, counts))
+        return claim.call(offer -> accept(tx, referral, offer, now, counts))
                 .chain(offer -> offers.findById(tx, offer.id())).map(Optional::orElseThrow);
     }
 
@@ -169,22 +195,66 @@ public class ReferralCascade {
      * CAD hears the reason, as when the cascade itself sends a case back. The caller holds the referral's row lock
      * and has checked that the referral is still open.
      */
-    public Uni<Referral> sentBackByClinician(SqlClient tx, Referral referral, SendBackReason reason, Instant now,
-            AfterCommitCounts counts) {
+    public Uni<Referral> sentBackByClinician(SqlClient tx, Referral referral, SendBackReason reason, String text,
+            Instant now, AfterCommitCounts counts) {
+        if (refused(referral, CaseEvent.CLINICIAN_SENT_BACK)) {
+            return Uni.createFrom().item(referral);
+        }
         return withdrawHolding(tx, referral, OfferStatusReason.SENT_BACK_BY_HUB, now, counts)
                 .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
-                .chain(all -> sendBack(tx, referral, reason, all, now, counts));
+                .chain(all -> sendBack(tx, referral, reason, text, null, all, now, counts));
     }
 
-    /** The accepting service finished its care. */
+    /**
+     * The hub could not take a step of this case however often it tried: any offer still holding it is withdrawn and
+     * the case goes back as {@code hub-error}, so nothing is retried for ever. The caller holds the row lock.
+     */
+    public Uni<Referral> failedTooOften(SqlClient tx, Referral referral, Instant now, AfterCommitCounts counts) {
+        if (referral.status().isTerminal()) {
+            return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
+                    referral.sendBackReason(), now);
+        }
+        return withdrawHolding(tx, referral, OfferStatusReason.HUB_ERROR, now, counts)
+                .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
+                .chain(all -> sendBack(tx, referral, SendBackReason.HUB_ERROR, null, null, all, now, counts));
+    }
+
+    /** The accepting service finished its care, with no final answer to pass on. */
     public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, Instant now,
             AfterCommitCounts counts) {
+        return completed(tx, referral, offer, null, now, counts);
+    }
+
+    /**
+     * The accepting service gave its final answer. One that asks for an ambulance response (an ARP category other
+     * than C5, or an ambulance disposition) is never a completion: the service's part is done, and the case goes
+     * back to the ambulance service as {@code clinician-requests-ambulance} with the answer as its outcome.
+     * Otherwise the referral is completed, and the CAD hears the outcome.
+     *
+     * @param outcome the final answer; null when the service gave none
+     */
+    public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, CareOutcome outcome, Instant now,
+            AfterCommitCounts counts) {
+        boolean asksForAmbulance = outcome != null && outcome.asksForAmbulance();
+        if (refused(referral, asksForAmbulance ? CaseEvent.FINAL_ANSWER_ASKS_FOR_AMBULANCE : CaseEvent.COMPLETED)) {
+            return Uni.createFrom().item(referral);
+        }
+        if (asksForAmbulance) {
+            LOG.infof("Referral %s: the final answer of %s asks for an ambulance (%s, %s): sent back", referral.id(),
+                    offer.serviceId(), outcome.arpCategory(), outcome.dispositionCode());
+            return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
+                    .chain(done -> offers.findByReferral(tx, referral.id()))
+                    .chain(all -> sendBack(tx, referral, SendBackReason.CLINICIAN_REQUESTS_AMBULANCE,
+                            outcome.summary(), outcome, all, now, counts));
+        }
         counts.concluded(AfterCommitCounts.ReferralOutcome.COMPLETED, serviceType(offer.serviceId()), null);
         return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
                 .chain(done -> referrals.updateCascade(tx, referral.id(), ReferralStatus.COMPLETED, null,
                         referral.budgetEndsAt(), null, now))
-                .call(updated -> tell(tx, referral, updated, now, (listener, change) -> listener.completed(tx, change,
-                        asNow(change, offer), directory.find(offer.serviceId()))));
+                .call(updated -> offers.findByReferral(tx, updated.id())
+                        .chain(all -> tell(new ReferralChange(referral, updated, all, now, null, outcome),
+                                (listener, change) -> listener.completed(tx, change, asNow(change, offer),
+                                        directory.find(offer.serviceId())))));
     }
 
     /**
@@ -214,30 +284,108 @@ public class ReferralCascade {
     }
 
     /**
-     * The CAD sent a new clinical picture. An upgrade to a category the policy may not route (C1, C2 without
-     * segmentation, HCP, IFT) withdraws every open offer at once and hands the case back.
+     * The CAD sent a new picture of the case (any field: category, clinical picture, dispatch state, location): every
+     * commitment is re-checked against the rules the router uses ({@link SendBackRules#whyNoLongerHeld}).
+     * <ul>
+     * <li>An open offer that no longer holds is withdrawn (the provider's copy revoked). An ambulance-only category or
+     * a conveying crew sends the case back at once; otherwise the next candidate gets it, or the case goes back with
+     * the reason ({@code deteriorated}, {@code out-of-area}).</li>
+     * <li>An acceptance that no longer holds is recalled: the Task is cancelled with the reason (BaRS cancellation,
+     * fhir-rest Task cancelled) and the CAD hears {@code referral.sent-back} with it.</li>
+     * <li>A commitment that still holds gets the new picture ({@link OfferTransport#queueUpdate}, and the provider's
+     * subscriptions).</li>
+     * </ul>
+     * The caller holds the row lock and has applied the event to the referral (an event older than the last one
+     * applied, returned unchanged, re-checks the same picture and tells no one anything new).
      */
     public Uni<Referral> incidentChanged(SqlClient tx, Referral referral, Instant now, AfterCommitCounts counts) {
-        boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
-        if (!open || policies.current().mayRoute(referral.incident().category())) {
+        ReferralStatus status = referral.status();
+        if (status != ReferralStatus.ROUTING && status != ReferralStatus.OFFERED && status != ReferralStatus.ACCEPTED) {
             return Uni.createFrom().item(referral);
         }
-        return withdrawHolding(tx, referral, OfferStatusReason.CATEGORY_UPGRADED, now, counts)
-                .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
-                .chain(all -> sendBack(tx, referral, SendBackReason.NOT_ELIGIBLE_CATEGORY, all, now, counts));
+        RoutingPolicy policy = policies.current();
+        // The event was applied by this very step (not an older one, returned as it was).
+        boolean newPicture = !referral.updatedAt().isBefore(now.truncatedTo(ChronoUnit.MILLIS));
+        return offers.findByReferral(tx, referral.id()).chain(all -> {
+            Optional<Offer> holding = all.stream().filter(o -> o.status().holdsReferral()).findFirst();
+            boolean accepted = status == ReferralStatus.ACCEPTED;
+            if (holding.isEmpty()) {
+                if (accepted) {
+                    return Uni.createFrom().item(referral);
+                }
+                // Routing: only what rules out every service matters now; the router reads the rest when it routes.
+                Optional<SendBackReason> why = SendBackRules.whyNoLongerHeld(policy, referral.incident(),
+                        Optional.empty(), now, false);
+                return why.isEmpty() ? Uni.createFrom().item(referral)
+                        : sendBack(tx, referral, why.get(), null, null, all, now, counts);
+            }
+            Offer held = holding.get();
+            Optional<CommunityService> service = directory.find(held.serviceId());
+            Optional<SendBackReason> why = SendBackRules.whyNoLongerHeld(policy, referral.incident(), service, now,
+                    accepted || !held.status().isOpen());
+            if (why.isEmpty()) {
+                if (!newPicture || service.isEmpty()) {
+                    return Uni.createFrom().item(referral);
+                }
+                return pictureChanged(tx, referral, held, service.get(), all, now);
+            }
+            LOG.infof("Referral %s: the %s of %s no longer holds (%s)", referral.id(),
+                    accepted ? "acceptance" : "offer", held.serviceId(), why.get().code());
+            Uni<List<Offer>> withdrawn = withdrawHolding(tx, referral, OfferStatusReason.withdrawnFor(why.get()), now,
+                    counts, !accepted);
+            if (accepted || why.get() == SendBackReason.NOT_ELIGIBLE_CATEGORY
+                    || why.get() == SendBackReason.CONVEYING) {
+                return withdrawn.chain(ignored -> offers.findByReferral(tx, referral.id()))
+                        .chain(after -> sendBack(tx, referral, why.get(), null, null, after, now, counts));
+            }
+            return withdrawn.chain(ignored -> offers.findByReferral(tx, referral.id()))
+                    .chain(after -> routeNext(tx, referral, after, now, counts, why.get()));
+        });
+    }
+
+    /** The holding service gets the new picture; the case stays where it is. */
+    private Uni<Referral> pictureChanged(SqlClient tx, Referral referral, Offer held, CommunityService service,
+            List<Offer> all, Instant now) {
+        return deliveries.pictureChanged(tx, referral, held, service)
+                .chain(() -> tell(new ReferralChange(referral, referral, all, now),
+                        (listener, change) -> listener.pictureChanged(tx, change, held, service)))
+                .replaceWith(referral);
     }
 
     /** Withdraws every offer still holding an open referral, each counted as cancelled. */
     private Uni<List<Offer>> withdrawHolding(SqlClient tx, Referral referral, OfferStatusReason reason, Instant now,
             AfterCommitCounts counts) {
+        return withdrawHolding(tx, referral, reason, now, counts, true);
+    }
+
+    /**
+     * Withdraws every offer still holding the referral (an acceptance too), and revokes the provider's copy.
+     *
+     * @param countAnswered whether each counts as an offer answered by a withdrawal (an open one); an acceptance
+     *        recalled had its answer already
+     */
+    private Uni<List<Offer>> withdrawHolding(SqlClient tx, Referral referral, OfferStatusReason reason, Instant now,
+            AfterCommitCounts counts, boolean countAnswered) {
         return offers.cancelHolding(tx, referral.id(), reason, now)
                 .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
-                .invoke(withdrawn -> withdrawn
-                        .forEach(o -> counts.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED)));
+                .invoke(withdrawn -> {
+                    if (countAnswered) {
+                        withdrawn.forEach(o -> counts.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED));
+                    }
+                });
     }
 
     private Uni<Referral> routeNext(SqlClient tx, Referral referral, List<Offer> offersSoFar, Instant now,
             AfterCommitCounts counts) {
+        return routeNext(tx, referral, offersSoFar, now, counts, null);
+    }
+
+    /**
+     * @param whenNoneLeft the reason the case goes back with if no service is left for it (what ended the last
+     *        commitment, e.g. {@code deteriorated}); null for the router's own reason
+     */
+    private Uni<Referral> routeNext(SqlClient tx, Referral referral, List<Offer> offersSoFar, Instant now,
+            AfterCommitCounts counts, SendBackReason whenNoneLeft) {
         RoutingPolicy policy = policies.current();
         Instant budgetEnds = SendBackRules.budgetEnds(policy, referral.incident(), referral.createdAt(),
                 referral.budgetEndsAt());
@@ -245,7 +393,7 @@ public class ReferralCascade {
         SendBackRules.Precheck precheck = SendBackRules.precheck(policy, referral.incident(), budgetEnds, now,
                 directory.services(), offersSoFar);
         if (precheck instanceof SendBackRules.SendBack back) {
-            return sendBack(tx, budgeted, back.reason(), offersSoFar, now, counts);
+            return sendBack(tx, budgeted, orElse(whenNoneLeft, back.reason()), offersSoFar, now, counts);
         }
         List<CommunityService> services = ((SendBackRules.Route) precheck).services();
         return capacity.current(tx, services.stream().map(CommunityService::id).toList(), now).chain(live -> {
@@ -255,7 +403,8 @@ public class ReferralCascade {
                     : ((SendBackRules.SendBack) next).decision();
             return decisions.insert(tx, referral.id(), decision).chain(() -> next instanceof SendBackRules.OfferTo to
                     ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar, now)
-                    : sendBack(tx, budgeted, ((SendBackRules.SendBack) next).reason(), offersSoFar, now, counts));
+                    : sendBack(tx, budgeted, orElse(whenNoneLeft, ((SendBackRules.SendBack) next).reason()),
+                            offersSoFar, now, counts));
         });
     }
 
@@ -276,14 +425,49 @@ public class ReferralCascade {
         });
     }
 
+    /** Sends the case back with the words of the service whose answer decided it, when it gave any. */
     private Uni<Referral> sendBack(SqlClient tx, Referral referral, SendBackReason reason, List<Offer> offersSoFar,
             Instant now, AfterCommitCounts counts) {
+        return sendBack(tx, referral, reason, lastAttemptText(offersSoFar, reason), null, offersSoFar, now, counts);
+    }
+
+    /**
+     * @param text the words a person gave for the send-back, passed on to the CAD as written; null when none
+     * @param outcome the final answer that caused it; null when none
+     */
+    private Uni<Referral> sendBack(SqlClient tx, Referral referral, SendBackReason reason, String text,
+            CareOutcome outcome, List<Offer> offersSoFar, Instant now, AfterCommitCounts counts) {
         LOG.debugf("Sending referral %s back: %s", referral.id(), reason.code());
         counts.concluded(AfterCommitCounts.ReferralOutcome.SENT_BACK, AfterCommitCounts.NO_SERVICE, reason);
         return referrals.updateCascade(tx, referral.id(), ReferralStatus.SENT_BACK, null, referral.budgetEndsAt(),
                 reason, now)
-                .call(updated -> tell(new ReferralChange(referral, updated, offersSoFar, now),
+                .call(updated -> tell(new ReferralChange(referral, updated, offersSoFar, now, text, outcome),
                         (listener, change) -> listener.sentBack(tx, change, reason)));
+    }
+
+    /**
+     * The words of the last service that declined or failed, when the send-back's reason is that very answer's (the
+     * CAD then hears why in the service's own words); null otherwise.
+     */
+    static String lastAttemptText(List<Offer> offersSoFar, SendBackReason reason) {
+        for (int i = offersSoFar.size() - 1; i >= 0; i--) {
+            Offer offer = offersSoFar.get(i);
+            if ((offer.status() == OfferStatus.REJECTED || offer.status() == OfferStatus.FAILED)
+                    && offer.reason() != null) {
+                return offer.reason().asSendBackReason() == reason ? offer.reason().text() : null;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the state machine refuses {@code event} for the referral as it stands: then nothing changes. */
+    private static boolean refused(Referral referral, CaseEvent event) {
+        if (ReferralLifecycle.allows(referral.status(), event)) {
+            return false;
+        }
+        LOG.warnf("Referral %s is %s: '%s' is not a step it may take; refused, nothing changed", referral.id(),
+                referral.status().wireValue(), event.label());
+        return true;
     }
 
     /** The listeners hear of a step, with every offer as the step left them, read again under the row lock. */
@@ -310,6 +494,10 @@ public class ReferralCascade {
     /** The service's type code, a bounded label value (a service removed from the directory since is "unknown"). */
     private String serviceType(String serviceId) {
         return directory.find(serviceId).map(s -> s.type().code()).orElse("unknown");
+    }
+
+    private static SendBackReason orElse(SendBackReason preferred, SendBackReason otherwise) {
+        return preferred != null && otherwise != SendBackReason.NOT_ELIGIBLE_CATEGORY ? preferred : otherwise;
     }
 
     private static List<Offer> replace(List<Offer> all, Offer changed) {

@@ -50,4 +50,12 @@ public interface ReferralListener {
 
     /** The CAD withdrew the case (cancelled, or closed before any service accepted it). */
     Uni<Void> cancelled(SqlClient tx, ReferralChange change);
+
+    /**
+     * The CAD sent a new clinical picture and {@code holding} (an open offer, or an acceptance) still holds under it:
+     * the service holding the case must see the new picture. (A picture that breaks the holding is a
+     * {@link #sentBack} or a new offer instead; an acceptance recalled is a {@link #sentBack} whose
+     * {@link ReferralChange#before()} was accepted.)
+     */
+    Uni<Void> pictureChanged(SqlClient tx, ReferralChange change, Offer holding, CommunityService service);
 }

@@ -9,9 +9,11 @@ import java.util.stream.Collectors;
 
 import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.DispatchPhase;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferStatus;
+import org.rightcare.hub.referral.DispatchState;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.routing.Router;
@@ -91,6 +93,51 @@ public final class SendBackRules {
     public static Instant offerDeadline(CommunityService service, Instant now, Instant budgetEnds) {
         Instant windowEnds = now.plus(service.acceptanceWindow());
         return windowEnds.isBefore(budgetEnds) ? windowEnds : budgetEnds;
+    }
+
+    /**
+     * Why a commitment to {@code service} (an open offer, or an acceptance when {@code accepted}) no longer holds for
+     * the incident as it now stands, by the same rules the router applies; empty while it holds. In order: a category
+     * the policy may not route ({@code not-eligible-category}), a crew conveying the patient ({@code conveying}), the
+     * service's own eligibility (category, NEWS2 ceiling, age, frailty, conditions: {@code deteriorated}), and its
+     * catchment ({@code out-of-area}). An acceptance is not undone by the crew's dispatch phase moving on (a
+     * pre-dispatch service keeps a patient it took when the CAD then allocates a crew), only by conveying.
+     *
+     * @param service empty when the service has left the directory since: nothing of its own is then re-checked
+     */
+    public static Optional<SendBackReason> whyNoLongerHeld(RoutingPolicy policy, Incident incident,
+            Optional<CommunityService> service, Instant now, boolean accepted) {
+        if (!policy.mayRoute(incident.category())) {
+            return Optional.of(SendBackReason.NOT_ELIGIBLE_CATEGORY);
+        }
+        if (incident.dispatchState() == DispatchState.CONVEYING) {
+            return Optional.of(SendBackReason.CONVEYING);
+        }
+        if (service.isEmpty()) {
+            return Optional.empty();
+        }
+        Incident asChecked = accepted ? inPhaseOf(incident, service.get()) : incident;
+        if (service.get().eligibility().whyNotEligible(asChecked, now.atZone(WallClock.ZONE).toLocalDate())
+                .isPresent()) {
+            return Optional.of(SendBackReason.DETERIORATED);
+        }
+        if (!service.get().catchment().covers(incident.location())) {
+            return Optional.of(SendBackReason.OUT_OF_AREA);
+        }
+        return Optional.empty();
+    }
+
+    /** The incident as if in a dispatch state the service takes, so that only its clinical rules are checked. */
+    private static Incident inPhaseOf(Incident incident, CommunityService service) {
+        DispatchPhase phase = DispatchPhase.of(incident.dispatchState()).orElse(DispatchPhase.PRE_DISPATCH);
+        if (service.eligibility().dispatchPhases().contains(phase)) {
+            return incident;
+        }
+        DispatchState taken = phase == DispatchPhase.PRE_DISPATCH ? DispatchState.ON_SCENE
+                : DispatchState.CLINICAL_QUEUE;
+        return new Incident(incident.incidentId(), incident.receivedAt(), incident.category(), taken,
+                incident.origin(), incident.triage(), incident.presentingComplaint(), incident.patient(),
+                incident.location(), incident.clinical(), incident.crew());
     }
 
     /** An open offer whose deadline has come fails as timed out, and the case moves on. */

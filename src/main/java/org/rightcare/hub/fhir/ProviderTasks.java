@@ -1,14 +1,19 @@
 package org.rightcare.hub.fhir;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.CareOutcome;
 
 /**
  * What the hub reads from a Task a provider sends, the other way from {@link TaskRenderer}: the status it asks for
@@ -42,6 +47,30 @@ public final class ProviderTasks {
         }
         Coding first = task.getStatusReason().getCodingFirstRep();
         return new OfferStatusReason(first.getSystem(), first.getCode(), text);
+    }
+
+    /**
+     * The service's final answer as a completed Task's output states it: codings of each output's
+     * {@code valueCodeableConcept} (a Pathways disposition, an ARP category), and its texts and {@code valueString}s
+     * as the summary; null when the Task has no output.
+     */
+    public static CareOutcome outcome(Task task) {
+        if (!task.hasOutput()) {
+            return null;
+        }
+        List<String[]> codings = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (Task.TaskOutputComponent output : task.getOutput()) {
+            if (output.getValue() instanceof CodeableConcept concept) {
+                concept.getCoding().forEach(c -> codings.add(new String[] { c.getSystem(), c.getCode(), c.getDisplay() }));
+                if (concept.hasText()) {
+                    texts.add(concept.getText());
+                }
+            } else if (output.getValue() instanceof StringType text) {
+                texts.add(text.getValue());
+            }
+        }
+        return CareOutcome.read(codings, texts);
     }
 
     /** The referral a claim's focus names (its ServiceRequest); empty when the focus names none. */

@@ -178,7 +178,8 @@ public class FhirTaskResource {
                 .orElseThrow(() -> new FhirRefusal(422, IssueType.BUSINESSRULE, "UNSUPPORTED_TASK_STATUS",
                         "A provider may set status received, accepted, rejected, in-progress or completed"));
         access.detail("status", task.getStatus().toCode());
-        return answers.answer(offerId, caller.organisation(), answer, ProviderTasks.reason(task), expectedVersion)
+        return answers.answer(offerId, caller.organisation(), answer, ProviderTasks.reason(task), expectedVersion,
+                answer == OfferAnswers.Answer.COMPLETE ? ProviderTasks.outcome(task) : null)
                 .map(result -> {
                     if (result instanceof OfferAnswers.Answered answered) {
                         return taskResponse(format, false, answered.offer(), 200).build();

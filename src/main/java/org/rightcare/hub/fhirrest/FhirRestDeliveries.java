@@ -50,6 +50,13 @@ public class FhirRestDeliveries implements OfferTransport {
                 transactions.renderRevocationJson(referral, closed, service, revocationId)));
     }
 
+    /** The case written again as it now stands, Task and all: the provider's server holds the new picture. */
+    @Override
+    public Uni<Void> queueUpdate(SqlClient tx, Referral referral, Offer holding, CommunityService service) {
+        return outbox.enqueue(tx, delivery(UUID.randomUUID(), referral, service,
+                transactions.renderJson(referral, holding, service)));
+    }
+
     private static NewDelivery delivery(UUID id, Referral referral, CommunityService service, String transaction) {
         return new NewDelivery(id, FhirRestOfferChannel.NAME, service.id(), OfferTransport.orderingKey(service, referral),
                 referral.id(), service.endpoint().url(), null, FhirRestTransaction.CONTENT_TYPE, transaction);

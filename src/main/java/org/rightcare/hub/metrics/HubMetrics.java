@@ -27,6 +27,7 @@ public class HubMetrics {
     static final String OFFERS = "rightcare.offers";
     static final String TIME_TO_ACCEPT = "rightcare.referral.time.to.accept";
     static final String WEBHOOK_REJECTED = "rightcare.webhook.rejected";
+    static final String STEP_FAILURES = "rightcare.referral.step.failures";
 
     /** Histogram buckets for time to accept: a case's time budget is an hour or two, so minutes matter. */
     private static final Duration[] ACCEPT_BUCKETS = { Duration.ofSeconds(30), Duration.ofMinutes(1),
@@ -45,6 +46,22 @@ public class HubMetrics {
         for (SendBackReason reason : SendBackReason.values()) {
             sentBack(reason);
         }
+        stepFailures();
+    }
+
+    /**
+     * A step of a referral's cascade failed for a reason of the hub's own (not a database outage); past
+     * {@code hub.routing.max-step-failures} in a row the case goes back as {@code hub-error}, counted with the other
+     * send-backs.
+     */
+    public void stepFailed() {
+        stepFailures().increment();
+    }
+
+    private Counter stepFailures() {
+        return Counter.builder(STEP_FAILURES)
+                .description("Steps of a referral's cascade that failed for a reason other than a database outage")
+                .register(registry);
     }
 
     /** Records what the send-back loop did in a transaction. Call it only once that transaction has committed. */

@@ -21,14 +21,26 @@ public record OfferStatusReason(String system, String code, String text) {
     public static final OfferStatusReason CATEGORY_UPGRADED = hub("category-upgraded");
     public static final OfferStatusReason CLAIMED_BY_ANOTHER_SERVICE = hub("claimed-by-another-service");
     public static final OfferStatusReason SENT_BACK_BY_HUB = hub("sent-back-by-hub");
+    public static final OfferStatusReason HUB_ERROR = hub("hub-error");
+    public static final OfferStatusReason DETERIORATED = hub("deteriorated");
+    public static final OfferStatusReason CONVEYING = hub("conveying");
+    public static final OfferStatusReason OUT_OF_AREA = hub("out-of-area");
+    public static final OfferStatusReason SERVICE_CLOSED = hub("service-closed");
+    public static final OfferStatusReason CLINICIAN_REQUESTS_AMBULANCE = hub("clinician-requests-ambulance");
 
-    private static final Map<String, String> HUB_DISPLAYS = Map.of(
-            "timed-out", "No answer within the acceptance window",
-            "undeliverable", "The offer could not be delivered to the service",
-            "cancelled-by-cad", "The ambulance service cancelled the referral",
-            "category-upgraded", "The incident was upgraded to an ambulance-only category",
-            "claimed-by-another-service", "Another service claimed the case from the clinical stack",
-            "sent-back-by-hub", "A hub clinician sent the case back to the ambulance service");
+    private static final Map<String, String> HUB_DISPLAYS = Map.ofEntries(
+            Map.entry("timed-out", "No answer within the acceptance window"),
+            Map.entry("undeliverable", "The offer could not be delivered to the service"),
+            Map.entry("cancelled-by-cad", "The ambulance service cancelled the referral"),
+            Map.entry("category-upgraded", "The incident was upgraded to an ambulance-only category"),
+            Map.entry("claimed-by-another-service", "Another service claimed the case from the clinical stack"),
+            Map.entry("sent-back-by-hub", "A hub clinician sent the case back to the ambulance service"),
+            Map.entry("hub-error", "The hub could not process the case and sent it back to the ambulance service"),
+            Map.entry("deteriorated", "The clinical picture moved outside what the service takes"),
+            Map.entry("conveying", "The crew started conveying the patient"),
+            Map.entry("out-of-area", "The patient's location moved outside the service's catchment"),
+            Map.entry("service-closed", "The service closed before it answered"),
+            Map.entry("clinician-requests-ambulance", "The service's clinician asked for an ambulance response"));
 
     private static final Map<String, String> BARS_DISPLAYS = Map.of(
             "RRNA", "Requested resource not available within timescale",
@@ -49,6 +61,19 @@ public record OfferStatusReason(String system, String code, String text) {
 
     public static OfferStatusReason hub(String code) {
         return new OfferStatusReason(HUB_SYSTEM, code, null);
+    }
+
+    /** The hub's reason for withdrawing an offer or recalling an acceptance that no longer holds for {@code why}. */
+    public static OfferStatusReason withdrawnFor(SendBackReason why) {
+        return switch (why) {
+            case NOT_ELIGIBLE_CATEGORY -> CATEGORY_UPGRADED;
+            case CONVEYING -> CONVEYING;
+            case OUT_OF_AREA -> OUT_OF_AREA;
+            case SERVICE_CLOSED -> SERVICE_CLOSED;
+            case HUB_ERROR -> HUB_ERROR;
+            case CLINICIAN_REQUESTS_AMBULANCE -> CLINICIAN_REQUESTS_AMBULANCE;
+            default -> DETERIORATED;
+        };
     }
 
     /** Whether a provider may decline with this code: one of the two NHS rejection code systems' codes. */
@@ -77,7 +102,16 @@ public record OfferStatusReason(String system, String code, String text) {
             case "bars:RRNA", "dos:22", "dos:31" -> SendBackReason.NO_CAPACITY;
             case "dos:23", "dos:40" -> SendBackReason.CLINICALLY_INAPPROPRIATE;
             case "dos:42" -> SendBackReason.OUT_OF_AREA;
-            case "dos:27", "hub:timed-out", "hub:undeliverable" -> SendBackReason.TIMED_OUT;
+            case "dos:27", "hub:timed-out" -> SendBackReason.TIMED_OUT;
+            case "hub:deteriorated" -> SendBackReason.DETERIORATED;
+            case "hub:conveying" -> SendBackReason.CONVEYING;
+            case "hub:out-of-area" -> SendBackReason.OUT_OF_AREA;
+            case "hub:service-closed" -> SendBackReason.SERVICE_CLOSED;
+            case "hub:category-upgraded" -> SendBackReason.NOT_ELIGIBLE_CATEGORY;
+            case "hub:hub-error" -> SendBackReason.HUB_ERROR;
+            case "hub:clinician-requests-ambulance" -> SendBackReason.CLINICIAN_REQUESTS_AMBULANCE;
+            // The service never saw the offer: the CAD must not read it as a service that chose not to answer.
+            case "hub:undeliverable" -> SendBackReason.PROVIDER_UNREACHABLE;
             default -> SendBackReason.OTHER;
         };
     }

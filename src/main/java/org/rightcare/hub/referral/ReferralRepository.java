@@ -68,9 +68,17 @@ public class ReferralRepository {
     }
 
     /**
+     * How far ahead of the hub's clock an event's time may stand and still order the incident's events (the contract
+     * refuses {@code occurredAt} more than 5 minutes ahead at the door; this bound holds whatever got past it).
+     */
+    static final java.time.Duration EVENT_TIME_AHEAD = java.time.Duration.ofMinutes(5);
+
+    /**
      * Creates the referral for an incident, or brings an existing one up to the incident's newer picture. An
      * event older than the last one applied changes nothing (CADs retry, and retries overtake each other), and
-     * then the current referral is returned unchanged.
+     * then the current referral is returned unchanged. An event time is never kept beyond {@link #EVENT_TIME_AHEAD}
+     * past {@code now}, and a stored one beyond that bound orders nothing: a far-future {@code occurredAt} cannot
+     * block every later update of the incident, upgrades included.
      */
     public Uni<Referral> upsertIncident(SqlClient tx, UUID newId, String cadSystem, Incident incident, Instant breachAt,
             String callbackUrl, Instant eventAt, Instant now) {
@@ -87,17 +95,25 @@ public class ReferralRepository {
                     version = referral.version + 1,
                     updated_at = EXCLUDED.updated_at
                 WHERE referral.last_event_at <= EXCLUDED.last_event_at
+                   OR referral.last_event_at > EXCLUDED.updated_at + $11::text::interval
                 RETURNING %s
                 """.formatted(COLUMNS);
         Tuple params = Tuple.tuple()
                 .addUUID(newId).addString(cadSystem).addString(incident.incidentId())
                 .addString(ReferralStatus.ROUTING.wireValue()).addString(incident.category().code())
                 .addString(toJson(incident)).addOffsetDateTime(utc(breachAt)).addString(callbackUrl)
-                .addOffsetDateTime(utc(eventAt)).addOffsetDateTime(utc(now));
+                .addOffsetDateTime(utc(boundedEventTime(eventAt, now))).addOffsetDateTime(utc(now))
+                .addString(EVENT_TIME_AHEAD.toSeconds() + " seconds");
         return tx.preparedQuery(sql).execute(params)
                 .chain(rows -> rows.size() > 0
                         ? Uni.createFrom().item(toReferral(rows.iterator().next()))
                         : findByIncident(tx, cadSystem, incident.incidentId()).map(Optional::orElseThrow));
+    }
+
+    /** The event's time as it may order the incident's events: never beyond {@link #EVENT_TIME_AHEAD} from now. */
+    static Instant boundedEventTime(Instant eventAt, Instant now) {
+        Instant latest = now.plus(EVENT_TIME_AHEAD);
+        return eventAt.isAfter(latest) ? latest : eventAt;
     }
 
     /**
@@ -157,6 +173,30 @@ public class ReferralRepository {
     }
 
     /**
+     * Counts one more failed step of the referral and looks again at {@code retryAt}; returns the failures in a row
+     * so far (0 when the referral no longer waits for a step).
+     */
+    public Uni<Integer> recordStepFailure(SqlClient client, UUID id, Instant retryAt) {
+        return client.preparedQuery("""
+                UPDATE referral SET step_failures = step_failures + 1, next_action_at = $2
+                WHERE id = $1 AND next_action_at IS NOT NULL
+                RETURNING step_failures""").execute(Tuple.of(id, utc(retryAt)))
+                .map(rows -> rows.size() == 0 ? 0 : rows.iterator().next().getInteger("step_failures"));
+    }
+
+    /**
+     * The last resort when even sending a failing case back fails: the case leaves the loop as sent back
+     * ({@code hub-error}) with no listener told, so it is not retried for ever; the CAD can still poll it.
+     */
+    public Uni<Void> abandon(SqlClient client, UUID id, Instant now) {
+        return client.preparedQuery("""
+                UPDATE referral SET status = 'sent-back', send_back_reason = $2, next_action_at = NULL,
+                                    updated_at = $3, version = version + 1, concluded_at = COALESCE(concluded_at, $3)
+                WHERE id = $1 AND status IN ('routing', 'offered')""")
+                .execute(Tuple.of(id, SendBackReason.HUB_ERROR.code(), utc(now))).replaceWithVoid();
+    }
+
+    /**
      * Records where the referral stands in its cascade.
      *
      * @param nextActionAt when the loop must look again; null once the referral is terminal
@@ -169,7 +209,7 @@ public class ReferralRepository {
                 .addBoolean(status.isTerminal());
         return tx.preparedQuery("""
                 UPDATE referral SET status = $2, next_action_at = $3, budget_ends_at = $4, send_back_reason = $5,
-                                    updated_at = $6, version = version + 1,
+                                    updated_at = $6, version = version + 1, step_failures = 0,
                                     concluded_at = CASE WHEN $7 THEN COALESCE(concluded_at, $6) END
                 WHERE id = $1
                 RETURNING %s""".formatted(COLUMNS))

@@ -3,7 +3,10 @@ package org.rightcare.hub.referral;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** Why a case went back to the ambulance service: the reason codes of CAD contract v1. */
+/**
+ * Why a case went back to the ambulance service: the reason codes of CAD contract v1, with its "Additions within v1"
+ * (2026-12). A CAD built before the additions treats a code it does not know as {@code other}.
+ */
 public enum SendBackReason {
     NO_CAPACITY("no-capacity", "No capacity available within timescale"),
     SERVICE_CLOSED("service-closed", "No suitable service open now"),
@@ -12,7 +15,14 @@ public enum SendBackReason {
     TIMED_OUT("timed-out", "No service answered within the acceptance window"),
     NO_ELIGIBLE_SERVICE("no-eligible-service", "No community service is eligible for this patient"),
     NOT_ELIGIBLE_CATEGORY("not-eligible-category", "The category is for an ambulance response only"),
-    OTHER("other", "Other");
+    OTHER("other", "Other"),
+    BREACH_PASSED("breach-passed", "The case's breach time had passed, or would pass before a service could answer"),
+    CLINICIAN_REQUESTS_AMBULANCE("clinician-requests-ambulance",
+            "A validating clinician's final answer asks for an ambulance response"),
+    DETERIORATED("deteriorated", "The clinical picture moved outside what the service takes"),
+    CONVEYING("conveying", "The crew started conveying the patient"),
+    PROVIDER_UNREACHABLE("provider-unreachable", "The service's system could not be reached to deliver the offer"),
+    HUB_ERROR("hub-error", "The hub could not process the case; an operator has been alerted");
 
     private final String code;
     private final String display;

@@ -39,4 +39,11 @@ public interface RoutingConfig {
     /** How long to wait before retrying a referral whose step failed unexpectedly. */
     @WithDefault("PT30S")
     Duration retryFailedStepAfter();
+
+    /**
+     * How many times in a row a referral's step may fail (database outages excepted) before the case goes back to the
+     * ambulance service as {@code hub-error}, with an ERROR logged: nothing is retried for ever.
+     */
+    @WithDefault("5")
+    int maxStepFailures();
 }

@@ -83,6 +83,17 @@ public class SubscriptionNotifications implements ReferralListener {
     }
 
     /**
+     * The clinical picture of a case the organisation holds changed: its {@code offer} subscriptions hear of the Task
+     * again, and read the new picture through the API.
+     */
+    @Override
+    public Uni<Void> pictureChanged(SqlClient tx, ReferralChange change, Offer holding, CommunityService service) {
+        return subscriptions.active(tx, SubscriptionTopic.OFFER, holding.odsCode())
+                .map(all -> all.stream().filter(coveringService(Set.of(service.id()))).toList())
+                .chain(subscribers -> notify(tx, subscribers, change.after(), "Task/" + holding.id(), change.at()));
+    }
+
+    /**
      * The referral changed from {@code before} to {@code after} (null before: it is new). If that took it onto or off
      * the clinical stack, each organisation whose services are eligible for it (the stack's own rule) hears of the
      * ServiceRequest on its {@code stack} subscriptions.

@@ -143,7 +143,9 @@ class FhirRestDeliveryTest {
 
         assertEquals(List.of("undeliverable", "undeliverable"),
                 offers(referral).stream().map(o -> o.get("status_reason_code")).toList());
-        assertEquals("timed-out", TestDatabase.text("SELECT send_back_reason FROM referral WHERE id = ?", referral));
+        // Not timed-out: the services never saw the offer (contract v1's additions, issue 15 item 5).
+        assertEquals("provider-unreachable",
+                TestDatabase.text("SELECT send_back_reason FROM referral WHERE id = ?", referral));
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.restassured.response.Response;
@@ -44,6 +46,17 @@ public final class Referrals {
     public static UUID awaitOffer(UUID referralId, int count) {
         TestDatabase.await("referral " + referralId + " has " + count + " offers", () -> offers(referralId).size() >= count);
         return (UUID) offers(referralId).get(count - 1).get("id");
+    }
+
+    /** The last CAD callback queued for the referral, as the CAD will read it. */
+    public static JsonNode lastCallback(UUID referralId) {
+        try {
+            return new ObjectMapper().readTree(TestDatabase.text("""
+                    SELECT payload FROM delivery_outbox WHERE referral_id = ? AND channel = 'cad-callback'
+                    ORDER BY sequence DESC LIMIT 1""", referralId));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static Response answer(UUID offerId, String ods, String status, String reasonSystem, String reasonCode) {

@@ -3,6 +3,7 @@ package org.rightcare.hub.bars.inbound;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +36,7 @@ import org.rightcare.hub.fhir.FhirFormat;
 import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.fhir.ReferralResourceIds;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.CareOutcome;
 import org.rightcare.hub.support.CorrelationId;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -257,7 +259,8 @@ public class BarsMessageRules {
         BundleEntryComponent carePlan = bundle.getEntry().stream()
                 .filter(e -> e.getResource() instanceof CarePlan).findFirst().orElseThrow();
         return response(bundle, definition, ValidationResponse.Kind.FINAL, referralId, requestMessageId, sourceDosId,
-                null, outcome((CarePlan) carePlan.getResource()), carePlan.getFullUrl());
+                null, outcome((CarePlan) carePlan.getResource()), carePlan.getFullUrl(),
+                careOutcome((CarePlan) carePlan.getResource()));
     }
 
     private static String checkDefinition(MessageHeader header) {
@@ -442,9 +445,32 @@ public class BarsMessageRules {
     private ValidationResponse response(Bundle bundle, String definition, ValidationResponse.Kind kind,
             UUID referralId, UUID respondingTo, String sourceDosId, OfferStatusReason rejection, String outcome,
             String carePlan) {
+        return response(bundle, definition, kind, referralId, respondingTo, sourceDosId, rejection, outcome, carePlan,
+                null);
+    }
+
+    private ValidationResponse response(Bundle bundle, String definition, ValidationResponse.Kind kind,
+            UUID referralId, UUID respondingTo, String sourceDosId, OfferStatusReason rejection, String outcome,
+            String carePlan, CareOutcome careOutcome) {
         return new ValidationResponse(bundle.getIdElement().getIdPart(), definition, kind, referralId,
                 respondingTo, sourceDosId, rejection, outcome, carePlan,
-                fingerprint(bundle), bundle);
+                fingerprint(bundle), bundle, careOutcome);
+    }
+
+    /**
+     * The final response's answer as the CAD contract's outcome: the Pathways disposition and ARP category among the
+     * CarePlan activities' outcome codes, and their texts (the consultation summary) as the summary.
+     */
+    static CareOutcome careOutcome(CarePlan carePlan) {
+        List<String[]> codings = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        carePlan.getActivity().stream().flatMap(a -> a.getOutcomeCodeableConcept().stream()).forEach(concept -> {
+            concept.getCoding().forEach(c -> codings.add(new String[] { c.getSystem(), c.getCode(), c.getDisplay() }));
+            if (concept.hasText()) {
+                texts.add(concept.getText());
+            }
+        });
+        return CareOutcome.read(codings, texts);
     }
 
     /** SHA-256 of the message as JSON: the same message sent as XML or JSON, in any layout, has one fingerprint. */

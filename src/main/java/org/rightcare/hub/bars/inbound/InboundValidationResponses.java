@@ -135,6 +135,7 @@ public class InboundValidationResponses {
         String acknowledgement = fhir.newJsonParser().encodeResourceToString(message.message());
         List<Answer> steps = steps(message.kind(), offer.status());
         return answers.answer(offer.id(), senderOds, steps, message.rejection(), offer.version(),
+                message.careOutcome(),
                 (tx, done) -> messages.insert(tx, message, requestId, correlationId, senderOds, offer.id(),
                         acknowledgement, clock.instant()))
                 .chain(result -> outcome(message, senderOds, offer, acknowledgement, result))

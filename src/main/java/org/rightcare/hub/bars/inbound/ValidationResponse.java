@@ -4,6 +4,7 @@ import java.util.UUID;
 
 import org.hl7.fhir.r4.model.Bundle;
 import org.rightcare.hub.offers.OfferStatusReason;
+import org.rightcare.hub.referral.CareOutcome;
 
 /**
  * A provider's BaRS application 4 response to the hub's validation request, checked against the BaRS message rules:
@@ -18,11 +19,13 @@ import org.rightcare.hub.offers.OfferStatusReason;
  * @param rejection the NHS rejection code of an {@link Kind#REJECTED} response; null otherwise
  * @param outcome the clinical outcome of a {@link Kind#FINAL} response (CarePlan outcome text and codes); null otherwise
  * @param carePlan the full URL of the final response's CarePlan in the message; null otherwise
+ * @param careOutcome the final response's answer read from its CarePlan (disposition, ARP category, summary); null
+ *        otherwise
  * @param fingerprint a digest of the message as parsed, to tell a repeat of it from another message with its id
  */
 public record ValidationResponse(String bundleId, String definition, Kind kind, UUID referralId, UUID respondingTo,
         String sourceDosServiceId, OfferStatusReason rejection, String outcome, String carePlan, String fingerprint,
-        Bundle message) {
+        Bundle message, CareOutcome careOutcome) {
 
     /** What the response says, as APP4 defines its interim and final responses. */
     public enum Kind {
