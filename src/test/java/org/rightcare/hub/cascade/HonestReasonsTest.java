@@ -38,7 +38,6 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class HonestReasonsTest {
 
-
     @Inject
     DueReferralSweeper sweeper;
 
@@ -47,7 +46,6 @@ class HonestReasonsTest {
 
     @Inject
     MeterRegistry registry;
-
 
     @Test
     void aDeclinesOwnWordsReachTheCadWithTheSendBack() throws Exception {

@@ -29,7 +29,6 @@ import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -42,8 +41,6 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 class ReevaluationTest {
-
-
 
     /** The CAD's update of the incident, {@code change} applied to a copy of its picture. */
     static ObjectNode update(ObjectNode created, java.util.function.Consumer<ObjectNode> change) {

@@ -48,7 +48,6 @@ class FinalAnswersTest {
     static final Path VALRESP03 = Path.of("/work/shared/reference/bars-simplifier/NHSBookingandReferrals/backup/"
             + "Examples/VALRESP03 - Validation Response New Full - CAS to 999 Finished Inc New CADid Cat 1-2.xml");
 
-
     /**
      * VALRESP03 as the service would send it to the hub: addressed to the hub, from the service, answering the hub's
      * validation request (the offer), about the referral and the referral's patient. Its answer (the CarePlan) is
