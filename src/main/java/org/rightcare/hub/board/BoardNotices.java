@@ -20,7 +20,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 public class BoardNotices {
 
-    /** The notice and whether it is still waiting for the CAD's acknowledgement (the page then asks again). */
+    /**
+     * The notice and whether it is still waiting for the CAD's acknowledgement (the page then asks again, until the
+     * callback is delivered).
+     */
     public record Notice(String text, boolean waiting) {
     }
 
@@ -69,8 +72,9 @@ public class BoardNotices {
             return Optional.of(switch (row.getString("state")) {
                 case "delivered" -> new Notice(done + " The ambulance service's system acknowledged it at "
                         + BoardFormat.time(row.getOffsetDateTime("delivered_at").toInstant()) + ".", false);
+                // Still asked about: an operator's replay may yet deliver it.
                 case "dead" -> new Notice(done + " The ambulance service's system could not be reached; the hub's "
-                        + "operators have been alerted and will resend it.", false);
+                        + "operators have been alerted and can resend it.", true);
                 default -> new Notice(done + " The ambulance service's system has not acknowledged it yet; the hub "
                         + "keeps trying, and this notice changes when it does.", true);
             });

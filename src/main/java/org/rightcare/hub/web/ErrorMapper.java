@@ -1,6 +1,5 @@
 package org.rightcare.hub.web;
 
-
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
