@@ -19,9 +19,9 @@ import org.rightcare.hub.referral.Incident;
 public record RoutingPolicy(String source, boolean c2Segmentation, Map<ArpCategory, Duration> timeBudgets,
         List<RoutingRule> rules) {
 
-    /** The first rule that matches the incident, if any. */
+    /** The first rule that applies to the incident (its conditions hold and it excludes none of its codes), if any. */
     public Optional<RoutingRule> ruleFor(Incident incident, Integer ageYears) {
-        return rules.stream().filter(rule -> rule.when().matches(incident, ageYears)).findFirst();
+        return rules.stream().filter(rule -> rule.appliesTo(incident, ageYears)).findFirst();
     }
 
     /** Whether the hub may route this category at all: the clinical safety line of the whole product. */
