@@ -13,7 +13,7 @@ import org.rightcare.hub.referral.Incident;
  * (a YAML file in git), plus how long the hub may keep offering a case before it must go back.
  *
  * @param c2Segmentation C2 incidents may be routed at all only when a policy turns this on; C1, HCP and IFT never
- * @param timeBudgets per category: from the referral's arrival, how long the hub may cascade offers
+ * @param timeBudgets per category: from the 999 call ({@code receivedAt}), how long the hub may cascade offers
  * @param rules tried in order; the first whose conditions all hold decides the preferred service types
  */
 public record RoutingPolicy(String source, boolean c2Segmentation, Map<ArpCategory, Duration> timeBudgets,

@@ -26,8 +26,8 @@ import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingDecision;
-import org.rightcare.hub.routing.RoutingPolicies;
 import org.rightcare.hub.routing.RoutingPolicy;
+import org.rightcare.hub.routing.RoutingPolicyLoader;
 
 /**
  * Time counts from the 999 call (issue 15 item 2, hazards H-30 and H-31): the budget runs from {@code receivedAt},
@@ -38,7 +38,16 @@ class TimeFromTheCallTest {
 
     /** Monday 23 November 2026, 19:59 in London (GMT). */
     static final Instant NOW = Instant.parse("2026-11-23T19:59:00Z");
-    static final RoutingPolicy POLICY = RoutingPolicies.read("classpath:routing/default-policy.yaml");
+    static final RoutingPolicy POLICY = defaultPolicy();
+
+    static RoutingPolicy defaultPolicy() {
+        try (var in = TimeFromTheCallTest.class.getResourceAsStream("/routing/default-policy.yaml")) {
+            return RoutingPolicyLoader.load("default-policy.yaml", new String(in.readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     static CommunityService ucr(OpeningHours hours) {
         return new CommunityService("ucr", "UCR team", ServiceType.UCR, "RUC", "Test Trust", "1001",

@@ -130,11 +130,12 @@ class RoutingPolicyLoaderTest {
                 "https://fhir.nhs.uk/CodeSystem/pathways-sd-codes|SD40*"),
                 rule.exclude().stream().map(c -> c.system() + "|" + c.code()).toList());
 
+        // A bare code (read by YAML as a number) and a wildcard inside the code are refused at their lines.
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> RoutingPolicyLoader.load("flags.yaml", yaml.replace("|SD40*", "|SD*40").replace(
                         "http://snomed.info/sct|29857009", "29857009")));
         assertEquals(List.of(
-                "flags.yaml:7: '29857009' must be written system|code, or system|prefix* for every code that starts "
+                "flags.yaml:7: 29857009 must be written system|code, or system|prefix* for every code that starts "
                         + "with prefix (/rules/0/exclude/0)",
                 "flags.yaml:8: 'https://fhir.nhs.uk/CodeSystem/pathways-sd-codes|SD*40' must be written system|code, or "
                         + "system|prefix* for every code that starts with prefix (/rules/0/exclude/1)"),
