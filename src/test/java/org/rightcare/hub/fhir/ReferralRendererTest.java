@@ -286,6 +286,8 @@ class ReferralRendererTest {
             assertEquals("survey", score.getCategoryFirstRep().getCodingFirstRep().getCode());
             assertEquals("Patient/" + REFERRAL_ID, score.getSubject().getReference());
             assertEquals("Encounter/" + REFERRAL_ID, score.getEncounter().getReference());
+            assertTrue(score.hasEffectivePeriod(), "a reader can tell when it was scored: " + score.getId());
+            assertFalse(score.getEffectivePeriod().getEnd().after(score.getIssued()), "no later than the hub had it");
         }
     }
 
@@ -358,6 +360,7 @@ class ReferralRendererTest {
         assertEquals("Patient Estimated Age", age.getCode().getText());
         assertEquals(0, new BigDecimal("85").compareTo(age.getValueQuantity().getValue()));
         assertEquals("a", age.getValueQuantity().getCode());
+        assertTrue(age.hasEffectivePeriod(), "every observation says when it was made");
     }
 
     @Test
