@@ -53,7 +53,8 @@ import ca.uhn.fhir.util.FhirTerser;
  * the ARP category on a CarePlan the ServiceRequest is based on (BaRS keeps ServiceRequest.reasonCode for the reason
  * of a cancellation, and allows one category), the performing HealthcareService, and the sending and receiving
  * Organizations the MessageHeader names. Entries have {@code urn:uuid} full URLs derived from the hub's ids and no
- * resource ids, which BaRS leaves to the receiver; the Bundle id is the message id, the same on every retry.
+ * resource ids, which BaRS leaves to the receiver; the Bundle id is the message id, the same on every retry, and its
+ * {@code meta.versionId} the BaRS message version ({@link BarsMessaging#MESSAGE_VERSION}).
  */
 @ApplicationScoped
 public class BarsRequestMessages {
@@ -183,7 +184,8 @@ public class BarsRequestMessages {
         FhirTerser terser = fhir.newTerser();
         Bundle bundle = new Bundle().setType(Bundle.BundleType.MESSAGE).setTimestampElement(instant(sentAt));
         bundle.setId(messageId.toString());
-        bundle.getMeta().setLastUpdatedElement(instant(sentAt)).addProfile(BarsMessaging.BUNDLE_PROFILE);
+        bundle.getMeta().setVersionId(BarsMessaging.MESSAGE_VERSION).setLastUpdatedElement(instant(sentAt))
+                .addProfile(BarsMessaging.BUNDLE_PROFILE);
         for (Resource resource : resources) {
             String fullUrl = fullUrls.get(FhirRestTransaction.hubId(resource));
             FhirRestTransaction.pointAtEntries(terser, resource, fullUrls);
