@@ -32,6 +32,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.fhir.Narratives;
 import org.rightcare.hub.fhir.ReferralRenderer;
 import org.rightcare.hub.fhirrest.FhirRestTransaction;
 import org.rightcare.hub.offers.Offer;
@@ -150,6 +151,8 @@ public class BarsRequestMessages {
             resources.addAll(List.of(triage, performer, receiver, sender));
         }
         rendered.forEach(BarsRequestMessages::claimBarsProfile);
+        // Written again: the message changes the statuses and what the resources carry.
+        Narratives.generate(resources);
 
         MessageHeader header = header(messageId, sentAt, cancel, request, sender, receiver, service, referral);
         resources.add(0, header);

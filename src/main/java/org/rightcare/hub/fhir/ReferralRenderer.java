@@ -52,7 +52,8 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
  *
  * <p>
  * Every resource carries the referral's version and update time, so a provider sees one consistent version of
- * the whole case. References between the resources are relative ({@code Patient/<id>}). The bean has no state
+ * the whole case, and a generated narrative ({@link Narratives}) for systems that display only text. References
+ * between the resources are relative ({@code Patient/<id>}). The bean has no state
  * and no dependencies: everything comes from the referral passed in.
  */
 @ApplicationScoped
@@ -101,6 +102,7 @@ public class ReferralRenderer {
         resources.add(location);
         sceneSafety.ifPresent(resources::add);
         resources.addAll(observations);
+        Narratives.generate(resources);
         return resources;
     }
 

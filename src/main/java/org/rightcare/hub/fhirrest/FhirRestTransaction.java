@@ -17,6 +17,7 @@ import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.fhir.Narratives;
 import org.rightcare.hub.fhir.ReferralRenderer;
 import org.rightcare.hub.fhir.TaskRenderer;
 import org.rightcare.hub.offers.Offer;
@@ -110,6 +111,7 @@ public class FhirRestTransaction {
             if (entry.getResource() instanceof Task task) {
                 task.setStatus(closed.status() == OfferStatus.REJECTED ? Task.TaskStatus.REJECTED
                         : Task.TaskStatus.CANCELLED);
+                Narratives.generate(task);
                 entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Task?" + entry.getRequest().getIfNoneExist())
                         .setIfNoneExist(null);
             }
