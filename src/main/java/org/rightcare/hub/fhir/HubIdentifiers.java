@@ -23,8 +23,9 @@ public final class HubIdentifiers {
     public static final String HUB_RESOURCE_ID = "https://fhir.rightcare-hub.org/Id/resource-id";
 
     /**
-     * The same id as a tag (a code of the hub's CodeSystem {@code resource-id}), on the copies whose profile allows
-     * no identifier of the hub's: the Patient, whose identifiers are NHS numbers only.
+     * The same id as a tag (its code is the id: a label system the hub does not publish as a CodeSystem, since ids
+     * cannot be listed), on the copies whose profile allows no identifier of the hub's: the Patient, whose
+     * identifiers are NHS numbers only.
      */
     public static final String HUB_RESOURCE_TAG = "https://fhir.rightcare-hub.org/CodeSystem/resource-id";
 
