@@ -81,22 +81,7 @@ class BarsMessageConformanceTest {
             OFFERED_AT.plusSeconds(90), OFFERED_AT.plusSeconds(90), 2);
 
     private static final BarsRequestMessages MESSAGES = new BarsRequestMessages(new ReferralRenderer(), FHIR,
-            new BarsConfig() {
-                @Override
-                public Optional<String> dosServiceId() {
-                    return Optional.of("2000000001");
-                }
-
-                @Override
-                public Optional<String> odsCode() {
-                    return Optional.of("X26");
-                }
-
-                @Override
-                public String organisationName() {
-                    return "RightCare hub";
-                }
-            });
+            TestServices.barsConfig());
 
     @Test
     void theValidationRequestIsShapedAsApp4Describes() {
