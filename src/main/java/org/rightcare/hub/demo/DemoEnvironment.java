@@ -1,6 +1,7 @@
 package org.rightcare.hub.demo;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import org.rightcare.hub.support.LaunchSettings;
 
@@ -19,6 +20,7 @@ public final class DemoEnvironment {
     }
 
     public static void prepare() {
+        System.out.println(listeningNotice(LaunchSettings.get("quarkus.http.host")));
         if (LaunchSettings.get("quarkus.datasource.reactive.url").isPresent()) {
             System.out.println("rightcare-hub demo: using the configured database");
         } else {
@@ -37,5 +39,22 @@ public final class DemoEnvironment {
         } else {
             DemoTokenKeys.generate().forEach(System::setProperty);
         }
+    }
+
+    /**
+     * What the demo tells whoever starts it about who can reach it: its token endpoint mints any role, so it listens
+     * on this machine only ({@code %demo.quarkus.http.host=127.0.0.1}) unless the host is set.
+     */
+    static String listeningNotice(Optional<String> host) {
+        if (host.isEmpty() || isLoopback(host.get())) {
+            return "rightcare-hub demo: listening on " + host.orElse("127.0.0.1") + " only (this machine); "
+                    + "QUARKUS_HTTP_HOST=0.0.0.0 opens it to the network, and with it /demo/token, which mints any role";
+        }
+        return "rightcare-hub demo: listening on " + host.get() + " as asked: anyone who reaches it can mint tokens of "
+                + "any role at /demo/token, hub-admin included; do not expose it beyond a trusted network";
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
     }
 }
