@@ -9,7 +9,10 @@ import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -18,15 +21,19 @@ import org.graalvm.nativeimage.hosted.Feature;
 import org.graalvm.nativeimage.hosted.RuntimeReflection;
 
 /**
- * What the native image needs that static analysis cannot see, registered when the image is built (the {@code native}
- * Maven profile names this feature): HAPI FHIR finds its R4 model classes and their fields by reflection
- * ({@code ModelScanner}, the parsers, {@code FhirContext.forR4()} loading {@code FhirR4}), and Jackson reads and
- * writes the hub's own records (webhook payloads, admin API answers, YAML config) through their accessors.
+ * What the native image needs that static analysis cannot see, registered when the image is built (the
+ * {@code quarkus.native.additional-build-args} in application.properties name this feature): HAPI FHIR finds its R4
+ * model classes and their fields by reflection ({@code ModelScanner}, the parsers, {@code FhirContext.forR4()} loading
+ * {@code FhirR4}), and Jackson reads and writes the hub's own records (webhook payloads, admin API answers, YAML
+ * config) through their accessors.
  *
  * <p>
- * Whole packages are registered rather than a list of classes, so a HAPI upgrade or a new record needs no edit
- * here. Runs only inside {@code native-image}; the JVM build never loads it. This build machine has no GraalVM, so
- * the native build is proven only where CI has one (.github/workflows/native.yml).
+ * Whole packages are registered rather than a list of classes, so a HAPI upgrade or a new record needs no edit here.
+ * A class of those packages that cannot be loaded or linked (one that refers to an optional library the hub does not
+ * ship) is left out and named in the build's output rather than failing the build: the hub cannot reach such a class
+ * at run time either. {@code NativeImageRegistrationsTest} loads and introspects every class registered here on the
+ * JVM, so a missing library shows in seconds there, not after minutes of a native build. Runs only inside
+ * {@code native-image}; the JVM build never loads it.
  */
 public final class NativeImageRegistrations implements Feature {
 
@@ -45,30 +52,79 @@ public final class NativeImageRegistrations implements Feature {
     static final List<Scan> FHIR = List.of(
             new Scan("org.hl7.fhir.r4.model.Patient", "org/hl7/fhir/r4/model/", false),
             new Scan("org.hl7.fhir.r4.hapi.ctx.FhirR4", "org/hl7/fhir/r4/hapi/ctx/", false));
+    /** The hub's own classes, of which the records are registered. */
     static final List<Scan> HUB = List.of(
             new Scan(NativeImageRegistrations.class.getName(), "org/rightcare/hub/", true));
 
-    @Override
-    public void beforeAnalysis(BeforeAnalysisAccess access) {
-        for (String className : classes(access::findClassByName, FHIR)) {
-            register(access.findClassByName(className));
-        }
-        for (String className : classes(access::findClassByName, HUB)) {
-            Class<?> type = access.findClassByName(className);
-            if (type != null && type.isRecord()) {
-                register(type);
-            }
-        }
+    /**
+     * The classes to register, and the classes of the scanned packages left out because they cannot be loaded or
+     * linked (class name to the error).
+     */
+    record Registrations(List<Class<?>> classes, Map<String, String> skipped) {
     }
 
-    private static void register(Class<?> type) {
-        if (type == null) {
-            return;
+    @Override
+    public void beforeAnalysis(BeforeAnalysisAccess access) {
+        Registrations registrations = registrations(access::findClassByName);
+        Map<String, String> skipped = new TreeMap<>(registrations.skipped());
+        int registered = 0;
+        for (Class<?> type : registrations.classes()) {
+            try {
+                RuntimeReflection.register(type);
+                RuntimeReflection.register(type.getDeclaredConstructors());
+                RuntimeReflection.register(type.getDeclaredMethods());
+                RuntimeReflection.register(type.getDeclaredFields());
+                registered++;
+            } catch (LinkageError e) {
+                skipped.put(type.getName(), e.toString());
+            }
         }
-        RuntimeReflection.register(type);
-        RuntimeReflection.register(type.getDeclaredConstructors());
-        RuntimeReflection.register(type.getDeclaredMethods());
-        RuntimeReflection.register(type.getDeclaredFields());
+        System.out.println(report(registered, skipped));
+    }
+
+    /** What the build prints: how many classes were registered and which were left out, and why. */
+    static String report(int registered, Map<String, String> skipped) {
+        StringBuilder report = new StringBuilder("NativeImageRegistrations: registered ").append(registered)
+                .append(" classes for reflection");
+        if (skipped.isEmpty()) {
+            return report.toString();
+        }
+        report.append("; left out ").append(skipped.size()).append(" that cannot be loaded or linked:");
+        skipped.forEach((name, error) -> report.append("\n  ").append(name).append(" (").append(error).append(')'));
+        return report.toString();
+    }
+
+    /**
+     * Every R4 model class and the hub's records, each found through {@code find} (a class by name, without
+     * initialising it) and linked as registration links it, by listing its declared members.
+     */
+    static Registrations registrations(Function<String, Class<?>> find) {
+        List<Class<?>> classes = new ArrayList<>();
+        Map<String, String> skipped = new TreeMap<>();
+        for (String name : classes(find, FHIR)) {
+            consider(name, find, type -> true, classes, skipped);
+        }
+        for (String name : classes(find, HUB)) {
+            consider(name, find, Class::isRecord, classes, skipped);
+        }
+        return new Registrations(classes, skipped);
+    }
+
+    private static void consider(String name, Function<String, Class<?>> find, Predicate<Class<?>> wanted,
+            List<Class<?>> classes, Map<String, String> skipped) {
+        try {
+            Class<?> type = find.apply(name);
+            if (type == null) {
+                skipped.put(name, "not found");
+            } else if (wanted.test(type)) {
+                type.getDeclaredConstructors();
+                type.getDeclaredMethods();
+                type.getDeclaredFields();
+                classes.add(type);
+            }
+        } catch (LinkageError e) {
+            skipped.put(name, e.toString());
+        }
     }
 
     /** The names of every class the scans list, each found through {@code find} (a class by name). */
