@@ -2,6 +2,7 @@ package org.rightcare.hub.support;
 
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
+
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 

@@ -88,7 +88,7 @@ class MutualTlsDeliveryTest {
                         .setClientAuth(ClientAuth.REQUIRED));
                 server.requestHandler(request -> {
                     try {
-                        lastClient = ((java.security.cert.X509Certificate) request.connection().peerSSLSession()
+                        lastClient = ((java.security.cert.X509Certificate) request.sslSession()
                                 .getPeerCertificates()[0]).getSubjectX500Principal().getName();
                     } catch (Exception e) {
                         lastClient = null;
