@@ -20,7 +20,8 @@ public record CadCallback(CadCallbackType type, ReferralStatus status, ServiceSu
 
     /** The send-back reason codes of the CAD contract, v1. */
     public static final Set<String> SENT_BACK_REASON_CODES = Set.of("no-capacity", "service-closed", "out-of-area",
-            "clinically-inappropriate", "timed-out", "no-eligible-service", "not-eligible-category", "other");
+            "clinically-inappropriate", "timed-out", "no-eligible-service", "not-eligible-category", "other",
+            "breach-passed");
 
     public CadCallback {
         Objects.requireNonNull(type, "type");

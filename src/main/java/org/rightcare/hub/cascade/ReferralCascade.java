@@ -249,8 +249,8 @@ public class ReferralCascade {
         }
         List<CommunityService> services = ((SendBackRules.Route) precheck).services();
         return capacity.current(tx, services.stream().map(CommunityService::id).toList(), now).chain(live -> {
-            SendBackRules.NextStep next = SendBackRules.next(router, policy, referral.incident(), budgetEnds, now,
-                    services, live, offersSoFar);
+            SendBackRules.NextStep next = SendBackRules.unlessBreachPassed(referral.breachAt(), SendBackRules.next(router,
+                    policy, referral.incident(), budgetEnds, now, services, live, offersSoFar), now);
             RoutingDecision decision = next instanceof SendBackRules.OfferTo to ? to.decision()
                     : ((SendBackRules.SendBack) next).decision();
             return decisions.insert(tx, referral.id(), decision).chain(() -> next instanceof SendBackRules.OfferTo to

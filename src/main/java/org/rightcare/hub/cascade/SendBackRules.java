@@ -54,9 +54,27 @@ public final class SendBackRules {
     public record Route(List<CommunityService> services) implements Precheck {
     }
 
-    /** Until when the hub may keep offering the case: fixed when first routed, from the category's budget. */
+    /**
+     * Until when the hub may keep offering the case: fixed when first routed, the category's budget counted from the
+     * 999 call ({@code receivedAt}), not from when the hub heard of it (CAD contract, "Time counts from the call");
+     * {@code arrivedAt} only stands in for a call time the incident lacks.
+     */
     public static Instant budgetEnds(RoutingPolicy policy, Incident incident, Instant arrivedAt, Instant budgetEndsAt) {
-        return budgetEndsAt != null ? budgetEndsAt : arrivedAt.plus(policy.timeBudget(incident.category()));
+        Instant call = incident.receivedAt() != null ? incident.receivedAt() : arrivedAt;
+        return budgetEndsAt != null ? budgetEndsAt : call.plus(policy.timeBudget(incident.category()));
+    }
+
+    /**
+     * A case whose breach time has passed, or would pass before the service offered it must answer, goes back at once
+     * as {@code breach-passed}: the ambulance service, not a community team still deciding, must hold a case at its
+     * breach time. Any other step stands.
+     */
+    public static NextStep unlessBreachPassed(Instant breachAt, NextStep next, Instant now) {
+        if (breachAt != null && next instanceof OfferTo to
+                && (!now.isBefore(breachAt) || to.deadline().isAfter(breachAt))) {
+            return new SendBack(SendBackReason.BREACH_PASSED, to.decision());
+        }
+        return next;
     }
 
     /** The checks that need no capacity: the category, the budget, and which services a rule could pick. */
@@ -87,10 +105,22 @@ public final class SendBackRules {
         return new SendBack(reasonWhenNoCandidate(decision, offersSoFar), decision);
     }
 
-    /** A service answers within its acceptance window, and never past the case's budget. */
+    /**
+     * A service answers within its acceptance window, never past the case's budget, and never past its own next
+     * closing time: an offer made at 19:59 to a team that closes at 20:00 is due at 20:00, not 20:14.
+     */
     public static Instant offerDeadline(CommunityService service, Instant now, Instant budgetEnds) {
-        Instant windowEnds = now.plus(service.acceptanceWindow());
-        return windowEnds.isBefore(budgetEnds) ? windowEnds : budgetEnds;
+        Instant deadline = now.plus(service.acceptanceWindow());
+        if (budgetEnds.isBefore(deadline)) {
+            deadline = budgetEnds;
+        }
+        if (service.openingHours().isOpenAt(now)) {
+            Optional<Instant> closes = service.openingHours().nextChangeAfter(now);
+            if (closes.isPresent() && closes.get().isBefore(deadline)) {
+                deadline = closes.get();
+            }
+        }
+        return deadline;
     }
 
     /** An open offer whose deadline has come fails as timed out, and the case moves on. */

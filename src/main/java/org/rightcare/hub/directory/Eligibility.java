@@ -21,14 +21,26 @@ import org.rightcare.hub.referral.Incident;
  * @param minimumAge in whole years, inclusive; with {@code maximumAge}, the age range
  * @param news2Ceiling the highest NEWS2 total accepted; an unknown NEWS2 is accepted
  * @param minimumFrailty the lowest Clinical Frailty Scale score accepted (1-9)
+ * @param excludedConditions presenting complaints or triage codes the service never takes, whatever else matches
+ *        (its red flags); a code ending in {@code *} excludes every code that starts so
  */
 public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispatchPhases, List<Condition> conditions,
-        Integer minimumAge, Integer maximumAge, Integer news2Ceiling, Integer minimumFrailty, Integer maximumFrailty) {
+        Integer minimumAge, Integer maximumAge, Integer news2Ceiling, Integer minimumFrailty, Integer maximumFrailty,
+        List<Condition> excludedConditions) {
 
     public Eligibility {
         categories = Set.copyOf(categories);
         dispatchPhases = Set.copyOf(dispatchPhases);
         conditions = List.copyOf(conditions);
+        excludedConditions = List.copyOf(excludedConditions);
+    }
+
+    /** Eligibility that excludes no condition. */
+    public Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispatchPhases, List<Condition> conditions,
+            Integer minimumAge, Integer maximumAge, Integer news2Ceiling, Integer minimumFrailty,
+            Integer maximumFrailty) {
+        this(categories, dispatchPhases, conditions, minimumAge, maximumAge, news2Ceiling, minimumFrailty,
+                maximumFrailty, List.of());
     }
 
     /**
@@ -76,6 +88,16 @@ public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispat
         if (!conditions.isEmpty() && !matchesACondition(incident)) {
             return Optional.of("presenting complaint not in the conditions accepted");
         }
+        for (Condition excluded : excludedConditions) {
+            for (Incident.Coding code : incident.codes()) {
+                if (excluded.matches(code.system(), code.code())) {
+                    return Optional.of("the service excludes " + (excluded.display() == null ? ""
+                            : excluded.display()
+                                    + " ")
+                            + excluded.system() + "|" + excluded.code());
+                }
+            }
+        }
         return Optional.empty();
     }
 
@@ -91,6 +113,11 @@ public record Eligibility(Set<ArpCategory> categories, Set<DispatchPhase> dispat
         range("clinical frailty scale", minimumFrailty, maximumFrailty).ifPresent(parts::add);
         if (!conditions.isEmpty()) {
             parts.add("conditions " + conditions.stream()
+                    .map(c -> c.display() == null ? c.code() : c.display() + " (" + c.code() + ")")
+                    .collect(Collectors.joining(", ")));
+        }
+        if (!excludedConditions.isEmpty()) {
+            parts.add("never " + excludedConditions.stream()
                     .map(c -> c.display() == null ? c.code() : c.display() + " (" + c.code() + ")")
                     .collect(Collectors.joining(", ")));
         }

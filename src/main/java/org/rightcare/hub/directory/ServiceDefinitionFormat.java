@@ -56,6 +56,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *   news2Ceiling: 4
  *   clinicalFrailtyScale: {min: 5}
  *   conditions: [{system: http://snomed.info/sct, code: "1912002", display: Fall}]
+ *   excludeConditions: [{system: http://snomed.info/sct, code: "29857009", display: Chest pain}]
  * acceptanceWindowMinutes: 15
  * endpoint: {kind: bars, url: http://localhost:8090/bars/ucr-maidstone}
  * </pre>
@@ -119,7 +120,8 @@ public final class ServiceDefinitionFormat {
     }
 
     record EligibilityEntry(List<String> categories, List<String> dispatchPhases, Range age, Integer news2Ceiling,
-            Range clinicalFrailtyScale, List<Eligibility.Condition> conditions) {
+            Range clinicalFrailtyScale, List<Eligibility.Condition> conditions,
+            List<Eligibility.Condition> excludeConditions) {
     }
 
     record Range(Integer min, Integer max) {
@@ -235,12 +237,11 @@ public final class ServiceDefinitionFormat {
         e.categories().forEach(code -> categories.add(ArpCategory.fromCode(code).orElseThrow()));
         Set<DispatchPhase> phases = new LinkedHashSet<>();
         e.dispatchPhases().forEach(code -> phases.add(DispatchPhase.fromCode(code).orElseThrow()));
-        Eligibility eligibility = new Eligibility(categories, phases, orEmpty(e.conditions()).stream()
-                .map(x -> new Eligibility.Condition(x.system().strip(), x.code().strip(),
-                        x.display() == null ? null : x.display().strip()))
-                .toList(), e.age() == null ? null : e.age().min(), e.age() == null ? null : e.age().max(),
+        Eligibility eligibility = new Eligibility(categories, phases, stripped(e.conditions()),
+                e.age() == null ? null : e.age().min(), e.age() == null ? null : e.age().max(),
                 e.news2Ceiling(), e.clinicalFrailtyScale() == null ? null : e.clinicalFrailtyScale().min(),
-                e.clinicalFrailtyScale() == null ? null : e.clinicalFrailtyScale().max());
+                e.clinicalFrailtyScale() == null ? null : e.clinicalFrailtyScale().max(),
+                stripped(e.excludeConditions()));
         DeliveryEndpoint.Kind kind = DeliveryEndpoint.Kind.fromCode(d.endpoint().kind()).orElseThrow();
         DeliveryEndpoint endpoint = kind == DeliveryEndpoint.Kind.PULL ? DeliveryEndpoint.pull()
                 : new DeliveryEndpoint(kind, URI.create(d.endpoint().url()));
@@ -336,14 +337,25 @@ public final class ServiceDefinitionFormat {
             node.put("news2Ceiling", eligibility.news2Ceiling());
         }
         writeRange(node, "clinicalFrailtyScale", eligibility.minimumFrailty(), eligibility.maximumFrailty());
-        ArrayNode conditions = node.putArray("conditions");
-        for (Eligibility.Condition condition : eligibility.conditions()) {
-            ObjectNode entry = conditions.addObject().put("system", condition.system()).put("code", condition.code());
+        writeConditions(node.putArray("conditions"), eligibility.conditions());
+        if (!eligibility.excludedConditions().isEmpty()) {
+            writeConditions(node.putArray("excludeConditions"), eligibility.excludedConditions());
+        }
+        return node;
+    }
+
+    private static void writeConditions(ArrayNode array, List<Eligibility.Condition> conditions) {
+        for (Eligibility.Condition condition : conditions) {
+            ObjectNode entry = array.addObject().put("system", condition.system()).put("code", condition.code());
             if (condition.display() != null) {
                 entry.put("display", condition.display());
             }
         }
-        return node;
+    }
+
+    private static List<Eligibility.Condition> stripped(List<Eligibility.Condition> conditions) {
+        return orEmpty(conditions).stream().map(x -> new Eligibility.Condition(x.system().strip(), x.code().strip(),
+                x.display() == null ? null : x.display().strip())).toList();
     }
 
     private static void writeRange(ObjectNode parent, String field, Integer min, Integer max) {

@@ -12,7 +12,8 @@ public enum SendBackReason {
     TIMED_OUT("timed-out", "No service answered within the acceptance window"),
     NO_ELIGIBLE_SERVICE("no-eligible-service", "No community service is eligible for this patient"),
     NOT_ELIGIBLE_CATEGORY("not-eligible-category", "The category is for an ambulance response only"),
-    OTHER("other", "Other");
+    OTHER("other", "Other"),
+    BREACH_PASSED("breach-passed", "The case's breach time had passed, or would pass before a service could answer");
 
     private final String code;
     private final String display;

@@ -13,15 +13,15 @@ import org.rightcare.hub.referral.Incident;
  * (a YAML file in git), plus how long the hub may keep offering a case before it must go back.
  *
  * @param c2Segmentation C2 incidents may be routed at all only when a policy turns this on; C1, HCP and IFT never
- * @param timeBudgets per category: from the referral's arrival, how long the hub may cascade offers
+ * @param timeBudgets per category: from the 999 call ({@code receivedAt}), how long the hub may cascade offers
  * @param rules tried in order; the first whose conditions all hold decides the preferred service types
  */
 public record RoutingPolicy(String source, boolean c2Segmentation, Map<ArpCategory, Duration> timeBudgets,
         List<RoutingRule> rules) {
 
-    /** The first rule that matches the incident, if any. */
+    /** The first rule that applies to the incident (its conditions hold and it excludes none of its codes), if any. */
     public Optional<RoutingRule> ruleFor(Incident incident, Integer ageYears) {
-        return rules.stream().filter(rule -> rule.when().matches(incident, ageYears)).findFirst();
+        return rules.stream().filter(rule -> rule.appliesTo(incident, ageYears)).findFirst();
     }
 
     /** Whether the hub may route this category at all: the clinical safety line of the whole product. */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.rightcare.hub.directory.Eligibility;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.DispatchState;
@@ -36,7 +37,7 @@ public final class RoutingPolicyLoader {
     private record PolicyFile(Boolean c2Segmentation, Map<String, Duration> timeBudgets, List<RuleEntry> rules) {
     }
 
-    private record RuleEntry(String id, String description, When when, List<String> prefer) {
+    private record RuleEntry(String id, String description, When when, List<String> prefer, List<String> exclude) {
     }
 
     private record When(List<String> categories, List<String> codes, Integer minAge, Integer maxAge, Integer maxNews2,
@@ -97,8 +98,13 @@ public final class RoutingPolicyLoader {
             List<ServiceType> prefer = entry.prefer() == null ? List.of()
                     : entry.prefer().stream()
                             .filter(java.util.Objects::nonNull).map(type -> ServiceType.fromCode(type).orElseThrow()).toList();
+            List<Eligibility.Condition> exclude = entry.exclude() == null ? List.of()
+                    : entry.exclude().stream().filter(java.util.Objects::nonNull)
+                            .map(code -> new Eligibility.Condition(code.substring(0, code.indexOf('|')),
+                                    code.substring(code.indexOf('|') + 1), null))
+                            .toList();
             rules.put(i, new RoutingRule(entry.id(), entry.description() == null ? "" : entry.description(), conditions,
-                    prefer));
+                    prefer, exclude));
         }
         return rules;
     }

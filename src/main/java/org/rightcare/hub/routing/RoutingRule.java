@@ -1,18 +1,44 @@
 package org.rightcare.hub.routing;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
+import org.rightcare.hub.directory.Eligibility;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.DispatchState;
 import org.rightcare.hub.referral.Incident;
 
 /**
- * One rule of the routing policy: when the incident's picture matches, these service types are preferred, in this
- * order.
+ * One rule of the routing policy: when the incident's picture matches, and none of its codes is one the rule
+ * excludes (its red flags), these service types are preferred, in this order.
+ *
+ * @param exclude codes that keep an incident away from this rule whatever else matches (a chest pain in a frail
+ *        patient is not the frailty rule's); a code ending in {@code *} excludes every code that starts so
  */
-public record RoutingRule(String id, String description, Conditions when, List<ServiceType> prefer) {
+public record RoutingRule(String id, String description, Conditions when, List<ServiceType> prefer,
+        List<Eligibility.Condition> exclude) {
+
+    public RoutingRule {
+        exclude = List.copyOf(exclude);
+    }
+
+    /** A rule with no exclusions. */
+    public RoutingRule(String id, String description, Conditions when, List<ServiceType> prefer) {
+        this(id, description, when, prefer, List.of());
+    }
+
+    /** Whether the rule applies: its conditions hold and the incident has none of the codes it excludes. */
+    public boolean appliesTo(Incident incident, Integer ageYears) {
+        return when.matches(incident, ageYears) && excludedBy(incident).isEmpty();
+    }
+
+    /** The first of the rule's exclusions the incident's codes (presenting complaint or triage) match, if any. */
+    public Optional<Eligibility.Condition> excludedBy(Incident incident) {
+        return exclude.stream().filter(excluded -> incident.codes().stream()
+                .anyMatch(code -> excluded.matches(code.system(), code.code()))).findFirst();
+    }
 
     /** A code as the policy names it: a system and a code, matched exactly. */
     public record Code(String system, String code) {

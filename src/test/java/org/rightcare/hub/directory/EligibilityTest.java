@@ -110,6 +110,23 @@ class EligibilityTest {
     }
 
     @Test
+    void refusesAConditionTheServiceExcludesWhateverElseMatches() {
+        Eligibility noChestPainNorAmpdsChestPain = new Eligibility(C3_TO_C5, BOTH_PHASES, List.of(), null, null, null,
+                null, null, List.of(new Eligibility.Condition("http://snomed.info/sct", "29857009", "Chest pain"),
+                        new Eligibility.Condition(Incident.AMPDS, "10C*", null)));
+        Incident chestPain = withCodes(fall(), null, new Incident.Coding("http://snomed.info/sct", "29857009",
+                "Chest pain"));
+        Incident ampdsChestPain = withCodes(fall(), new Incident.Triage("ampds", null, null, null, "10C01"),
+                new Incident.Coding("http://snomed.info/sct", "1912002", "Fall"));
+        assertEquals(Optional.of("the service excludes Chest pain http://snomed.info/sct|29857009"),
+                why(noChestPainNorAmpdsChestPain, chestPain));
+        assertEquals(Optional.of("the service excludes " + Incident.AMPDS + "|10C*"),
+                why(noChestPainNorAmpdsChestPain, ampdsChestPain));
+        assertEquals(Optional.empty(), why(noChestPainNorAmpdsChestPain, fall()));
+        assertEquals(true, noChestPainNorAmpdsChestPain.describe().endsWith("never Chest pain (29857009), 10C*"));
+    }
+
+    @Test
     void matchesConditionsByPresentingComplaintOrAnyTriageCode() {
         Incident.Coding noComplaint = null;
         Incident ampds = withCodes(fall(), new Incident.Triage("ampds", null, null, null, "17A02"), noComplaint);

@@ -74,6 +74,53 @@ class RouterTest {
                 decision.candidates().stream().map(RoutingDecision.Candidate::serviceId).toList());
     }
 
+    /** An 80-year-old living with frailty (CFS 6), stable observations, presenting with {@code code}. */
+    static Incident frailPatientWith(String code, String display) {
+        Incident fall = fall(ArpCategory.C3, "ME14 1AB", 2);
+        return new Incident(fall.incidentId(), fall.receivedAt(), fall.category(), fall.dispatchState(), fall.origin(),
+                fall.triage(), new Incident.Coding("http://snomed.info/sct", code, display), fall.patient(),
+                fall.location(), fall.clinical(), fall.crew());
+    }
+
+    @Test
+    void theDefaultPolicyKeepsRedFlagsAwayFromTheRulesThatCatchByAgeOrFrailty() {
+        List<CommunityService> services = List.of(
+                service("ucr", ServiceType.UCR, "ME14", OpeningHours.twentyFourSeven()),
+                service("vw", ServiceType.VIRTUAL_WARD_FRAILTY, "ME14", OpeningHours.twentyFourSeven()),
+                service("mh", ServiceType.MENTAL_HEALTH_HOME_TREATMENT, "ME14", OpeningHours.twentyFourSeven()));
+        // Without a red flag, frailty alone takes an unlisted complaint to the UCR team.
+        assertEquals("frail-older-adult", router.decide(POLICY, frailPatientWith("271807003", "Rash"), MONDAY_10AM,
+                services, Map.of(), Set.of()).ruleId());
+        for (String redFlag : List.of("29857009", "230690007", "266257000", "267036007", "230145002", "91302008",
+                "39579001", "82313006", "55680006")) {
+            RoutingDecision decision = router.decide(POLICY, frailPatientWith(redFlag, "red flag"), MONDAY_10AM,
+                    services, Map.of(), Set.of());
+            assertEquals(null, decision.ruleId(), redFlag + " must match no community rule");
+            assertEquals(List.of(), decision.candidates(), redFlag);
+        }
+        // Suicidal thoughts are the mental health team's, never the frailty rule's.
+        assertEquals("mental-health-crisis", router.decide(POLICY, frailPatientWith("6471006", "Suicidal thoughts"),
+                MONDAY_10AM, services, Map.of(), Set.of()).ruleId());
+    }
+
+    @Test
+    void aRulesExclusionMatchesAnyCodeOfTheIncidentExactlyOrByPrefix() {
+        RoutingRule.Conditions any = new RoutingRule.Conditions(Set.of(), Set.of(), null, null, null, null, null,
+                Set.of());
+        RoutingRule rule = new RoutingRule("any", "", any, List.of(ServiceType.UCR), List.of(
+                new Eligibility.Condition("http://snomed.info/sct", "29857009", null),
+                new Eligibility.Condition(Incident.PATHWAYS_SD, "SD40*", null)));
+        Incident fall = fall(ArpCategory.C3, "ME14 1AB", 2);
+        assertTrue(rule.appliesTo(fall, 88));
+        Incident discriminated = new Incident(fall.incidentId(), fall.receivedAt(), fall.category(),
+                fall.dispatchState(), fall.origin(), new Incident.Triage("pathways", null, null, "SD4052", null),
+                fall.presentingComplaint(), fall.patient(), fall.location(), fall.clinical(), fall.crew());
+        assertEquals("SD40*", rule.excludedBy(discriminated).orElseThrow().code());
+        assertTrue(!rule.appliesTo(discriminated, 88));
+        assertTrue(!rule.appliesTo(frailPatientWith("29857009", "Chest pain"), 88));
+        assertTrue(rule.appliesTo(frailPatientWith("2985700", "not chest pain"), 88), "exact codes match exactly");
+    }
+
     @Test
     void neverRoutesAnAmbulanceOnlyCategoryWithoutSegmentation() {
         List<CommunityService> services = List.of(service("ucr", ServiceType.UCR, "ME14", OpeningHours.twentyFourSeven()));

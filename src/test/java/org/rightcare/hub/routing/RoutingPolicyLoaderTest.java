@@ -113,6 +113,36 @@ class RoutingPolicyLoaderTest {
     }
 
     @Test
+    void readsARulesRedFlagsWithPrefixWildcardsAndRefusesBadOnesAtTheirLine() {
+        String yaml = """
+                timeBudgets: { C3: PT60M }
+                rules:
+                  - id: frail
+                    when:
+                      categories: [C3]
+                    exclude:
+                      - http://snomed.info/sct|29857009
+                      - https://fhir.nhs.uk/CodeSystem/pathways-sd-codes|SD40*
+                    prefer: [ucr]
+                """;
+        RoutingRule rule = RoutingPolicyLoader.load("flags.yaml", yaml).rules().get(0);
+        assertEquals(List.of("http://snomed.info/sct|29857009",
+                "https://fhir.nhs.uk/CodeSystem/pathways-sd-codes|SD40*"),
+                rule.exclude().stream().map(c -> c.system() + "|" + c.code()).toList());
+
+        // A bare code (read by YAML as a number) and a wildcard inside the code are refused at their lines.
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> RoutingPolicyLoader.load("flags.yaml", yaml.replace("|SD40*", "|SD*40").replace(
+                        "http://snomed.info/sct|29857009", "29857009")));
+        assertEquals(List.of(
+                "flags.yaml:7: 29857009 must be written system|code, or system|prefix* for every code that starts "
+                        + "with prefix (/rules/0/exclude/0)",
+                "flags.yaml:8: 'https://fhir.nhs.uk/CodeSystem/pathways-sd-codes|SD*40' must be written system|code, or "
+                        + "system|prefix* for every code that starts with prefix (/rules/0/exclude/1)"),
+                List.of(e.getMessage().split("\n")));
+    }
+
+    @Test
     void refusesABadPolicyWithEveryProblemAtItsLine() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> RoutingPolicies.read(INVALID));
