@@ -40,6 +40,12 @@ public final class BarsMessaging {
     /** Application 4, 999 to community services (2-hour UCR, falls, virtual wards): the hub's use case. */
     public static final String USE_CASE_COMMUNITY_SERVICES = "a4t3";
 
+    /**
+     * The BaRS message version the hub writes in {@code Bundle.meta.versionId}, as the package's own validation
+     * request example (VALREQ01) does: a receiver refuses a message without one (400 {@code REC_BAD_REQUEST}).
+     */
+    public static final String MESSAGE_VERSION = "1.1.0";
+
     /** Every BaRS MessageDefinition canonical starts so; the rest names the message. */
     public static final String MESSAGE_DEFINITION_BASE = "https://fhir.nhs.uk/MessageDefinition/bars-message-";
     public static final String VALIDATION_REQUEST_DEFINITION = MESSAGE_DEFINITION_BASE

@@ -78,10 +78,15 @@ public class BarsOfferChannel implements DeliveryChannel {
         if (base == null) {
             throw new UndeliverableException("Service " + entry.destination() + " has no bars endpoint");
         }
+        return request(fhir, base, entry.payload());
+    }
+
+    /** The HTTP request that sends a stored BaRS message to the receiver at {@code base}. */
+    static DeliveryRequest request(FhirContext fhir, URI base, String payload) throws UndeliverableException {
         IParser parser = fhir.newJsonParser();
         Bundle message;
         try {
-            message = parser.parseResource(Bundle.class, entry.payload());
+            message = parser.parseResource(Bundle.class, payload);
         } catch (DataFormatException e) {
             throw new UndeliverableException("The stored BaRS message is not a FHIR Bundle: " + e.getMessage());
         }
@@ -96,7 +101,7 @@ public class BarsOfferChannel implements DeliveryChannel {
             headers.put(BarsMessaging.END_USER_ORGANISATION_HEADER, base64(parser.encodeResourceToString(sender)));
         }
         return new DeliveryRequest(URI.create(PublicUrls.withoutTrailingSlash(base) + "/" + BarsMessaging.PROCESS_MESSAGE),
-                BarsMessaging.CONTENT_TYPE, entry.payload().getBytes(StandardCharsets.UTF_8), Map.copyOf(headers));
+                BarsMessaging.CONTENT_TYPE, payload.getBytes(StandardCharsets.UTF_8), Map.copyOf(headers));
     }
 
     @Override

@@ -32,6 +32,7 @@ import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.StringType;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.fhir.Narratives;
 import org.rightcare.hub.fhir.ReferralRenderer;
 import org.rightcare.hub.fhirrest.FhirRestTransaction;
 import org.rightcare.hub.offers.Offer;
@@ -53,7 +54,8 @@ import ca.uhn.fhir.util.FhirTerser;
  * the ARP category on a CarePlan the ServiceRequest is based on (BaRS keeps ServiceRequest.reasonCode for the reason
  * of a cancellation, and allows one category), the performing HealthcareService, and the sending and receiving
  * Organizations the MessageHeader names. Entries have {@code urn:uuid} full URLs derived from the hub's ids and no
- * resource ids, which BaRS leaves to the receiver; the Bundle id is the message id, the same on every retry.
+ * resource ids, which BaRS leaves to the receiver; the Bundle id is the message id, the same on every retry, and its
+ * {@code meta.versionId} the BaRS message version ({@link BarsMessaging#MESSAGE_VERSION}).
  */
 @ApplicationScoped
 public class BarsRequestMessages {
@@ -149,6 +151,8 @@ public class BarsRequestMessages {
             resources.addAll(List.of(triage, performer, receiver, sender));
         }
         rendered.forEach(BarsRequestMessages::claimBarsProfile);
+        // Written again: the message changes the statuses and what the resources carry.
+        Narratives.generate(resources);
 
         MessageHeader header = header(messageId, sentAt, cancel, request, sender, receiver, service, referral);
         resources.add(0, header);
@@ -183,7 +187,8 @@ public class BarsRequestMessages {
         FhirTerser terser = fhir.newTerser();
         Bundle bundle = new Bundle().setType(Bundle.BundleType.MESSAGE).setTimestampElement(instant(sentAt));
         bundle.setId(messageId.toString());
-        bundle.getMeta().setLastUpdatedElement(instant(sentAt)).addProfile(BarsMessaging.BUNDLE_PROFILE);
+        bundle.getMeta().setVersionId(BarsMessaging.MESSAGE_VERSION).setLastUpdatedElement(instant(sentAt))
+                .addProfile(BarsMessaging.BUNDLE_PROFILE);
         for (Resource resource : resources) {
             String fullUrl = fullUrls.get(FhirRestTransaction.hubId(resource));
             FhirRestTransaction.pointAtEntries(terser, resource, fullUrls);

@@ -69,8 +69,10 @@ public class OfferDeliveries {
      * that recovers late does not receive a case that is no longer its to take. If the hub closed it (no answer in
      * time, or withdrawn: sent back, cancelled by the CAD, category upgraded, claimed by another service) and the
      * provider has it, or an attempt is on the wire, the provider's copy is revoked (the FHIR Task set to cancelled,
-     * the BaRS cancellation), queued behind the offer. A provider's own rejection needs no revocation: its system said
-     * so itself. An undeliverable offer's delivery is dead, so the provider has nothing to revoke.
+     * the BaRS cancellation), queued behind the offer. A provider's own rejection is not revoked: its copy is updated
+     * to say so ({@link OfferTransport#queueDeclined}: the pushed FHIR Task set to rejected), since it may have
+     * declined through another channel than the one that holds the copy. An undeliverable offer's delivery is dead, so
+     * the provider has nothing to revoke.
      *
      * <p>
      * Accepted or completed: nothing changes. The provider took the case, so a delivery still pending is still
@@ -84,8 +86,11 @@ public class OfferDeliveries {
         return outbox.withdraw(tx, closed.id()).chain(withdrawal -> {
             Optional<CommunityService> service = directory.find(closed.serviceId());
             Optional<OfferTransport> transport = service.flatMap(this::transport);
-            if (status == OfferStatus.REJECTED || transport.isEmpty() || !withdrawal.mayHaveReachedReceiver()) {
+            if (transport.isEmpty() || !withdrawal.mayHaveReachedReceiver()) {
                 return Uni.createFrom().voidItem();
+            }
+            if (status == OfferStatus.REJECTED) {
+                return transport.get().queueDeclined(tx, referral, closed, service.get());
             }
             LOG.debugf("Revoking offer %s at %s (its delivery was %s)", closed.id(), service.get().id(), withdrawal);
             return transport.get().queueRevocation(tx, referral, closed, service.get());

@@ -38,6 +38,15 @@ public interface OfferTransport {
     Uni<Void> queueRevocation(SqlClient tx, Referral referral, Offer closed, CommunityService service);
 
     /**
+     * Queues the update of the provider's copy of an offer it declined ({@code declined} as it now stands), whichever
+     * way the decline reached the hub (the hub's FHIR API, the board, a BaRS response), so every copy of the offer
+     * tells the same story. A transport whose receiver keeps no copy of the offer has nothing to update.
+     */
+    default Uni<Void> queueDeclined(SqlClient tx, Referral referral, Offer declined, CommunityService service) {
+        return Uni.createFrom().voidItem();
+    }
+
+    /**
      * One referral's deliveries to one service, in order: not the referral alone, or the next service offered the
      * case would wait behind the delivery to one that declined it or let it time out while its endpoint was failing.
      */

@@ -34,10 +34,14 @@ public class DestinationHealth {
     private final Map<String, Failing> failing = new ConcurrentHashMap<>();
     /** When each destination's last WARN was written: at most one per {@code failure-log-interval}. */
     private final Map<String, Instant> lastWarned = new ConcurrentHashMap<>();
+    /** When each destination's backlog was last pulled forward: at most once per {@code probe-interval}. */
+    private final Map<String, Instant> lastPulled = new ConcurrentHashMap<>();
     private final Duration warnEvery;
+    private final Duration pullEvery;
 
     public DestinationHealth(DeliveryConfig config) {
         this.warnEvery = config.failureLogInterval();
+        this.pullEvery = config.probeInterval();
     }
 
     /** An attempt to {@code destination} failed in a way worth retrying (unreachable, 5xx, timeout). */
@@ -56,7 +60,9 @@ public class DestinationHealth {
     }
 
     /**
-     * An attempt to {@code destination} succeeded. True when it had been failing: the caller pulls its backlog forward.
+     * An attempt to {@code destination} succeeded. True when it had been failing: the caller pulls its backlog forward
+     * (not more than once per probe interval, so a destination that flaps, or one CAD system with callback URLs of
+     * which some work, does not have its whole queue rescheduled on every success).
      */
     public boolean delivered(String destination, Instant now) {
         Failing ended = failing.remove(destination);
@@ -68,6 +74,11 @@ public class DestinationHealth {
                     + "pending deliveries now.", destination, Duration.between(ended.since(), now).toSeconds(),
                     ended.failures(), ended.lastError());
         }
+        Instant pulled = lastPulled.get(destination);
+        if (pulled != null && now.isBefore(pulled.plus(pullEvery))) {
+            return false;
+        }
+        lastPulled.put(destination, now);
         return true;
     }
 

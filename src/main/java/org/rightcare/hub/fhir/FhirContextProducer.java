@@ -1,5 +1,6 @@
 package org.rightcare.hub.fhir;
 
+import java.util.Date;
 import java.util.List;
 
 import jakarta.enterprise.event.Observes;
@@ -25,6 +26,7 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
@@ -66,6 +68,10 @@ public class FhirContextProducer {
             }
         }
         bundle.addEntry().setResource(new Observation().setValue(new Quantity(1)).setEffective(new DateTimeType()));
+        // The renderers' narratives are XHTML, parsed and encoded on first use, and scores are effective over a Period.
+        Observation narrated = new Observation().setValue(new Quantity(1)).setEffective(new Period().setStart(new Date()));
+        Narratives.generate(narrated);
+        bundle.addEntry().setResource(narrated);
         for (IParser parser : List.of(fhir.newJsonParser(), fhir.newXmlParser())) {
             parser.parseResource(Bundle.class, parser.encodeResourceToString(bundle));
         }

@@ -22,6 +22,13 @@ public final class HubIdentifiers {
      */
     public static final String HUB_RESOURCE_ID = "https://fhir.rightcare-hub.org/Id/resource-id";
 
+    /**
+     * The same id as a tag (its code is the id: a label system the hub does not publish as a CodeSystem, since ids
+     * cannot be listed), on the copies whose profile allows no identifier of the hub's: the Patient, whose
+     * identifiers are NHS numbers only.
+     */
+    public static final String HUB_RESOURCE_TAG = "https://fhir.rightcare-hub.org/CodeSystem/resource-id";
+
     private static final String CAD_INCIDENT_ID_BASE = "https://fhir.rightcare-hub.org/Id/cad-incident-id/";
 
     private static final String PROFILE_BASE = "https://fhir.rightcare-hub.org/StructureDefinition/rightcare-";

@@ -52,7 +52,8 @@ import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
  *
  * <p>
  * Every resource carries the referral's version and update time, so a provider sees one consistent version of
- * the whole case. References between the resources are relative ({@code Patient/<id>}). The bean has no state
+ * the whole case, and a generated narrative ({@link Narratives}) for systems that display only text. References
+ * between the resources are relative ({@code Patient/<id>}). The bean has no state
  * and no dependencies: everything comes from the referral passed in.
  */
 @ApplicationScoped
@@ -101,6 +102,7 @@ public class ReferralRenderer {
         resources.add(location);
         sceneSafety.ifPresent(resources::add);
         resources.addAll(observations);
+        Narratives.generate(resources);
         return resources;
     }
 
@@ -476,7 +478,9 @@ public class ReferralRenderer {
 
     /**
      * The parts every observation shares. The scores and the estimated age come without a time of their own, so
-     * they have no effective time; 'issued' says by when the hub had them.
+     * their effective time is what the hub knows for certain: a period from the 999 call to when the hub had them
+     * ('issued'), so a reader can tell NEWS2 was scored in this incident and by when; an observation the CAD timed
+     * replaces it with its own time.
      */
     private Observation observation(Referral referral, String id, Patient patient, Encounter encounter) {
         Observation observation = new Observation();
@@ -484,6 +488,8 @@ public class ReferralRenderer {
         observation.setStatus(Observation.ObservationStatus.FINAL);
         observation.setSubject(reference(patient));
         observation.setEncounter(reference(encounter));
+        observation.setEffective(new Period().setStartElement(dateTime(referral.incident().receivedAt()))
+                .setEndElement(dateTime(latest(referral.incident().receivedAt(), referral.updatedAt()))));
         observation.setIssuedElement(instant(referral.updatedAt()));
         return observation;
     }
@@ -512,6 +518,10 @@ public class ReferralRenderer {
 
     private static InstantType instant(Instant instant) {
         return new InstantType(Date.from(instant), TemporalPrecisionEnum.MILLI, UTC);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
     }
 
     private static boolean hasText(String value) {

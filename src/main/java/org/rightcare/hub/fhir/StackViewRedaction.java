@@ -1,5 +1,6 @@
 package org.rightcare.hub.fhir;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.hl7.fhir.r4.model.Address;
@@ -37,6 +38,8 @@ final class StackViewRedaction {
             resource.getMeta().addSecurity(REDACTED.copy());
             if (resource instanceof ServiceRequest request) {
                 request.getIdentifier().removeIf(id -> !HubIdentifiers.REFERRAL_ID.equals(id.getSystem()));
+                // Without the CAD incident id it no longer meets the hub's profile, so it does not claim it.
+                request.getMeta().setProfile(new ArrayList<>());
                 request.getNote().clear();
                 request.getPerformer().clear();
             } else if (resource instanceof Patient patient) {
@@ -50,6 +53,7 @@ final class StackViewRedaction {
                 }
             } else if (resource instanceof Encounter encounter) {
                 encounter.getIdentifier().clear();
+                encounter.getMeta().setProfile(new ArrayList<>());
             } else if (resource instanceof Location location) {
                 location.setDescription(null);
                 location.setPosition(null);
@@ -64,6 +68,8 @@ final class StackViewRedaction {
                 }
             }
         }
+        // Written again from what is left: the narrative of the full view names the patient.
+        Narratives.generate(resources);
         return resources;
     }
 }

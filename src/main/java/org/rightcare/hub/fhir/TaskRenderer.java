@@ -53,6 +53,7 @@ public class TaskRenderer {
         }
         task.setOwner(owner);
         task.getRestriction().setPeriod(new Period().setEnd(Date.from(offer.deadlineAt())));
+        Narratives.generate(task);
         return task;
     }
 }

@@ -19,7 +19,8 @@ import io.vertx.mutiny.sqlclient.SqlClient;
  * The offer transport of {@code fhir-rest} endpoints: an offer is the case written to the provider's own FHIR server
  * ({@link FhirRestTransaction}), through the outbox ({@link FhirRestOfferChannel}); its revocation is the same
  * transaction with the Task cancelled, on the same queue and ordering key, so it goes out only once the offer's
- * delivery is finished with, even one withdrawn with an attempt still on the wire.
+ * delivery is finished with, even one withdrawn with an attempt still on the wire. A decline updates the provider's
+ * copy the same way, to {@code rejected}.
  */
 @ApplicationScoped
 public class FhirRestDeliveries implements OfferTransport {
@@ -48,6 +49,14 @@ public class FhirRestDeliveries implements OfferTransport {
         UUID revocationId = UUID.randomUUID();
         return outbox.enqueue(tx, delivery(revocationId, referral, service,
                 transactions.renderRevocationJson(referral, closed, service, revocationId)));
+    }
+
+    /** The provider's copy of the Task set to rejected with its reason, by the same conditional update. */
+    @Override
+    public Uni<Void> queueDeclined(SqlClient tx, Referral referral, Offer declined, CommunityService service) {
+        UUID updateId = UUID.randomUUID();
+        return outbox.enqueue(tx, delivery(updateId, referral, service,
+                transactions.renderRevocationJson(referral, declined, service, updateId)));
     }
 
     private static NewDelivery delivery(UUID id, Referral referral, CommunityService service, String transaction) {

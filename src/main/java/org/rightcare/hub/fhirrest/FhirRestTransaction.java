@@ -11,14 +11,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.fhir.HubIdentifiers;
+import org.rightcare.hub.fhir.Narratives;
 import org.rightcare.hub.fhir.ReferralRenderer;
 import org.rightcare.hub.fhir.TaskRenderer;
 import org.rightcare.hub.offers.Offer;
+import org.rightcare.hub.offers.OfferStatus;
 import org.rightcare.hub.referral.Referral;
 
 import ca.uhn.fhir.context.FhirContext;
@@ -27,8 +30,9 @@ import ca.uhn.fhir.util.FhirTerser;
 /**
  * An offer as a FHIR transaction for a provider's own FHIR server: the ServiceRequest and what it references
  * (Patient, Encounter, Location, Observations, scene-safety Flag) and the offer's Task, each as a conditional create
- * on the hub's id of the resource ({@link HubIdentifiers#HUB_RESOURCE_ID}), so a retry, or a second offer of the
- * same referral to a service on the same server, never writes a resource twice.
+ * on the hub's id of the resource (an identifier {@link HubIdentifiers#HUB_RESOURCE_ID}, or on the Patient a tag,
+ * {@link #markWithHubId}), so a retry, or a second offer of the same referral to a service on the same server, never
+ * writes a resource twice.
  *
  * <p>
  * The resources get the server's own ids: each entry has a {@code urn:uuid} full URL, derived from the hub's id so
@@ -64,16 +68,30 @@ public class FhirRestTransaction {
         transaction.setId(offer.id().toString());
         for (Resource resource : resources) {
             String hubId = hubId(resource);
-            Identifier identifier = (Identifier) terser.addElement(resource, "identifier");
-            identifier.setSystem(HubIdentifiers.HUB_RESOURCE_ID).setValue(hubId);
             pointAtEntries(terser, resource, fullUrls);
             resource.setId((String) null);
             transaction.addEntry().setFullUrl(fullUrls.get(hubId)).setResource(resource).getRequest()
                     .setMethod(Bundle.HTTPVerb.POST)
                     .setUrl(resource.fhirType())
-                    .setIfNoneExist("identifier=" + HubIdentifiers.HUB_RESOURCE_ID + "|" + hubId);
+                    .setIfNoneExist(markWithHubId(terser, resource, hubId));
         }
         return transaction;
+    }
+
+    /**
+     * Marks the copy with its id at the hub, and answers the search that finds it again: an identifier
+     * ({@link HubIdentifiers#HUB_RESOURCE_ID}) on every resource but the Patient, whose profile allows NHS numbers
+     * only (UK Core and the hub's own), so it carries the hub id as a tag ({@link HubIdentifiers#HUB_RESOURCE_TAG})
+     * and an unknown patient's copy has no identifier at all.
+     */
+    static String markWithHubId(FhirTerser terser, Resource resource, String hubId) {
+        if (resource instanceof Patient) {
+            resource.getMeta().addTag(HubIdentifiers.HUB_RESOURCE_TAG, hubId, null);
+            return "_tag=" + HubIdentifiers.HUB_RESOURCE_TAG + "|" + hubId;
+        }
+        Identifier identifier = (Identifier) terser.addElement(resource, "identifier");
+        identifier.setSystem(HubIdentifiers.HUB_RESOURCE_ID).setValue(hubId);
+        return "identifier=" + HubIdentifiers.HUB_RESOURCE_ID + "|" + hubId;
     }
 
     public String renderJson(Referral referral, Offer offer, CommunityService service) {
@@ -81,16 +99,19 @@ public class FhirRestTransaction {
     }
 
     /**
-     * The provider's copy of a closed offer's Task set to {@code cancelled}, with the hub's reason as its
-     * statusReason (a timed-out offer, {@code failed} in the hub's own API, is cancelled as far as the provider is
-     * concerned: the hub no longer asks it to act).
+     * The provider's copy of a closed offer's Task brought up to date by a conditional update: {@code rejected} with
+     * the provider's reason when the provider declined (through whichever channel), else {@code cancelled} with the
+     * hub's reason as its statusReason (a timed-out offer, {@code failed} in the hub's own API, is cancelled as far as
+     * the provider is concerned: the hub no longer asks it to act).
      */
     public Bundle renderRevocation(Referral referral, Offer closed, CommunityService service, UUID revocationId) {
         Bundle transaction = render(referral, closed, service);
         transaction.setId(revocationId.toString());
         for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
             if (entry.getResource() instanceof Task task) {
-                task.setStatus(Task.TaskStatus.CANCELLED);
+                task.setStatus(closed.status() == OfferStatus.REJECTED ? Task.TaskStatus.REJECTED
+                        : Task.TaskStatus.CANCELLED);
+                Narratives.generate(task);
                 entry.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Task?" + entry.getRequest().getIfNoneExist())
                         .setIfNoneExist(null);
             }

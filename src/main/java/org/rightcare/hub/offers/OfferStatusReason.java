@@ -47,6 +47,11 @@ public record OfferStatusReason(String system, String code, String text) {
             Map.entry("42", "Unsuitable due to distance"),
             Map.entry("99", "Other reason"));
 
+    /** The hub's own codes and their displays: the CodeSystem {@link #HUB_SYSTEM} the hub publishes. */
+    public static Map<String, String> hubDisplays() {
+        return HUB_DISPLAYS;
+    }
+
     public static OfferStatusReason hub(String code) {
         return new OfferStatusReason(HUB_SYSTEM, code, null);
     }

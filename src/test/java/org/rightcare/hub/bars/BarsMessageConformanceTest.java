@@ -6,30 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
-import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.MessageHeader;
@@ -38,10 +25,11 @@ import org.hl7.fhir.r4.model.PositiveIntType;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
-import org.hl7.fhir.r4.model.StructureDefinition;
-import org.hl7.fhir.r4.model.ValueSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.bars.inbound.BarsError;
+import org.rightcare.hub.bars.inbound.BarsMessageRules;
+import org.rightcare.hub.delivery.DeliveryRequest;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.ServiceType;
@@ -54,17 +42,16 @@ import org.rightcare.hub.offers.OfferStatusReason;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralStatus;
+import org.rightcare.hub.support.CorrelationId;
 import org.rightcare.hub.testing.CadWebhook;
+import org.rightcare.hub.testing.ConformanceValidator;
 import org.rightcare.hub.testing.Slow;
 import org.rightcare.hub.testing.TestServices;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
-import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.util.FhirTerser;
-import ca.uhn.fhir.validation.FhirValidator;
 import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import io.vertx.core.json.JsonObject;
@@ -73,13 +60,13 @@ import io.vertx.core.json.JsonObject;
  * Every BaRS message the hub sends (the validation request that makes an offer and the cancellation of a revoked
  * one), built from the project's own CAD fixture: its shape as BaRS application 4 describes it, checked on the
  * project's own files; and, when the BaRS and UK Core packages sit beside the checkout in
- * {@code ../shared/reference/} (as in CI, not in a user's clone), its validation against their StructureDefinitions.
+ * {@code shared/reference/} (as in CI, not in a user's clone), its validation against their StructureDefinitions
+ * ({@link ConformanceValidator}).
  */
 @Slow
 class BarsMessageConformanceTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
-    private static final Path REFERENCE = Path.of("..", "shared", "reference");
     private static final Instant OFFERED_AT = Instant.parse("2026-11-22T14:05:03Z");
 
     private static final Referral REFERRAL = referralFromTheCadFixture();
@@ -94,25 +81,7 @@ class BarsMessageConformanceTest {
             OFFERED_AT.plusSeconds(90), OFFERED_AT.plusSeconds(90), 2);
 
     private static final BarsRequestMessages MESSAGES = new BarsRequestMessages(new ReferralRenderer(), FHIR,
-            new BarsConfig() {
-                @Override
-                public Optional<String> dosServiceId() {
-                    return Optional.of("2000000001");
-                }
-
-                @Override
-                public Optional<String> odsCode() {
-                    return Optional.of("X26");
-                }
-
-                @Override
-                public String organisationName() {
-                    return "RightCare hub";
-                }
-            });
-
-    /** Built once per JVM: loading the R4, BaRS and UK Core definitions and snapshotting the profiles is slow. */
-    private static FhirValidator validator;
+            TestServices.barsConfig());
 
     @Test
     void theValidationRequestIsShapedAsApp4Describes() {
@@ -171,11 +140,11 @@ class BarsMessageConformanceTest {
 
     @Test
     void everyMessageTheHubSendsValidatesAgainstTheBarsAndUkCoreProfiles() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(REFERENCE.resolve("bars-simplifier")),
-                "../shared/reference/ (the BaRS and UK Core packages) is not beside the checkout: skipped");
+        Assumptions.assumeTrue(ConformanceValidator.available(),
+                "shared/reference/ (the BaRS and UK Core packages) is not beside the checkout: skipped");
         for (Bundle message : List.of(MESSAGES.validationRequest(REFERRAL, OFFER, SERVICE),
                 MESSAGES.cancellation(REFERRAL, REVOKED, SERVICE))) {
-            List<SingleValidationMessage> errors = validator().validateWithResult(MESSAGES.json(message))
+            List<SingleValidationMessage> errors = ConformanceValidator.validator().validateWithResult(MESSAGES.json(message))
                     .getMessages().stream()
                     .filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
                     .filter(m -> !knownUpstreamDefect(m))
@@ -183,6 +152,40 @@ class BarsMessageConformanceTest {
             assertTrue(errors.isEmpty(), header(message).getDefinition() + errors.stream()
                     .map(m -> m.getLocationString() + ": " + m.getMessage()).collect(Collectors.joining("\n", "\n", "")));
         }
+    }
+
+    @Test
+    void aStrictReceiverAcceptsEveryMessageTheHubSends() throws Exception {
+        BarsMessageRules receiver = new BarsMessageRules(FHIR);
+        for (Bundle message : List.of(MESSAGES.validationRequest(REFERRAL, OFFER, SERVICE),
+                MESSAGES.cancellation(REFERRAL, REVOKED, SERVICE))) {
+            DeliveryRequest sent = BarsOfferChannel.request(FHIR, SERVICE.endpoint().url(), MESSAGES.json(message))
+                    .withHeader(CorrelationId.HEADER, REFERRAL.id().toString());
+            assertEquals(Optional.empty(), receiver.checkCoreRules(headers(sent), sent.contentType(), body(sent)),
+                    header(message).getDefinition());
+            assertEquals(BarsMessaging.MESSAGE_VERSION, sent(message).getMeta().getVersionId());
+        }
+    }
+
+    @Test
+    void aStrictReceiverRefusesAMessageWithoutItsVersion() throws Exception {
+        Bundle message = MESSAGES.validationRequest(REFERRAL, OFFER, SERVICE);
+        message.getMeta().setVersionId(null);
+        DeliveryRequest sent = BarsOfferChannel.request(FHIR, SERVICE.endpoint().url(), MESSAGES.json(message))
+                .withHeader(CorrelationId.HEADER, REFERRAL.id().toString());
+        BarsError refusal = new BarsMessageRules(FHIR).checkCoreRules(headers(sent), sent.contentType(), body(sent))
+                .orElseThrow();
+        assertEquals(BarsError.Code.REC_BAD_REQUEST, refusal.code());
+        assertTrue(refusal.diagnostics().contains("Bundle.meta.versionId"), refusal.diagnostics());
+    }
+
+    private static BarsMessageRules.TransportHeaders headers(DeliveryRequest request) {
+        return new BarsMessageRules.TransportHeaders(request.headers().get(BarsMessaging.REQUEST_ID_HEADER),
+                request.headers().get(CorrelationId.HEADER), request.headers().get(BarsMessaging.TARGET_IDENTIFIER_HEADER));
+    }
+
+    private static String body(DeliveryRequest request) {
+        return new String(request.body(), StandardCharsets.UTF_8);
     }
 
     /** Checks every message shares: BaRS bundle, MessageHeader first, entries by urn:uuid, every reference resolved. */
@@ -243,42 +246,6 @@ class BarsMessageConformanceTest {
      */
     private static boolean knownUpstreamDefect(SingleValidationMessage message) {
         return message.getMessage().matches("Unknown code 'https://fhir\\.nhs\\.uk/CodeSystem/pathways-(sg|sd|dx)-codes#.*");
-    }
-
-    private static synchronized FhirValidator validator() throws IOException {
-        if (validator == null) {
-            PrePopulatedValidationSupport packages = new PrePopulatedValidationSupport(FHIR);
-            IParser xml = FHIR.newXmlParser();
-            try (Stream<Path> files = Stream.concat(
-                    Files.walk(REFERENCE.resolve("bars-simplifier/NHSBookingandReferrals/backup")),
-                    Files.walk(REFERENCE.resolve("ukcore")))) {
-                // Definitions only: the packages' examples are not needed to validate, and parsing them is slow.
-                for (Path file : files.filter(f -> f.toString().endsWith(".xml"))
-                        .filter(f -> !f.toString().toLowerCase(Locale.ROOT).contains("example")).toList()) {
-                    IBaseResource resource;
-                    try (InputStream in = Files.newInputStream(file)) {
-                        resource = xml.parseResource(in);
-                    } catch (RuntimeException notARootResource) {
-                        continue;
-                    }
-                    if (resource instanceof StructureDefinition definition) {
-                        packages.addStructureDefinition(definition);
-                    } else if (resource instanceof CodeSystem codeSystem) {
-                        packages.addCodeSystem(codeSystem);
-                    } else if (resource instanceof ValueSet valueSet) {
-                        packages.addValueSet(valueSet);
-                    }
-                }
-            }
-            ValidationSupportChain chain = new ValidationSupportChain(
-                    new DefaultProfileValidationSupport(FHIR),
-                    packages,
-                    new SnapshotGeneratingValidationSupport(FHIR),
-                    new InMemoryTerminologyServerValidationSupport(FHIR),
-                    new CommonCodeSystemsTerminologyService(FHIR));
-            validator = FHIR.newValidator().registerValidatorModule(new FhirInstanceValidator(chain));
-        }
-        return validator;
     }
 
     /** The message as the receiver reads it: serialised and parsed again, so nothing lives only in Java objects. */

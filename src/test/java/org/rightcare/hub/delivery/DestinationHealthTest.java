@@ -38,4 +38,15 @@ class DestinationHealthTest {
         assertEquals(Set.of("b"), health.failing());
         assertFalse(health.delivered("a", T0.plusSeconds(31)));
     }
+
+    @Test
+    void aFlappingDestinationHasItsBacklogPulledAtMostOncePerProbeInterval() {
+        DestinationHealth health = new DestinationHealth(config());
+        health.failed("a", "HTTP 503", T0);
+        assertTrue(health.delivered("a", T0.plusSeconds(1)));
+        health.failed("a", "HTTP 503", T0.plusSeconds(2));
+        assertFalse(health.delivered("a", T0.plusSeconds(3)), "pulled 2 s ago");
+        health.failed("a", "HTTP 503", T0.plusSeconds(4));
+        assertTrue(health.delivered("a", T0.plusSeconds(7)));
+    }
 }

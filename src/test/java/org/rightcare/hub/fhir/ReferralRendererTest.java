@@ -29,10 +29,12 @@ import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.r4.model.Base;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DomainResource;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Flag;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Location;
+import org.hl7.fhir.r4.model.Narrative;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Quantity;
@@ -286,6 +288,28 @@ class ReferralRendererTest {
             assertEquals("survey", score.getCategoryFirstRep().getCodingFirstRep().getCode());
             assertEquals("Patient/" + REFERRAL_ID, score.getSubject().getReference());
             assertEquals("Encounter/" + REFERRAL_ID, score.getEncounter().getReference());
+            assertTrue(score.hasEffectivePeriod(), "a reader can tell when it was scored: " + score.getId());
+            assertFalse(score.getEffectivePeriod().getEnd().after(score.getIssued()), "no later than the hub had it");
+        }
+    }
+
+    @Test
+    void everyResourceHasAGeneratedNarrativeAndTheStackViewsNameNobody() {
+        Referral referral = fallAt88();
+        for (Resource resource : renderer.render(referral)) {
+            DomainResource domain = (DomainResource) resource;
+            assertEquals(Narrative.NarrativeStatus.GENERATED, domain.getText().getStatus(), resource.getId());
+            assertTrue(domain.getText().getDivAsString().contains("<table>"), resource.getId());
+        }
+        Patient full = (Patient) renderById(referral).get("Patient/" + REFERRAL_ID);
+        assertTrue(full.getText().getDivAsString().contains(referral.incident().patient().nhsNumber()));
+        for (Resource resource : StackViewRedaction.redact(renderer.render(referral))) {
+            String text = ((DomainResource) resource).getText().getDivAsString();
+            Incident.Patient who = referral.incident().patient();
+            for (String identifying : List.of(who.nhsNumber(), who.familyName(), who.givenName(), who.phone())) {
+                assertFalse(text.contains(identifying), "the stack view's narrative of " + resource.getId()
+                        + " withholds what its data withholds: " + identifying);
+            }
         }
     }
 
@@ -358,6 +382,7 @@ class ReferralRendererTest {
         assertEquals("Patient Estimated Age", age.getCode().getText());
         assertEquals(0, new BigDecimal("85").compareTo(age.getValueQuantity().getValue()));
         assertEquals("a", age.getValueQuantity().getCode());
+        assertTrue(age.hasEffectivePeriod(), "every observation says when it was made");
     }
 
     @Test

@@ -49,6 +49,7 @@ import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.bars.inbound.ProcessMessageResource;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.fhir.HubTerminology;
 import org.rightcare.hub.testing.BarsMessages;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.TestDatabase;
@@ -234,6 +235,8 @@ class CapabilityStatementTest {
             case "AuditEvent.entity" -> "ServiceRequest/" + referralId;
             case "AuditEvent.altid" -> "provider-system-" + offeredOds;
             case "AuditEvent.outcome" -> "0";
+            case "CodeSystem.url" -> ServiceType.SYSTEM;
+            case "ValueSet.url" -> HubTerminology.VALUE_SET_BASE + "community-service-type";
             default -> fail("declares search parameter " + key + " that no test exercises");
         };
     }
@@ -520,6 +523,9 @@ class CapabilityStatementTest {
         ids.put("AuditEvent", new IdType("AuditEvent", ids(trail).iterator().next()));
         ids.put("Subscription", subscribe().getIdElement().toUnqualifiedVersionless());
         ids.put("Basic", new IdType("Basic", "offer"));
+        // The hub's own terminology: the CodeSystem of the community service types and its ValueSet.
+        ids.put("CodeSystem", new IdType("CodeSystem", "community-service-type"));
+        ids.put("ValueSet", new IdType("ValueSet", "community-service-type"));
         return ids;
     }
 }

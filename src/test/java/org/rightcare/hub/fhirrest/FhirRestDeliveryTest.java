@@ -15,7 +15,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
@@ -80,8 +82,9 @@ class FhirRestDeliveryTest {
                     types.toString());
             for (Bundle.BundleEntryComponent entry : transaction.getEntry()) {
                 assertEquals(Bundle.HTTPVerb.POST, entry.getRequest().getMethod());
-                assertEquals("identifier=" + HubIdentifiers.HUB_RESOURCE_ID + "|" + hubId(entry.getResource()),
-                        entry.getRequest().getIfNoneExist());
+                String search = entry.getResource() instanceof Patient ? "_tag=" + HubIdentifiers.HUB_RESOURCE_TAG
+                        : "identifier=" + HubIdentifiers.HUB_RESOURCE_ID;
+                assertEquals(search + "|" + hubId(entry.getResource()), entry.getRequest().getIfNoneExist());
                 assertTrue(entry.getFullUrl().startsWith("urn:uuid:"), entry.getFullUrl());
             }
             assertEquals("ServiceRequest/" + referral, hubId(resource(transaction, "ServiceRequest")));
@@ -169,7 +172,7 @@ class FhirRestDeliveryTest {
     }
 
     @Test
-    void theNextServiceGetsTheCaseWhileTheOfferToTheLastOneIsStillOnTheWire() throws Exception {
+    void theNextServiceGetsTheCaseWhileTheOfferToTheLastOneIsStillOnTheWireAndTheDeclinedCopyIsUpdated() throws Exception {
         try (FhirProviderServer first = new FhirProviderServer(); FhirProviderServer next = new FhirProviderServer()) {
             first.holdRequests();
             Area area = area(first.base(), next.base());
@@ -187,14 +190,26 @@ class FhirRestDeliveryTest {
             TestDatabase.await("the attempt on the wire has ended", () -> TestDatabase.count(
                     "SELECT count(*) FROM delivery_outbox WHERE id = ? AND lease_token IS NULL", declined) == 1);
             assertEquals("withdrawn", deliveryState(declined), "the attempt's outcome does not bring it back");
-            assertEquals(1, TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE destination = ?",
-                    area.falls().id()), "a provider's own rejection is not revoked");
-            assertEquals(1, first.arrivals());
+            // The copy that reached the provider's server says what the provider said through the hub's API.
+            TestDatabase.await("the provider's copy of the Task is updated to rejected",
+                    () -> first.stored().get(OfferLifecycleTest.taskKey(declined)) instanceof Task task
+                            && task.getStatus() == Task.TaskStatus.REJECTED);
+            Task copy = (Task) first.stored().get(OfferLifecycleTest.taskKey(declined));
+            assertEquals("22", copy.getStatusReason().getCodingFirstRep().getCode());
+            assertEquals(2, TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE destination = ?",
+                    area.falls().id()), "the offer, then the update of its copy: no revocation");
+            assertEquals(2, first.arrivals());
         }
     }
 
-    /** The hub's id of the resource, which the provider's server knows it by. */
+    /** The hub's id of the resource, which the provider's server knows it by: an identifier, or the Patient's tag. */
     static String hubId(Resource resource) {
+        if (resource instanceof Patient patient) {
+            assertTrue(patient.getIdentifier().stream().allMatch(i -> HubIdentifiers.NHS_NUMBER.equals(i.getSystem())),
+                    "the Patient's profile allows NHS numbers only");
+            return patient.getMeta().getTag().stream().filter(t -> HubIdentifiers.HUB_RESOURCE_TAG.equals(t.getSystem()))
+                    .map(Coding::getCode).findFirst().orElseThrow();
+        }
         return FhirContext.forR4Cached().newTerser().getValues(resource, "identifier", Identifier.class).stream()
                 .filter(i -> HubIdentifiers.HUB_RESOURCE_ID.equals(i.getSystem())).map(Identifier::getValue)
                 .findFirst().orElseThrow();

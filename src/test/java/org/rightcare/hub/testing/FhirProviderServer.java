@@ -116,7 +116,7 @@ public final class FhirProviderServer implements AutoCloseable {
         return List.copyOf(transactions);
     }
 
-    /** What the server holds, by the conditional create's search ({@code identifier=system|value}). */
+    /** What the server holds, by the conditional create's search ({@code identifier=system|value} or {@code _tag=}). */
     public synchronized Map<String, Resource> stored() {
         return Map.copyOf(stored);
     }
@@ -136,10 +136,10 @@ public final class FhirProviderServer implements AutoCloseable {
             for (Bundle.BundleEntryComponent entry : request.getEntry()) {
                 boolean existed;
                 if (entry.getRequest().getMethod() == Bundle.HTTPVerb.PUT) {
-                    String match = entry.getRequest().getUrl().replaceFirst("^[A-Za-z]+\\?identifier=", "");
+                    String match = entry.getRequest().getUrl().replaceFirst("^[A-Za-z]+\\?(identifier|_tag)=", "");
                     existed = stored.put(match, entry.getResource()) != null;
                 } else {
-                    String match = entry.getRequest().getIfNoneExist().replaceFirst("^identifier=", "");
+                    String match = entry.getRequest().getIfNoneExist().replaceFirst("^(identifier|_tag)=", "");
                     existed = stored.putIfAbsent(match, entry.getResource()) != null;
                 }
                 response.addEntry().getResponse().setStatus(existed ? "200 OK" : "201 Created");

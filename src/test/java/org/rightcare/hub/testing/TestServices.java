@@ -3,8 +3,10 @@ package org.rightcare.hub.testing;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 
 import org.rightcare.hub.audit.Actor;
+import org.rightcare.hub.bars.BarsConfig;
 import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.Catchment;
 import org.rightcare.hub.directory.CommunityService;
@@ -85,5 +87,25 @@ public final class TestServices {
     public static void capacity(String serviceId, Capacity.Rag rag, Integer places) {
         Arc.container().instance(DirectoryAdminService.class).get()
                 .updateCapacity(serviceId, rag, places, TEST_ACTOR).await().atMost(Duration.ofSeconds(10));
+    }
+
+    /** The hub's BaRS identity as the message tests configure it: DoS id 2000000001, ODS code X26. */
+    public static BarsConfig barsConfig() {
+        return new BarsConfig() {
+            @Override
+            public Optional<String> dosServiceId() {
+                return Optional.of("2000000001");
+            }
+
+            @Override
+            public Optional<String> odsCode() {
+                return Optional.of("X26");
+            }
+
+            @Override
+            public String organisationName() {
+                return "RightCare hub";
+            }
+        };
     }
 }

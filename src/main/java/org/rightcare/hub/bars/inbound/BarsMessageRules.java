@@ -172,7 +172,52 @@ public class BarsMessageRules {
         return bundle;
     }
 
-    private ValidationResponse checkMessage(Bundle bundle, TransportHeaders headers) {
+    /**
+     * The Core rules any BaRS receiver applies to any message before it looks at what the message asks (Core error
+     * handling, "Bundle processing"): the transport headers, a message Bundle with an id and a supported version
+     * ({@code Bundle.meta.versionId}, else 400 {@code REC_BAD_REQUEST}), its MessageHeader first with a BaRS
+     * definition, event and reason, a focus and every message-local reference resolved within the Bundle, and a
+     * destination that is the one NHSD-Target-Identifier routes to. The hub's own messages are held to these rules
+     * (a strict receiver), so a provider that enforces them never refuses what the hub sends; empty when it passes.
+     */
+    public Optional<BarsError> checkCoreRules(TransportHeaders headers, String contentType, String body) {
+        try {
+            checkHeaders(headers);
+            Bundle bundle = parse(contentType, body);
+            MessageHeader header = checkEnvelope(bundle);
+            String definition = header.getDefinition();
+            if (definition == null || !(RESOURCES.containsKey(definition) || NOT_TAKEN.contains(definition))) {
+                throw bad(IssueType.VALUE, "MessageHeader.definition " + definition + " is not a BaRS MessageDefinition");
+            }
+            boolean knownEvent = header.getEvent() instanceof Coding event
+                    && BarsMessaging.MESSAGE_EVENTS.equals(event.getSystem())
+                    && Set.of(BarsMessaging.EVENT_SERVICE_REQUEST_REQUEST, BarsMessaging.EVENT_SERVICE_REQUEST_RESPONSE)
+                            .contains(event.getCode());
+            boolean knownReason = header.getReason().getCoding().stream()
+                    .anyMatch(c -> BarsMessaging.MESSAGE_REASONS.equals(c.getSystem())
+                            && Set.of(BarsMessaging.REASON_NEW, BarsMessaging.REASON_UPDATE).contains(c.getCode()));
+            if (!knownEvent || !knownReason) {
+                throw bad(IssueType.INVARIANT, "MessageHeader.eventCoding and reason must be BaRS codes ("
+                        + BarsMessaging.MESSAGE_EVENTS + ", " + BarsMessaging.MESSAGE_REASONS + ")");
+            }
+            Map<String, Resource> byFullUrl = checkReferences(bundle);
+            if (!header.hasFocus() || !byFullUrl.containsKey(header.getFocusFirstRep().getReference())) {
+                throw bad(IssueType.INVALID, "MessageHeader.focus must be an entry of the Bundle");
+            }
+            String destination = header.getDestinationFirstRep().getEndpoint();
+            String target = targetIdentifierValue(headers.targetIdentifier());
+            if (destination == null || !destination.endsWith("|" + target)) {
+                throw bad(IssueType.VALUE, "NHSD-Target-Identifier does not name the message's destination "
+                        + destination);
+            }
+            return Optional.empty();
+        } catch (Broken broken) {
+            return Optional.of(broken.error);
+        }
+    }
+
+    /** A message Bundle with an id and a version the hub reads, its MessageHeader first; that MessageHeader. */
+    private static MessageHeader checkEnvelope(Bundle bundle) {
         if (bundle.getType() != Bundle.BundleType.MESSAGE) {
             throw bad(IssueType.INVALID, "Bundle.type must be message");
         }
@@ -193,6 +238,11 @@ public class BarsMessageRules {
         if (bundle.getEntry().isEmpty() || !(bundle.getEntryFirstRep().getResource() instanceof MessageHeader header)) {
             throw bad(IssueType.INVALID, "The first entry of a message must be its MessageHeader");
         }
+        return header;
+    }
+
+    private ValidationResponse checkMessage(Bundle bundle, TransportHeaders headers) {
+        MessageHeader header = checkEnvelope(bundle);
         String definition = checkDefinition(header);
         checkResourceCounts(bundle, definition);
         Map<String, Resource> byFullUrl = checkReferences(bundle);
