@@ -1,11 +1,16 @@
 package org.rightcare.hub.delivery;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.tracing.TracingPolicy;
@@ -31,11 +36,29 @@ import io.vertx.mutiny.ext.web.client.WebClient;
 public class HttpDeliveryClient {
 
     private final WebClient client;
+    /** Clients with a client certificate (mutual TLS), by the endpoint URL prefix they serve, longest first. */
+    private final List<Map.Entry<String, WebClient>> mutualTls = new ArrayList<>();
     private final Duration requestTimeout;
 
-    public HttpDeliveryClient(Vertx vertx, DeliveryConfig config) {
+    public HttpDeliveryClient(Vertx vertx, DeliveryConfig config, ClientTlsConfig clientTls,
+            TlsConfigurationRegistry tlsRegistry) {
         this.requestTimeout = config.requestTimeout();
-        this.client = WebClient.create(vertx, new WebClientOptions()
+        this.client = WebClient.create(vertx, options(config));
+        clientTls.endpoints().forEach((name, prefixes) -> {
+            TlsConfiguration tls = tlsRegistry.get(name).orElseThrow(() -> new IllegalStateException("hub.client-tls"
+                    + ".endpoints." + name + " names a TLS configuration that is not set (quarkus.tls." + name + ".*)"));
+            WebClientOptions options = options(config).setSsl(true).setKeyCertOptions(tls.getKeyStoreOptions());
+            if (tls.getTrustStoreOptions() != null) {
+                options.setTrustOptions(tls.getTrustStoreOptions());
+            }
+            WebClient mutual = WebClient.create(vertx, options);
+            prefixes.forEach(prefix -> mutualTls.add(Map.entry(prefix, mutual)));
+        });
+        mutualTls.sort(Comparator.comparingInt((Map.Entry<String, WebClient> e) -> e.getKey().length()).reversed());
+    }
+
+    private static WebClientOptions options(DeliveryConfig config) {
+        return new WebClientOptions()
                 .setConnectTimeout(Math.toIntExact(config.connectTimeout().toMillis()))
                 .setFollowRedirects(false)
                 // The dispatcher bounds concurrency itself; the per-host pool must never be the tighter limit, or
@@ -44,11 +67,17 @@ public class HttpDeliveryClient {
                 // Each attempt has its own span (DeliveryTracing), in the trace of the work that wrote the delivery,
                 // not of whatever woke the dispatcher: Vert.x must neither trace it again nor replace its header.
                 .setTracingPolicy(TracingPolicy.IGNORE)
-                .setUserAgent("rightcare-hub"));
+                .setUserAgent("rightcare-hub");
+    }
+
+    /** The client for an endpoint: the mutual TLS one of the longest matching prefix, else the plain one. */
+    private WebClient clientFor(String url) {
+        return mutualTls.stream().filter(entry -> url.startsWith(entry.getKey())).map(Map.Entry::getValue).findFirst()
+                .orElse(client);
     }
 
     public Uni<DeliveryOutcome> post(DeliveryRequest request) {
-        HttpRequest<Buffer> post = client.postAbs(request.url().toString())
+        HttpRequest<Buffer> post = clientFor(request.url().toString()).postAbs(request.url().toString())
                 // Vert.x's timeout is an idle timeout that also resets a stalled connection; the deadline below
                 // bounds the whole attempt.
                 .timeout(requestTimeout.toMillis())
@@ -99,5 +128,6 @@ public class HttpDeliveryClient {
     @PreDestroy
     void close() {
         client.close();
+        mutualTls.stream().map(Map.Entry::getValue).distinct().forEach(WebClient::close);
     }
 }

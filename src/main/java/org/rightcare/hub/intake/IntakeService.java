@@ -105,7 +105,10 @@ public class IntakeService {
                                             .item((Outcome) new Acknowledged(referral.get().id(), ACCEPTED, answer, false))
                                     : Uni.createFrom().failure(new DuplicateEventException()));
                 }))
-                .invoke(committed -> metrics.committed(counts))
+                .invoke(committed -> {
+                    metrics.committed(counts);
+                    metrics.cadEventAccepted(event.eventType().wireValue(), event.cadSystem());
+                })
                 .onFailure(DuplicateEventException.class).recoverWithUni(() -> events
                         .find(event.cadSystem(), event.eventId())
                         .map(stored -> replayOrConflict(stored.orElseThrow(), sha256)))

@@ -20,7 +20,7 @@ public final class AfterCommitCounts {
     public enum OfferAnswer {
         ACCEPTED("accepted"),
         REJECTED("rejected"),
-        TIMED_OUT("timed_out"),
+        TIMED_OUT("timed-out"),
         CANCELLED("cancelled"),
         UNDELIVERABLE("undeliverable");
 
@@ -38,7 +38,7 @@ public final class AfterCommitCounts {
     /** Where a referral ended up: the {@code outcome} label of {@code rightcare_referrals_total}. */
     public enum ReferralOutcome {
         ACCEPTED("accepted"),
-        SENT_BACK("sent_back"),
+        SENT_BACK("sent-back"),
         CANCELLED("cancelled"),
         COMPLETED("completed");
 

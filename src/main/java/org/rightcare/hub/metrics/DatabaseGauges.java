@@ -166,11 +166,11 @@ public class DatabaseGauges {
     private EndpointQueue queue(String endpoint) {
         return queues.computeIfAbsent(endpoint, name -> {
             EndpointQueue queue = new EndpointQueue(new AtomicLong(), new AtomicReference<>(0.0), new AtomicLong());
-            Gauge.builder(QUEUE_DEPTH, queue.depth(), AtomicLong::get).tag("endpoint", name)
+            Gauge.builder(QUEUE_DEPTH, queue.depth(), AtomicLong::get).tag("destination", name)
                     .description("Undelivered messages per endpoint").register(registry);
-            Gauge.builder(QUEUE_AGE, queue.ageSeconds(), AtomicReference::get).tag("endpoint", name)
+            Gauge.builder(QUEUE_AGE, queue.ageSeconds(), AtomicReference::get).tag("destination", name)
                     .description("Age of the oldest undelivered message per endpoint").register(registry);
-            Gauge.builder(PAUSED, queue.paused(), AtomicLong::get).tag("endpoint", name)
+            Gauge.builder(PAUSED, queue.paused(), AtomicLong::get).tag("destination", name)
                     .description("1 while an operator has paused delivery to the endpoint").register(registry);
             return queue;
         });

@@ -1,9 +1,16 @@
 package org.rightcare.hub.metrics;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.support.Problem;
 
@@ -28,6 +35,15 @@ public class HubMetrics {
     static final String TIME_TO_ACCEPT = "rightcare.referral.time.to.accept";
     static final String WEBHOOK_REJECTED = "rightcare.webhook.rejected";
     static final String STEP_FAILURES = "rightcare.referral.step.failures";
+    static final String CAD_EVENTS_ACCEPTED = "rightcare.cad.events.accepted";
+
+    /** The CAD webhook's refusals (status and problem type), so each series reads 0 before the first refusal. */
+    static final Map<String, Integer> WEBHOOK_REFUSALS = Map.of("invalid-signature", 401, "malformed-json", 400,
+            "body-too-large", 413, "unsupported-media-type", 415, "invalid-event", 422, "event-id-conflict", 409);
+
+    /** The CAD contract's event types, the {@code type} label of the accepted events. */
+    static final List<String> CAD_EVENT_TYPES = List.of("incident.created", "incident.updated", "incident.cancelled",
+            "incident.closed");
 
     /** Histogram buckets for time to accept: a case's time budget is an hour or two, so minutes matter. */
     private static final Duration[] ACCEPT_BUCKETS = { Duration.ofSeconds(30), Duration.ofMinutes(1),
@@ -35,10 +51,16 @@ public class HubMetrics {
             Duration.ofMinutes(20), Duration.ofMinutes(30), Duration.ofMinutes(45), Duration.ofMinutes(60),
             Duration.ofMinutes(90), Duration.ofMinutes(120) };
 
+    private static final Pattern CAD_SYSTEM_SECRET = Pattern.compile("hub\\.cad\\.systems\\.\"?([^\".]+)\"?\\.secret");
+
     private final MeterRegistry registry;
 
     public HubMetrics(MeterRegistry registry) {
         this.registry = registry;
+        WEBHOOK_REFUSALS.forEach((reason, status) -> webhookRejected(status, reason));
+        for (String cad : configuredCadSystems()) {
+            CAD_EVENT_TYPES.forEach(type -> cadEventsAccepted(type, cad));
+        }
         // Series of the small fixed label sets exist from the start, so rate() and increase() see their first event.
         for (AfterCommitCounts.OfferAnswer answer : AfterCommitCounts.OfferAnswer.values()) {
             offers(answer);
@@ -86,10 +108,37 @@ public class HubMetrics {
     /** The CAD webhook refused an event; the reason is the problem type (e.g. {@code invalid-signature}). */
     public void webhookRejected(Problem problem) {
         String path = problem.type().getPath();
-        Counter.builder(WEBHOOK_REJECTED).description("CAD webhook events refused, by HTTP status and problem type")
-                .tag("status", String.valueOf(problem.status()))
-                .tag("reason", path.substring(path.lastIndexOf('/') + 1))
-                .register(registry).increment();
+        webhookRejected(problem.status(), path.substring(path.lastIndexOf('/') + 1)).increment();
+    }
+
+    /**
+     * The CAD webhook accepted (and committed) a new event: its contract type ({@code incident.created}, ...) and the
+     * CAD system that signed it. Replays of an event already accepted are not counted again.
+     */
+    public void cadEventAccepted(String type, String cadSystem) {
+        cadEventsAccepted(type, cadSystem).increment();
+    }
+
+    private Counter webhookRejected(int status, String reason) {
+        return Counter.builder(WEBHOOK_REJECTED).description("CAD webhook events refused, by HTTP status and problem type")
+                .tag("status", String.valueOf(status)).tag("reason", reason).register(registry);
+    }
+
+    private Counter cadEventsAccepted(String type, String cadSystem) {
+        return Counter.builder(CAD_EVENTS_ACCEPTED).description("CAD events accepted, by event type and CAD system")
+                .tag("type", type).tag("cad", cadSystem).register(registry);
+    }
+
+    /** The CAD systems named in the configuration ({@code hub.cad.systems."<id>".secret}). */
+    static Set<String> configuredCadSystems() {
+        Set<String> systems = new TreeSet<>();
+        for (String name : ConfigProvider.getConfig().getPropertyNames()) {
+            Matcher system = CAD_SYSTEM_SECRET.matcher(name);
+            if (system.matches()) {
+                systems.add(system.group(1));
+            }
+        }
+        return systems;
     }
 
     private Counter offers(AfterCommitCounts.OfferAnswer answer) {

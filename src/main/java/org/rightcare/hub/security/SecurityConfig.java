@@ -20,4 +20,11 @@ public interface SecurityConfig {
     /** The token claim carrying its OAuth scopes (SMART system scopes narrow what a role allows). */
     @WithDefault("scope")
     String scopeClaim();
+
+    /**
+     * How often each replica checks that it reaches the OIDC provider's discovery document
+     * ({@link IdentityProviderHealth}: the {@code well} health check and {@code rightcare_identity_provider_up}).
+     */
+    @WithDefault("15s")
+    String identityProviderCheckInterval();
 }

@@ -13,6 +13,7 @@ import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.rightcare.hub.fhirapi.FhirHttp;
 import org.rightcare.hub.fhirapi.FhirRefusal;
+import org.rightcare.hub.security.IdentityProviderOutage;
 import org.rightcare.hub.support.CorrelationId;
 import org.rightcare.hub.support.DatabaseOutage;
 import org.rightcare.hub.support.Problem;
@@ -48,6 +49,9 @@ public class ErrorMapper {
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class })
     public Response unauthorised(RuntimeException e, UriInfo uri, HttpHeaders headers) {
+        if (IdentityProviderOutage.isUnavailability(e)) {
+            return identityProviderUnavailable(uri, headers);
+        }
         return Response.fromResponse(answer(uri, headers, 401, "UNAUTHORISED", "unauthorised", "Unauthorised",
                 "A valid bearer token is required")).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
@@ -88,6 +92,9 @@ public class ErrorMapper {
                     "The hub could not reach its database; nothing was stored. Retry with the same request.");
             return Response.fromResponse(response).header("Retry-After", "5").build();
         }
+        if (IdentityProviderOutage.isUnavailability(cause)) {
+            return identityProviderUnavailable(uri, headers);
+        }
         if (isDataError(cause)) {
             // The door should have refused what caused this: a bug to fix, not the caller's to retry.
             LOG.errorf("Data the hub accepted could not be handled on %s (correlation id %s), answered 422: %s",
@@ -98,6 +105,13 @@ public class ErrorMapper {
         LOG.errorf(cause, "Unexpected failure on %s", uri.getPath());
         return answer(uri, headers, 500, "INTERNAL_ERROR", "internal-error", "Internal error",
                 "The hub failed unexpectedly; the failure is logged");
+    }
+
+    /** The token could not be checked because the identity provider is unreachable: the caller should retry. */
+    private Response identityProviderUnavailable(UriInfo uri, HttpHeaders headers) {
+        Response response = answer(uri, headers, 503, "IDENTITY_PROVIDER_UNAVAILABLE", "service-unavailable",
+                "Service unavailable", "The hub could not reach its identity provider to check the token; retry shortly.");
+        return Response.fromResponse(response).header("Retry-After", IdentityProviderOutage.RETRY_AFTER_SECONDS).build();
     }
 
     /** The same error for both kinds of caller: the FHIR API's code, or the problem's slug and title. */

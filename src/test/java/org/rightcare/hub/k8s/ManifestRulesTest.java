@@ -43,7 +43,10 @@ class ManifestRulesTest {
     private static final Set<String> HUB_METRICS = Set.of("rightcare_delivery_queue_age_seconds",
             "rightcare_delivery_endpoint_paused",
             "rightcare_delivery_dead_letters", "rightcare_referrals_sent_back_total", "rightcare_referrals_total",
-            "rightcare_sweeper_lag_seconds", "rightcare_referral_time_to_accept_seconds");
+            "rightcare_sweeper_lag_seconds", "rightcare_referral_time_to_accept_seconds", "rightcare_offers_total",
+            "rightcare_stack_referrals", "rightcare_stack_oldest_seconds", "rightcare_cad_events_accepted_total",
+            "rightcare_webhook_rejected_total", "rightcare_referral_step_failures_total",
+            "rightcare_identity_provider_up");
     private static final Pattern HUB_METRIC = Pattern.compile("rightcare_[a-z0-9_]+");
     /** Histogram series are named after the histogram. */
     private static final Pattern HISTOGRAM_SERIES = Pattern.compile("_(bucket|sum|count)$");
@@ -51,7 +54,8 @@ class ManifestRulesTest {
     private static final Pattern SECRET_LOOKING = Pattern
             .compile("(?i)(secret|password|passwd|token|credential|api[_-]?key|private[_-]?key)\\s*[=:]");
     /** Secrets made outside the manifests, each documented in k8s/README.md. */
-    private static final Set<String> EXTERNAL_SECRETS = Set.of("rightcare-hub-db-app", "rightcare-hub-cad-systems");
+    private static final Set<String> EXTERNAL_SECRETS = Set.of("rightcare-hub-db-app", "rightcare-hub-db-ca",
+            "rightcare-hub-cad-systems", "rightcare-hub-board-oidc");
     /** Database connections one hub replica may hold: quarkus.datasource.reactive.max-size + jdbc.max-size. */
     private static final int CONNECTIONS_PER_REPLICA = 19;
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -192,9 +196,15 @@ class ManifestRulesTest {
                     StandardCharsets.UTF_8);
             assertTrue(properties.contains("hub.cad.systems.\"DEMO-CAD\".secret="), properties);
         }
-        for (String placeholder : List.of("HUB_PUBLIC_BASE_URL", "QUARKUS_OIDC_AUTH_SERVER_URL")) {
+        for (String placeholder : List.of("HUB_PUBLIC_BASE_URL", "QUARKUS_OIDC_AUTH_SERVER_URL",
+                "QUARKUS_OIDC_BOARD_AUTH_SERVER_URL")) {
             assertFalse(config.get(placeholder).contains(".invalid"), overlay + " sets " + placeholder);
         }
+        // The board's own tenant, which the prod profile requires: the code flow, on /board only, with its secret.
+        assertEquals("web-app", config.get("QUARKUS_OIDC_BOARD_APPLICATION_TYPE"));
+        assertEquals("/board,/board/*", config.get("QUARKUS_OIDC_BOARD_TENANT_PATHS"));
+        assertTrue(r.env("QUARKUS_OIDC_BOARD_CREDENTIALS_SECRET").path("valueFrom").path("secretKeyRef").path("name")
+                .asText().startsWith("rightcare-hub-board-oidc"));
     }
 
     @ParameterizedTest
@@ -211,7 +221,14 @@ class ManifestRulesTest {
 
         String primary = "rightcare-hub-db-rw:5432/" + database;
         assertEquals("postgresql://" + primary, r.config().get("QUARKUS_DATASOURCE_REACTIVE_URL"));
-        assertEquals("jdbc:postgresql://" + primary, r.config().get("QUARKUS_DATASOURCE_JDBC_URL"));
+        assertEquals("jdbc:postgresql://" + primary + "?sslmode=verify-full&sslrootcert=/secrets/db-ca/ca.crt",
+                r.config().get("QUARKUS_DATASOURCE_JDBC_URL"));
+        // TLS to PostgreSQL, verified against CloudNativePG's CA for the cluster (<cluster>-ca), mounted where the
+        // settings say.
+        assertEquals("verify-full", r.config().get("QUARKUS_DATASOURCE_REACTIVE_POSTGRESQL_SSL_MODE"));
+        String ca = r.config().get("QUARKUS_DATASOURCE_REACTIVE_TRUST_CERTIFICATE_PEM_CERTS");
+        assertEquals(cluster.path("metadata").path("name").asText() + "-ca",
+                r.mountedVolume(ca).path("secret").path("secretName").asText());
         // CloudNativePG names the owner's generated secret <cluster>-app.
         for (String variable : List.of("QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD")) {
             assertEquals("rightcare-hub-db-app", r.env(variable).path("valueFrom").path("secretKeyRef").path("name")
@@ -223,6 +240,13 @@ class ManifestRulesTest {
                 "max_connections " + maxConnections + " for " + maxReplicas + " replicas");
         if (overlay.equals("prod")) {
             assertEquals("required", spec.path("affinity").path("podAntiAffinityType").asText());
+            // Continuous backups to object storage, with the credentials' Secret named, and a nightly base backup.
+            JsonNode store = spec.path("backup").path("barmanObjectStore");
+            assertFalse(store.path("destinationPath").asText().isEmpty(), "backup destination");
+            assertEquals("rightcare-hub-db-backup", store.path("s3Credentials").path("accessKeyId").path("name").asText());
+            JsonNode nightly = r.all("ScheduledBackup").get(0);
+            assertEquals(cluster.path("metadata").path("name").asText(),
+                    nightly.path("spec").path("cluster").path("name").asText());
         }
     }
 
@@ -302,8 +326,10 @@ class ManifestRulesTest {
                 assertHubMetricsOnly(rule.path("expr").asText(), alert);
             }
         }
-        assertEquals(Set.of("RightcareHubDown", "RightcareHubPodNotReady", "RightcareDeliveryQueueAge",
-                "RightcareDeadLetters", "RightcareSendBackRateHigh", "RightcareSweeperLag"), alerts);
+        assertEquals(Set.of("RightcareHubDown", "RightcareHubPodNotReady", "RightcareIdentityProviderDown",
+                "RightcareHttpErrors", "RightcareDeliveryQueueAge", "RightcareDeadLetters", "RightcareSendBackRateHigh",
+                "RightcareSendBackReason", "RightcareDestinationPaused", "RightcareReferralStepsFailing",
+                "RightcareSweeperLag"), alerts);
     }
 
     @Test
@@ -313,7 +339,9 @@ class ManifestRulesTest {
         JsonNode dashboard = JSON.readTree(configMap.path("data").path("rightcare-hub.json").asText());
         Set<String> titles = new TreeSet<>(texts(dashboard.path("panels"), "title"));
         assertEquals(new TreeSet<>(Set.of("Referrals by outcome", "Send-backs by reason", "Time to accept",
-                "Delivery queue age", "Dead letters", "Deadline sweeper lag", "JVM memory")), titles);
+                "Delivery queue age", "Dead letters", "Deadline sweeper lag", "JVM memory", "Community send-back share",
+                "Offers by answer", "Stack", "CAD events accepted", "Webhook rejections", "Paused destinations",
+                "Referral step failures", "HTTP errors", "HTTP latency", "Identity provider")), titles);
         for (JsonNode panel : dashboard.path("panels")) {
             for (JsonNode target : panel.path("targets")) {
                 assertHubMetricsOnly(target.path("expr").asText(), panel.path("title").asText());

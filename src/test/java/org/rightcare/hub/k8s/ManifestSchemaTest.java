@@ -35,10 +35,11 @@ class ManifestSchemaTest {
             "policy/v1/PodDisruptionBudget",
             "networking.k8s.io/v1/NetworkPolicy",
             "monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule",
-            "postgresql.cnpg.io/v1/Cluster");
+            "postgresql.cnpg.io/v1/Cluster", "postgresql.cnpg.io/v1/ScheduledBackup");
 
     /** Custom resources no schema is available for offline; ManifestRulesTest checks what the hub relies on. */
-    private static final Set<String> WITHOUT_SCHEMA = Set.of("postgresql.cnpg.io/v1/Cluster");
+    private static final Set<String> WITHOUT_SCHEMA = Set.of("postgresql.cnpg.io/v1/Cluster",
+            "postgresql.cnpg.io/v1/ScheduledBackup");
 
     @BeforeAll
     static void needsKustomize() {

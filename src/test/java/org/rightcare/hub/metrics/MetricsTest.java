@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.cad.WebhookSignature;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.testing.CadCallbacks;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.TestDatabase;
@@ -77,7 +78,7 @@ class MetricsTest {
         assertEquals(1, after.delta(before, "rightcare_referrals_total",
                 Map.of("outcome", "cancelled", "service_type", "none")));
         assertTrue(after.delta(before, "rightcare_referrals_total",
-                Map.of("outcome", "sent_back", "service_type", "none")) >= 1);
+                Map.of("outcome", "sent-back", "service_type", "none")) >= 1);
         assertEquals(1, after.delta(before, "rightcare_referrals_sent_back_total",
                 Map.of("reason", "clinically-inappropriate")));
         assertEquals(1, after.delta(before, "rightcare_referral_time_to_accept_seconds_count",
@@ -88,7 +89,7 @@ class MetricsTest {
                 Map.of("service_type", "ucr", "le", "120.0")) != null,
                 "buckets in seconds: " + after.lines("rightcare_referral_time_to_accept_seconds_bucket"));
         // Every fixed label value exists from the start, so the first event of its kind is not lost to rate().
-        for (String answer : List.of("accepted", "rejected", "timed_out", "cancelled", "undeliverable")) {
+        for (String answer : List.of("accepted", "rejected", "timed-out", "cancelled", "undeliverable")) {
             assertTrue(after.value("rightcare_offers_total", Map.of("answer", answer)) != null, answer);
         }
         assertTrue(after.value("rightcare_referrals_sent_back_total", Map.of("reason", "no-capacity")) != null);
@@ -119,6 +120,43 @@ class MetricsTest {
     }
 
     @Test
+    void countsAcceptedCadEventsByTypeAndCad() {
+        // As OTHER-CAD, which other tests hardly post as, so their background work does not move the count.
+        Scrape before = Scrape.now();
+        ObjectNode created = CadWebhook.event("incident-created.json");
+        created.put("cadSystem", CadCallbacks.OTHER_CAD);
+        byte[] body = CadWebhook.bytes(created);
+        CadWebhook.postSigned(body, WebhookSignature.sign(CadCallbacks.OTHER_SECRET, Instant.now(), body)).then()
+                .statusCode(202);
+        // A replay of the same event is answered again but not counted again.
+        CadWebhook.postSigned(body, WebhookSignature.sign(CadCallbacks.OTHER_SECRET, Instant.now(), body)).then()
+                .statusCode(202);
+        Scrape after = Scrape.now();
+        assertEquals(1, after.delta(before, "rightcare_cad_events_accepted_total",
+                Map.of("type", "incident.created", "cad", CadCallbacks.OTHER_CAD)));
+    }
+
+    @Test
+    void everyCounterSeriesOfAFixedSetExistsFromTheStartInOneLabelStyle() {
+        Scrape scrape = Scrape.now();
+        for (Map.Entry<String, Integer> refusal : HubMetrics.WEBHOOK_REFUSALS.entrySet()) {
+            assertTrue(scrape.value("rightcare_webhook_rejected_total", Map.of("status",
+                    String.valueOf(refusal.getValue()), "reason", refusal.getKey())) != null, refusal.getKey());
+        }
+        for (String type : HubMetrics.CAD_EVENT_TYPES) {
+            assertTrue(scrape.value("rightcare_cad_events_accepted_total", Map.of("type", type, "cad", "OTHER-CAD")) != null,
+                    type);
+        }
+        // Label values of the hub's own families are kebab-case codes: no snake_case, no upper case.
+        Pattern snakeValue = Pattern.compile("^rightcare_[a-z_]+\\{[^}]*=\"[^\"]*_[^\"]*\"");
+        List<String> snake = scrape.text().lines().filter(line -> snakeValue.matcher(line).find())
+                .filter(line -> !line.contains("destination=")).toList();
+        assertEquals(List.of(), snake);
+        List<String> nameless = scrape.text().lines().filter(line -> line.matches("^(# (TYPE|HELP) )?m__.*")).toList();
+        assertEquals(List.of(), nameless, "no family without a name");
+    }
+
+    @Test
     void gaugesReflectTheDatabaseOnceCollected() {
         String endpoint = "metrics-test-" + UUID.randomUUID();
         UUID id = UUID.randomUUID();
@@ -145,8 +183,8 @@ class MetricsTest {
                 }
             }
             Scrape scrape = Scrape.now();
-            assertEquals(1.0, scrape.value("rightcare_delivery_queue_depth", Map.of("endpoint", endpoint)));
-            double age = scrape.value("rightcare_delivery_queue_age_seconds", Map.of("endpoint", endpoint));
+            assertEquals(1.0, scrape.value("rightcare_delivery_queue_depth", Map.of("destination", endpoint)));
+            double age = scrape.value("rightcare_delivery_queue_age_seconds", Map.of("destination", endpoint));
             assertTrue(age >= 119 && age < 180, "queue age " + age);
             assertTrue(scrape.value("rightcare_sweeper_lag_seconds", Map.of()) >= 0);
         } finally {
@@ -155,8 +193,8 @@ class MetricsTest {
 
         gauges.collect().await().atMost(Duration.ofSeconds(10));
         Scrape emptied = Scrape.now();
-        assertEquals(0.0, emptied.value("rightcare_delivery_queue_depth", Map.of("endpoint", endpoint)));
-        assertEquals(0.0, emptied.value("rightcare_delivery_queue_age_seconds", Map.of("endpoint", endpoint)));
+        assertEquals(0.0, emptied.value("rightcare_delivery_queue_depth", Map.of("destination", endpoint)));
+        assertEquals(0.0, emptied.value("rightcare_delivery_queue_age_seconds", Map.of("destination", endpoint)));
     }
 
     @Test

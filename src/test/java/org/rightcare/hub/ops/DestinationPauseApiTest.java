@@ -62,10 +62,10 @@ class DestinationPauseApiTest {
 
             gauges.collect().await().atMost(Duration.ofSeconds(10));
             String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-            assertTrue(metrics.contains("rightcare_delivery_endpoint_paused{endpoint=\"" + DESTINATION + "\"} 1.0"),
+            assertTrue(metrics.contains("rightcare_delivery_endpoint_paused{destination=\"" + DESTINATION + "\"} 1.0"),
                     metrics.lines().filter(line -> line.contains("paused")).toList().toString());
             double depth = metrics.lines()
-                    .filter(line -> line.startsWith("rightcare_delivery_queue_depth{endpoint=\"" + DESTINATION + "\"}"))
+                    .filter(line -> line.startsWith("rightcare_delivery_queue_depth{destination=\"" + DESTINATION + "\"}"))
                     .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                     .findFirst().orElse(0);
             assertTrue(depth >= 2, "the paused backlog is counted: " + depth);
@@ -89,7 +89,7 @@ class DestinationPauseApiTest {
                     WHERE entity_id = ? AND action = 'destination.resume' ORDER BY at DESC LIMIT 1""", DESTINATION));
             gauges.collect().await().atMost(Duration.ofSeconds(10));
             assertTrue(given().get("/q/metrics").then().extract().asString()
-                    .contains("rightcare_delivery_endpoint_paused{endpoint=\"" + DESTINATION + "\"} 0.0"));
+                    .contains("rightcare_delivery_endpoint_paused{destination=\"" + DESTINATION + "\"} 0.0"));
         } finally {
             TestDatabase.execute("DELETE FROM paused_destination WHERE destination = ?", DESTINATION);
         }
