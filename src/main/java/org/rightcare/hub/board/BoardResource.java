@@ -329,7 +329,7 @@ public class BoardResource {
         if (tooLong(text)) {
             return Uni.createFrom().item(tooLongMessage(caller));
         }
-        return sendBacks.sendBack(caller, referralId, reason).map(result -> {
+        return sendBacks.sendBack(caller, referralId, reason, blank(text)).map(result -> {
             if (result instanceof ClinicianSendBacks.SentBack) {
                 return backToCase(referralId, "sent-back");
             }

@@ -117,7 +117,8 @@ class BoardTest {
                 "only the reasons a clinician may give");
         assertEquals("offered", TestDatabase.text("SELECT status FROM referral WHERE id = ?", fall));
         HttpResponse<String> sentBack = clinician.post("/board/cases/" + fall + "/send-back",
-                BoardSession.form("csrf", BoardSession.csrf(page), "reason", "clinically-inappropriate"));
+                BoardSession.form("csrf", BoardSession.csrf(page), "reason", "clinically-inappropriate", "text",
+                        "Lives alone, new confusion: needs a crew today"));
         assertTrue(sentBack.body().contains("You sent this case back"), sentBack.body());
         assertEquals("sent-back clinically-inappropriate",
                 TestDatabase.text("SELECT status || ' ' || send_back_reason FROM referral WHERE id = ?", fall));
@@ -125,6 +126,9 @@ class BoardTest {
                 "the open offer is withdrawn");
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM delivery_outbox WHERE referral_id = ? "
                 + "AND payload::jsonb ->> 'eventType' = 'referral.sent-back'", fall), "the CAD is told why");
+        assertEquals("Lives alone, new confusion: needs a crew today",
+                Referrals.lastCallback(fall).path("reason").path("text").asText(),
+                "the clinician's own words reach the ambulance service");
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM audit_event WHERE entity_id = ? "
                 + "AND action = 'referral.send-back' AND actor = 'hub-clinician'", fall.toString()));
         assertEquals(409, clinician.post("/board/cases/" + fall + "/send-back",
