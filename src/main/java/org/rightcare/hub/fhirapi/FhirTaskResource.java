@@ -19,16 +19,20 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.rightcare.hub.cascade.OfferAnswers;
 import org.rightcare.hub.cascade.StackClaims;
 import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.fhir.FhirFormat;
 import org.rightcare.hub.fhir.FhirInteraction;
+import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.fhir.ProviderTasks;
 import org.rightcare.hub.fhir.TaskRenderer;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
+import org.rightcare.hub.referral.PatientIdentity;
+import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.security.Permission;
@@ -44,7 +48,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * completed. A provider claims a case from its clinical stack by creating a Task ({@code POST}) with status
  * accepted, focus the ServiceRequest and, when several of its services could take it, the service as input. Each
  * is a domain operation ({@link OfferAnswers}, {@link StackClaims}), not a store write: only the elements named here
- * are read from a body. Every call is audited ({@link FhirAccess}); every refusal is a {@link FhirRefusal}.
+ * are read from a body. Every call is audited ({@link FhirAccess}); every refusal is a {@link FhirRefusal}. An answer
+ * whose Task names another patient than the referral's is refused (422) and changes nothing.
  */
 @Path("/fhir/Task")
 @Authenticated
@@ -61,10 +66,11 @@ public class FhirTaskResource {
     private final FhirAccess access;
     private final FhirSearches searches;
     private final PublicUrls urls;
+    private final ReferralRepository referrals;
 
     public FhirTaskResource(FhirHttp http, Pool pool, OfferRepository offers, OfferAnswers answers,
             StackClaims claims, ServiceDirectory directory, TaskRenderer renderer, Callers callers,
-            FhirAccess access, FhirSearches searches, PublicUrls urls) {
+            FhirAccess access, FhirSearches searches, PublicUrls urls, ReferralRepository referrals) {
         this.http = http;
         this.pool = pool;
         this.offers = offers;
@@ -76,6 +82,7 @@ public class FhirTaskResource {
         this.access = access;
         this.searches = searches;
         this.urls = urls;
+        this.referrals = referrals;
     }
 
     @GET
@@ -178,23 +185,61 @@ public class FhirTaskResource {
                 .orElseThrow(() -> new FhirRefusal(422, IssueType.BUSINESSRULE, "UNSUPPORTED_TASK_STATUS",
                         "A provider may set status received, accepted, rejected, in-progress or completed"));
         access.detail("status", task.getStatus().toCode());
-        return answers.answer(offerId, caller.organisation(), answer, ProviderTasks.reason(task), expectedVersion)
-                .map(result -> {
-                    if (result instanceof OfferAnswers.Answered answered) {
-                        return taskResponse(format, false, answered.offer(), 200).build();
-                    }
-                    if (result instanceof OfferAnswers.StaleVersion stale) {
-                        throw new FhirRefusal(412, IssueType.CONFLICT, "VERSION_CONFLICT", "The Task is at version "
-                                + stale.currentVersion() + "; read it again before answering");
-                    }
-                    if (result instanceof OfferAnswers.IllegalTransition illegal) {
-                        throw new FhirRefusal(409, IssueType.BUSINESSRULE, "ILLEGAL_TRANSITION", illegal.detail());
-                    }
-                    if (result instanceof OfferAnswers.InvalidReason invalid) {
-                        throw new FhirRefusal(422, IssueType.CODEINVALID, "INVALID_STATUS_REASON", invalid.detail());
-                    }
-                    throw FhirRefusal.notFound("Task", id);
-                });
+        return samePatient(offerId, task)
+                .chain(() -> answers.answer(offerId, caller.organisation(), answer, ProviderTasks.reason(task), expectedVersion)
+                        .map(result -> {
+                            if (result instanceof OfferAnswers.Answered answered) {
+                                return taskResponse(format, false, answered.offer(), 200).build();
+                            }
+                            if (result instanceof OfferAnswers.StaleVersion stale) {
+                                throw new FhirRefusal(412, IssueType.CONFLICT, "VERSION_CONFLICT", "The Task is at version "
+                                        + stale.currentVersion() + "; read it again before answering");
+                            }
+                            if (result instanceof OfferAnswers.IllegalTransition illegal) {
+                                throw new FhirRefusal(409, IssueType.BUSINESSRULE, "ILLEGAL_TRANSITION", illegal.detail());
+                            }
+                            if (result instanceof OfferAnswers.InvalidReason invalid) {
+                                throw new FhirRefusal(422, IssueType.CODEINVALID, "INVALID_STATUS_REASON", invalid.detail());
+                            }
+                            throw FhirRefusal.notFound("Task", id);
+                        }));
+    }
+
+    /**
+     * An answer whose Task names a patient ({@code for}) names the referral's: the hub's own Patient id, and, when
+     * it carries an identifier, the same NHS number ({@link PatientIdentity}). Otherwise 422, before anything
+     * changes. An answer that names no patient answers the Task the hub made, which names the right one.
+     */
+    private Uni<Void> samePatient(UUID offerId, Task task) {
+        if (!task.hasFor()) {
+            return Uni.createFrom().voidItem();
+        }
+        Reference named = task.getFor();
+        return offers.findById(pool, offerId).chain(offer -> {
+            if (offer.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            UUID referralId = offer.get().referralId();
+            if (named.hasReference() && !named.getReferenceElement().getIdPart().equals(referralId.toString())) {
+                throw notThePatient("for names " + named.getReference() + ", not the referral's Patient/"
+                        + referralId);
+            }
+            if (!named.hasIdentifier()) {
+                return Uni.createFrom().voidItem();
+            }
+            PatientIdentity answer = new PatientIdentity(HubIdentifiers.NHS_NUMBER.equals(
+                    named.getIdentifier().getSystem()) ? named.getIdentifier().getValue() : null, null, null);
+            return referrals.findById(pool, referralId).invoke(referral -> referral
+                    .flatMap(r -> PatientIdentity.of(r.incident().patient()).differenceFrom(answer))
+                    .ifPresent(difference -> {
+                        throw notThePatient(difference);
+                    })).replaceWithVoid();
+        });
+    }
+
+    private static FhirRefusal notThePatient(String difference) {
+        return new FhirRefusal(422, IssueType.BUSINESSRULE, "PATIENT_MISMATCH",
+                "The Task names another patient than the referral's: " + difference);
     }
 
     /** Answering and claiming need a provider organisation allowed to write Tasks. */

@@ -22,6 +22,8 @@ public final class BarsMessages {
     /** The DoS service id the test messages address the hub by (MessageHeader.destination, NHSD-Target-Identifier). */
     public static final String HUB_DOS_SERVICE_ID = "2000999999";
     public static final String DOS_SYSTEM = "https://fhir.nhs.uk/Id/dos-service-id";
+    /** The NHS number of the patient of the CAD fixtures (cad/incident-created.json), whom the messages are about. */
+    public static final String FIXTURE_PATIENT_NHS_NUMBER = "9434765919";
 
     private BarsMessages() {
     }
@@ -34,9 +36,16 @@ public final class BarsMessages {
      */
     public static String message(String name, UUID referralId, UUID offerId, String sourceDosServiceId,
             String senderOds) {
+        return message(name, referralId, offerId, sourceDosServiceId, senderOds, FIXTURE_PATIENT_NHS_NUMBER);
+    }
+
+    /** As {@link #message(String, UUID, UUID, String, String)}, about the patient with that NHS number. */
+    public static String message(String name, UUID referralId, UUID offerId, String sourceDosServiceId,
+            String senderOds, String patientNhsNumber) {
         return fill(fixture(name), Map.of("bundleId", UUID.randomUUID().toString(), "referralId",
                 referralId.toString(), "sourceDosServiceId", sourceDosServiceId, "senderOds", senderOds,
-                "hubDosServiceId", HUB_DOS_SERVICE_ID, "respondingTo", offerId.toString()));
+                "hubDosServiceId", HUB_DOS_SERVICE_ID, "respondingTo", offerId.toString(), "patientNhsNumber",
+                patientNhsNumber));
     }
 
     public static String fixture(String name) {

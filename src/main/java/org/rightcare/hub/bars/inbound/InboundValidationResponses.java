@@ -1,20 +1,26 @@
 package org.rightcare.hub.bars.inbound;
 
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
+import org.hl7.fhir.r4.model.Patient;
 import org.rightcare.hub.cascade.OfferAnswers;
 import org.rightcare.hub.cascade.OfferAnswers.Answer;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.directory.ServiceDirectory;
+import org.rightcare.hub.fhir.HubIdentifiers;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
 import org.rightcare.hub.offers.OfferStatus;
+import org.rightcare.hub.referral.PatientIdentity;
+import org.rightcare.hub.referral.ReferralRepository;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.smallrye.mutiny.Uni;
@@ -27,7 +33,8 @@ import io.vertx.pgclient.PgException;
  * caller's organisation, to the service its source endpoint names) and gives the answer through
  * {@link OfferAnswers}, so the send-back loop runs exactly as for the Task API. The message is recorded in the same
  * transaction, keyed by its Bundle.id: the same message again is answered the same acknowledgement and changes nothing;
- * another message that would move the offer backwards, or answers an offer already closed, is a BaRS conflict.
+ * another message that would move the offer backwards, or answers an offer already closed, is a BaRS conflict. A
+ * message whose Patient is not the referral's ({@link PatientIdentity}) is unprocessable and changes nothing.
  */
 @ApplicationScoped
 public class InboundValidationResponses {
@@ -56,16 +63,19 @@ public class InboundValidationResponses {
     private final OfferAnswers answers;
     private final ServiceDirectory directory;
     private final InboundMessageRepository messages;
+    private final ReferralRepository referrals;
     private final Clock clock;
 
     public InboundValidationResponses(Pool pool, FhirContext fhir, OfferRepository offers, OfferAnswers answers,
-            ServiceDirectory directory, InboundMessageRepository messages, Clock clock) {
+            ServiceDirectory directory, InboundMessageRepository messages, ReferralRepository referrals,
+            Clock clock) {
         this.pool = pool;
         this.fhir = fhir;
         this.offers = offers;
         this.answers = answers;
         this.directory = directory;
         this.messages = messages;
+        this.referrals = referrals;
         this.clock = clock;
     }
 
@@ -115,8 +125,36 @@ public class InboundValidationResponses {
                         + senderOds + source.map(s -> "'s service " + s.id()).orElse("") + " about referral "
                         + message.referralId(), null);
             }
-            return answer(message, answered.get(), senderOds, requestId, correlationId);
+            return samePatient(message, answered.get()).chain(difference -> difference.isPresent()
+                    ? refused(BarsError.Code.REC_UNPROCESSABLE_ENTITY, IssueType.BUSINESSRULE,
+                            "The message's Patient is not the patient of referral " + message.referralId() + ": "
+                                    + difference.get(),
+                            answered.get().id())
+                    : answer(message, answered.get(), senderOds, requestId, correlationId));
         });
+    }
+
+    /** Why the message's Patient is not the referral's, or empty when it is. */
+    private Uni<Optional<String>> samePatient(ValidationResponse message, Offer offer) {
+        PatientIdentity named = patientOf(message.message());
+        return referrals.findById(pool, offer.referralId()).map(referral -> referral
+                .map(r -> PatientIdentity.of(r.incident().patient()).differenceFrom(named))
+                .orElse(Optional.of("the referral is gone")));
+    }
+
+    /** The identity of the message's Patient (the BaRS message rules let exactly one through). */
+    static PatientIdentity patientOf(Bundle message) {
+        Patient patient = message.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(Patient.class::isInstance).map(Patient.class::cast).findFirst().orElseGet(Patient::new);
+        String nhsNumber = patient.getIdentifier().stream()
+                .filter(identifier -> HubIdentifiers.NHS_NUMBER.equals(identifier.getSystem()))
+                .map(identifier -> identifier.getValue()).findFirst().orElse(null);
+        String family = patient.getName().stream().map(name -> name.getFamily()).filter(f -> f != null)
+                .findFirst().orElse(null);
+        // A birth date known only to the year or month matches nothing.
+        String birthDate = patient.getBirthDateElement().getValueAsString();
+        return new PatientIdentity(nhsNumber, family,
+                birthDate != null && birthDate.length() == 10 ? LocalDate.parse(birthDate) : null);
     }
 
     /**
