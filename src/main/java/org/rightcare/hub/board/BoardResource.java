@@ -178,6 +178,9 @@ public class BoardResource {
             if (result instanceof StackClaims.NoLongerOpen gone) {
                 return message(caller, 409, "Case no longer open", gone.detail());
             }
+            if (result instanceof StackClaims.NotClaimable refused) {
+                return message(caller, 409, "Cannot claim", refused.reason());
+            }
             if (result instanceof StackClaims.ServiceNotEligible refused) {
                 return message(caller, 409, "Cannot claim", refused.detail());
             }

@@ -77,7 +77,9 @@ public final class WebhookSignature {
 
     /** Whether the timestamp is within {@link #TOLERANCE} of {@code now}. */
     public static boolean isFresh(Parsed parsed, Instant now) {
-        return Math.abs(now.getEpochSecond() - parsed.timestamp()) <= TOLERANCE.toSeconds();
+        // Compared without subtracting: a hostile t near Long.MIN_VALUE must not overflow into "fresh".
+        long t = parsed.timestamp();
+        return t >= now.getEpochSecond() - TOLERANCE.toSeconds() && t <= now.getEpochSecond() + TOLERANCE.toSeconds();
     }
 
     /** Whether any of the header's signatures is the HMAC of the body with this secret (constant-time compare). */

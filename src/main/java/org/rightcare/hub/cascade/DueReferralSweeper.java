@@ -15,6 +15,7 @@ import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.routing.RoutingConfig;
 import org.rightcare.hub.support.CorrelationId;
+import org.rightcare.hub.support.DatabaseOutage;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -65,7 +66,10 @@ public class DueReferralSweeper {
     @Scheduled(identity = SWEEP, every = "${hub.routing.sweep-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
         // Each step tags the lines it logs with its referral's correlation id; none outlives the sweep.
-        return sweep(clock.instant()).replaceWithVoid().eventually(() -> CorrelationId.use(null));
+        return sweep(clock.instant()).replaceWithVoid()
+                // An outage is logged once (DatabaseOutage), not by the scheduler with a stack trace per sweep.
+                .onFailure(failure -> DatabaseOutage.noteIfOutage(failure, "routing sweep")).recoverWithNull()
+                .eventually(() -> CorrelationId.use(null));
     }
 
     /** Advances every referral due at {@code now}, up to the batch size; returns how many it advanced. */
@@ -100,8 +104,12 @@ public class DueReferralSweeper {
                 .eventually(() -> CorrelationId.use(null))
                 .onTermination().invoke(lanesInUse::decrementAndGet)
                 .subscribe().with(done -> {
-                }, failure -> LOG.warnf("Could not route referral %s at once (the sweep will retry): %s", referralId,
-                        failure.toString()));
+                }, failure -> {
+                    if (!DatabaseOutage.noteIfOutage(failure, "routing a new referral")) {
+                        LOG.warnf("Could not route referral %s at once (the sweep will retry): %s", referralId,
+                                failure.toString());
+                    }
+                });
     }
 
     private Uni<Integer> sweepFrom(Instant now, int advanced) {
@@ -123,7 +131,8 @@ public class DueReferralSweeper {
             return referrals.correlationId(tx, referral.id()).invoke(CorrelationId::use)
                     .chain(() -> cascade.advance(tx, referral, now, counts)).replaceWith(true);
         })).invoke(() -> metrics.committed(counts)).onFailure().recoverWithUni(failure -> {
-            if (claimed[0] == null) {
+            // Not the referral's fault: nothing to postpone (that would fail too); the sweep notes the outage.
+            if (claimed[0] == null || DatabaseOutage.isUnavailability(failure)) {
                 return Uni.createFrom().failure(failure);
             }
             LOG.errorf(failure, "Step failed for referral %s; retrying in %s", claimed[0], config.retryFailedStepAfter());

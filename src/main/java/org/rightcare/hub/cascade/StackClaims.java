@@ -55,8 +55,15 @@ public class StackClaims {
     public record NoLongerOpen(String detail) implements Result {
     }
 
-    /** The named service cannot take the case, or the caller must name one of several that can. */
+    /** The named service is not the caller's, or the caller must name one of several that can take the case. */
     public record ServiceNotEligible(String detail) implements Result {
+    }
+
+    /**
+     * The caller's service may not take the case now: closed now, not eligible for the patient, or not covering the
+     * location ({@link ClinicalStack#whyNotClaimable}); a conflict with the state of the world, with the reason.
+     */
+    public record NotClaimable(String reason) implements Result {
     }
 
     private final Pool pool;
@@ -119,34 +126,50 @@ public class StackClaims {
                     ? "The case is no longer open: it is " + referral.status().wireValue()
                     : "Category " + referral.incident().category().code() + " cases are not on the clinical stack"));
         }
-        List<CommunityService> eligible = stack.claimableBy(caller.organisation(), referral, now);
-        Optional<CommunityService> chosen;
+        CommunityService chosen;
         if (serviceId == null) {
-            if (eligible.size() != 1) {
-                return Uni.createFrom().item(new ServiceNotEligible(eligible.isEmpty()
+            List<CommunityService> eligible = stack.claimableBy(caller.organisation(), referral, now);
+            List<CommunityService> open = eligible.stream()
+                    .filter(service -> stack.whyNotClaimable(service, referral, now).isEmpty()).toList();
+            if (open.isEmpty() && !eligible.isEmpty()) {
+                return Uni.createFrom().item(new NotClaimable(eligible.stream()
+                        .map(service -> stack.whyNotClaimable(service, referral, now).orElseThrow())
+                        .collect(Collectors.joining("; "))));
+            }
+            if (open.size() != 1) {
+                return Uni.createFrom().item(new ServiceNotEligible(open.isEmpty()
                         ? "None of your services may take this case"
                         : "Name the service that takes the case, one of: "
-                                + eligible.stream().map(CommunityService::id).collect(Collectors.joining(", "))));
+                                + open.stream().map(CommunityService::id).collect(Collectors.joining(", "))));
             }
-            chosen = Optional.of(eligible.get(0));
+            chosen = open.get(0);
         } else {
-            chosen = eligible.stream().filter(s -> s.id().equals(serviceId)).findFirst();
-            if (chosen.isEmpty()) {
+            Optional<CommunityService> own = stack.serviceOf(caller.organisation(), serviceId);
+            if (own.isEmpty()) {
                 return Uni.createFrom().item(new ServiceNotEligible("Service " + serviceId
-                        + " is not one of your services that may take this case"));
+                        + " is not one of your services"));
             }
+            Optional<String> why = stack.whyNotClaimable(own.get(), referral, now);
+            if (why.isPresent()) {
+                return Uni.createFrom().item(new NotClaimable(why.get()));
+            }
+            chosen = own.get();
         }
-        return cascade.claimed(tx, referral, chosen.get(), all, now, counts).map(offer -> (Result) new Claimed(offer));
+        return cascade.claimed(tx, referral, chosen, all, now, counts).map(offer -> (Result) new Claimed(offer));
     }
 
     private static AuditRecord auditRecord(Caller caller, UUID referralId, String serviceId, Result result) {
         String outcome = result instanceof Claimed ? AuditRecord.SUCCESS
                 : result instanceof NotFound ? "not-found"
                         : result instanceof NoLongerOpen ? "no-longer-open"
-                                : "service-not-eligible";
+                                : result instanceof NotClaimable ? "not-claimable"
+                                        : "service-not-eligible";
         JsonObject detail = new JsonObject().put("serviceId", result instanceof Claimed claimed
                 ? claimed.offer().serviceId()
                 : serviceId);
+        if (result instanceof NotClaimable refused) {
+            detail.put("reason", refused.reason());
+        }
         if (result instanceof Claimed claimed) {
             detail.put("task", claimed.offer().id().toString());
         }

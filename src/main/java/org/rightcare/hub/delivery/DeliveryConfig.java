@@ -63,4 +63,15 @@ public interface DeliveryConfig {
      */
     @WithDefault("PT8S")
     Duration shutdownGrace();
+
+    /**
+     * While deliveries to a destination fail, its oldest pending delivery is tried this often whatever its backoff, so
+     * a destination that comes back gets its backlog within about this long (the first success sends the rest at once).
+     */
+    @WithDefault("PT5S")
+    Duration probeInterval();
+
+    /** At most one WARN per destination this often when its deliveries start failing (a flapping one stays quiet). */
+    @WithDefault("PT5M")
+    Duration failureLogInterval();
 }

@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 import org.rightcare.hub.support.CorrelationId;
+import org.rightcare.hub.support.DatabaseOutage;
 
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.arc.All;
@@ -62,6 +63,7 @@ public class OutboxDispatcher {
     private final Clock clock;
     private final Vertx vertx;
     private final DeliveryTracing tracing;
+    private final DestinationHealth health;
     private final Duration lease;
 
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -72,9 +74,10 @@ public class OutboxDispatcher {
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean stopped;
     private long pollTimer = -1;
+    private long probeTimer = -1;
 
     public OutboxDispatcher(OutboxRepository outbox, HttpDeliveryClient http, @All List<DeliveryChannel> channels,
-            DeliveryConfig config, Clock clock, Vertx vertx, DeliveryTracing tracing) {
+            DeliveryConfig config, Clock clock, Vertx vertx, DeliveryTracing tracing, DestinationHealth health) {
         this.outbox = outbox;
         this.http = http;
         for (DeliveryChannel channel : channels) {
@@ -87,11 +90,13 @@ public class OutboxDispatcher {
         this.clock = clock;
         this.vertx = vertx;
         this.tracing = tracing;
+        this.health = health;
         this.lease = config.requestTimeout().plus(LEASE_MARGIN);
     }
 
     void start(@Observes StartupEvent started) {
         pollTimer = vertx.setPeriodic(Math.max(1, config.pollInterval().toMillis()), tick -> wake());
+        probeTimer = vertx.setPeriodic(Math.max(1, config.probeInterval().toMillis()), tick -> probeFailing());
         wake();
     }
 
@@ -107,6 +112,9 @@ public class OutboxDispatcher {
         stopped = true;
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
+        }
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
         }
         long deadline = System.nanoTime() + grace.toNanos();
         synchronized (claims) {
@@ -151,10 +159,13 @@ public class OutboxDispatcher {
         outbox.claim(channels.keySet(), Map.copyOf(inFlightByDestination), free, config.maxInFlightPerDestination(),
                 now, now.plus(lease))
                 .subscribe().with(claimed -> {
+                    DatabaseOutage.noteAvailable();
                     claimed.forEach(this::attempt);
                     claimFinished();
                 }, failure -> {
-                    LOG.warnf("Could not claim due deliveries (retrying on the next poll): %s", failure.toString());
+                    if (!DatabaseOutage.noteIfOutage(failure, "delivery claim")) {
+                        LOG.warnf("Could not claim due deliveries (retrying on the next poll): %s", failure.toString());
+                    }
                     claimFinished();
                 });
     }
@@ -175,6 +186,9 @@ public class OutboxDispatcher {
                 .call(recorded -> recorded ? Uni.createFrom().voidItem() : outbox.attemptOnWithdrawnEnded(entry))
                 .onFailure().recoverWithItem(failure -> {
                     // The claim's lease runs out and the row is tried again: at least once, never lost.
+                    if (DatabaseOutage.noteIfOutage(failure, "delivery outcome")) {
+                        return null;
+                    }
                     log(entry, () -> LOG.warnf("Delivery %s: the attempt or its outcome could not be completed; "
                             + "retried when its lease runs out: %s", entry.id(), failure.toString()));
                     return null;
@@ -216,12 +230,16 @@ public class OutboxDispatcher {
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
             log(entry, () -> LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(),
                     entry.destination(), entry.attempts(), delivered.status()));
+            if (health.delivered(entry.destination(), now)) {
+                sendBacklog(entry.destination(), now);
+            }
             return outbox.markDelivered(entry.id(), now);
         }
         if (outcome instanceof DeliveryOutcome.Rejected rejected) {
             return deadLetter(entry, rejected.error(), "rejected", now);
         }
         DeliveryOutcome.Failed failed = (DeliveryOutcome.Failed) outcome;
+        health.failed(entry.destination(), failed.error(), now);
         return retries.nextAttempt(entry.attempts(), entry.pendingSince(), failed.retryAfter(), now)
                 .map(next -> outbox.reschedule(entry, next, failed.error()).invoke(rescheduled -> {
                     log(entry, () -> LOG.debugf("Delivery %s to %s failed (attempt %d: %s); next attempt at %s",
@@ -240,6 +258,35 @@ public class OutboxDispatcher {
                         entry.id(), entry.destination(), entry.attempts(), why, error));
             }
         });
+    }
+
+    /** The destination is back: what waited on backoffs goes now, each ordering key still in order. */
+    private void sendBacklog(String destination, Instant now) {
+        outbox.pullForward(destination, now).subscribe().with(pulled -> {
+            if (pulled > 0) {
+                wake();
+            }
+        }, failure -> {
+            if (!DatabaseOutage.noteIfOutage(failure, "delivery backlog")) {
+                LOG.warnf("Could not bring %s's pending deliveries forward (they keep their backoff): %s", destination,
+                        failure.toString());
+            }
+        });
+    }
+
+    /** Each failing destination's oldest pending delivery is tried now, whatever its backoff: is it back? */
+    private void probeFailing() {
+        if (stopped) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (String destination : health.failing()) {
+            outbox.probe(destination, now).subscribe().with(probing -> {
+                if (probing) {
+                    wake();
+                }
+            }, failure -> DatabaseOutage.noteIfOutage(failure, "delivery probe"));
+        }
     }
 
     /** Attempts of many referrals interleave on the event loop: each line is tagged with its own entry's id. */

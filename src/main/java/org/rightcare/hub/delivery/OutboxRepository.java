@@ -140,6 +140,32 @@ public class OutboxRepository {
     }
 
     /**
+     * A destination that was failing is back: every one of its pending deliveries waiting on a backoff is due now. Rows
+     * on the wire (claimed) are left to their attempts; the claim keeps each ordering key's rows in order. Returns how
+     * many were brought forward.
+     */
+    public Uni<Integer> pullForward(String destination, Instant now) {
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox SET next_attempt_at = $2
+                WHERE destination = $1 AND state = 'pending' AND lease_token IS NULL AND next_attempt_at > $2
+                """).execute(Tuple.of(destination, utc(now))).map(RowSet::rowCount);
+    }
+
+    /**
+     * Makes the failing destination's oldest pending delivery due now, as a probe of whether it is back: the oldest
+     * row is the head of its ordering key, so the claim may take it. False when there is none waiting.
+     */
+    public Uni<Boolean> probe(String destination, Instant now) {
+        return pool.preparedQuery("""
+                UPDATE delivery_outbox SET next_attempt_at = $2
+                WHERE id = (SELECT id FROM delivery_outbox
+                            WHERE destination = $1 AND state = 'pending' AND lease_token IS NULL
+                            ORDER BY sequence LIMIT 1)
+                  AND next_attempt_at > $2
+                """).execute(Tuple.of(destination, utc(now))).map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
      * Delivered, whoever's claim it was: a 2xx is final even if the lease ran out and another replica retried. A row
      * withdrawn meanwhile stays withdrawn. Returns whether this call marked it.
      */

@@ -9,6 +9,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.support.DatabaseOutage;
 import org.rightcare.hub.support.ListenConnections;
 
 import io.smallrye.mutiny.Uni;
@@ -97,7 +98,9 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
      */
     public Uni<Void> refreshQuietly() {
         return refresh().onFailure().recoverWithUni(failure -> {
-            LOG.warnf("Directory refresh after a local change failed: %s", failure.toString());
+            if (!DatabaseOutage.noteIfOutage(failure, "directory refresh")) {
+                LOG.warnf("Directory refresh after a local change failed: %s", failure.toString());
+            }
             return Uni.createFrom().voidItem();
         });
     }
@@ -121,6 +124,10 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
         refresh().subscribe().with(
                 ignored -> {
                 },
-                failure -> LOG.warnf("Directory refresh after %s failed: %s", why, failure.toString()));
+                failure -> {
+                    if (!DatabaseOutage.noteIfOutage(failure, "directory refresh")) {
+                        LOG.warnf("Directory refresh after %s failed: %s", why, failure.toString());
+                    }
+                });
     }
 }

@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Basic;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.CapabilityStatement;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Endpoint;
 import org.hl7.fhir.r4.model.Flag;
@@ -24,11 +25,14 @@ import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Parameters;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Subscription;
 import org.hl7.fhir.r4.model.Task;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.IParser;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -53,5 +57,17 @@ public class FhirContextProducer {
 
     void warm(@Observes StartupEvent start, FhirContext fhir) {
         RESOURCE_TYPES.forEach(fhir::getResourceDefinition);
+        // The parsers and serialisers have lazy state of their own (the XML factory, the narrative and datatype
+        // element definitions): one round trip of a Bundle holding every type, in both formats, pays for it here.
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
+        for (Class<? extends IBaseResource> type : RESOURCE_TYPES) {
+            if (type != Bundle.class && fhir.getResourceDefinition(type).newInstance() instanceof Resource resource) {
+                bundle.addEntry().setResource(resource);
+            }
+        }
+        bundle.addEntry().setResource(new Observation().setValue(new Quantity(1)).setEffective(new DateTimeType()));
+        for (IParser parser : List.of(fhir.newJsonParser(), fhir.newXmlParser())) {
+            parser.parseResource(Bundle.class, parser.encodeResourceToString(bundle));
+        }
     }
 }

@@ -142,7 +142,8 @@ public class FhirTaskResource {
     /**
      * Claims a case from the caller's clinical stack: {@code status} accepted, {@code focus} the ServiceRequest, and
      * an {@code input} of type {@value ProviderTasks#SERVICE_INPUT} naming the HealthcareService when more than one of the
-     * caller's services could take the case. 201 with the accepted Task; 409 when the case has gone.
+     * caller's services could take the case. 201 with the accepted Task; 409 when the case has gone, or when the
+     * service is closed now or not eligible for it (with the reason).
      */
     @POST
     @Operation(hidden = true)
@@ -169,6 +170,9 @@ public class FhirTaskResource {
             }
             if (result instanceof StackClaims.NoLongerOpen gone) {
                 throw new FhirRefusal(409, IssueType.CONFLICT, "CASE_NOT_CLAIMABLE", gone.detail());
+            }
+            if (result instanceof StackClaims.NotClaimable refused) {
+                throw new FhirRefusal(409, IssueType.BUSINESSRULE, "SERVICE_CANNOT_CLAIM", refused.reason());
             }
             if (result instanceof StackClaims.ServiceNotEligible notEligible) {
                 throw new FhirRefusal(422, IssueType.BUSINESSRULE, "SERVICE_NOT_ELIGIBLE", notEligible.detail());

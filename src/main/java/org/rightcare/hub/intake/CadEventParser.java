@@ -20,13 +20,11 @@ import org.rightcare.hub.support.DocumentSchema;
 import org.rightcare.hub.support.FieldError;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 
 import io.quarkus.runtime.Startup;
@@ -63,12 +61,6 @@ public class CadEventParser {
     /** Patient data: a refusal names the field, never echoes its value. */
     private static final DocumentSchema SCHEMA = DocumentSchema.load("/cad/cad-event-v1.schema.json", false);
 
-    // Duplicate keys would let two readers of the same bytes see two different events.
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
-            .build();
-
     /** The contract's text is the CAD's: blank optional text is no text, dispatch states are their wire values. */
     private static final ObjectMapper BINDER = DocumentSchema.binder().addModule(new SimpleModule()
             .addDeserializer(String.class, new BlankAsAbsent())
@@ -81,30 +73,42 @@ public class CadEventParser {
         this.cadSystems = cadSystems;
         // Warm the schema's validators and the binding on the contract's own example.
         JsonNode example = SCHEMA.document().path("examples").path(0);
-        if (!read(example, new ArrayList<>(SCHEMA.check(example)), url -> true).errors().isEmpty()) {
+        if (!read(example, new ArrayList<>(SCHEMA.check(example)), url -> true, null).errors().isEmpty()) {
             throw new IllegalStateException("The CAD schema's example breaks its own schema");
         }
     }
 
+    /**
+     * The contract's rules that do not depend on the time: what the webhook reads, minus {@link #parse(byte[], Instant)}'s
+     * plausibility of times (for replays of recorded incidents, whose times are old by design).
+     */
     public Result parse(byte[] body) throws MalformedJsonException {
+        return parse(body, null);
+    }
+
+    /**
+     * Everything the webhook checks before it stores an event.
+     *
+     * @param now the hub's clock, for the plausibility of the event's times; null to leave them unchecked
+     */
+    public Result parse(byte[] body, Instant now) throws MalformedJsonException {
         JsonNode root;
         try {
-            root = JSON.readTree(body);
-        } catch (IOException e) {
-            throw new MalformedJsonException(describe(e));
-        }
-        if (root == null || root.isMissingNode()) {
-            throw new MalformedJsonException("The body is empty");
+            root = StrictJson.read(body);
+        } catch (StrictJson.Malformed e) {
+            throw new MalformedJsonException(e.getMessage());
         }
         List<FieldError> errors = new ArrayList<>(SCHEMA.check(root));
+        errors.addAll(StrictJson.unholdable(root));
         if (!root.isObject()) {
             return new Result(null, errors);
         }
-        return read(root, errors, url -> cadSystems.isAcceptableCallbackUrl(url));
+        return read(root, errors, url -> cadSystems.isAcceptableCallbackUrl(url), now);
     }
 
     /** Binds what passed the schema, and checks what it cannot say. */
-    private static Result read(JsonNode root, List<FieldError> errors, Predicate<URI> acceptableCallback) {
+    private static Result read(JsonNode root, List<FieldError> errors, Predicate<URI> acceptableCallback,
+            Instant now) {
         JsonNode passed = DocumentSchema.passed(root, errors);
         Body body = DocumentSchema.bind(passed, "", Body.class, BINDER, errors);
         CadEventType eventType = body.eventType() == null ? null : CadEventType.fromWireValue(body.eventType()).orElse(null);
@@ -118,6 +122,9 @@ public class CadEventParser {
         }
         if (incident != null && incident.patient() != null) {
             patientRules(incident.patient(), errors);
+        }
+        if (now != null) {
+            TimePlausibility.check(body.occurredAt(), incident, now, errors);
         }
         URI callbackUrl = callbackUrl(body.callbackUrl(), acceptableCallback, errors);
         if (!errors.isEmpty()) {
@@ -179,17 +186,11 @@ public class CadEventParser {
     /** Upper case with one space before the inward code, the form the directory's catchments use. */
     static String normalisePostcode(String postcode) {
         String compact = postcode.replace(" ", "").toUpperCase();
-        return compact.substring(0, compact.length() - 3) + " " + compact.substring(compact.length() - 3);
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage() == null ? "unreadable JSON" : e.getMessage();
-        int cut = message.indexOf("\n at [Source");
-        String first = (cut > 0 ? message.substring(0, cut) : message).lines().findFirst().orElse(message);
-        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
-            return first + " (line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() + ")";
+        if (compact.length() < 4) {
+            // Not a postcode (the schema says so); never split what cannot be split.
+            return compact;
         }
-        return first;
+        return compact.substring(0, compact.length() - 3) + " " + compact.substring(compact.length() - 3);
     }
 
     /** Optional text that is blank says nothing: it is read as absent, as the contract's readers expect. */

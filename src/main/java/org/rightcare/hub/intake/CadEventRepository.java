@@ -41,7 +41,9 @@ public class CadEventRepository {
     }
 
     /**
-     * Stores the event with the answer the hub is about to give. False when another request stored the same
+     * Stores the event with the answer the hub is about to give: the body exactly as signed (the audit copy), and a
+     * parsed copy as jsonb. The body passed the webhook's strict reading, so it is UTF-8 that jsonb holds. False when another
+     * request stored the same
      * eventId first (two deliveries of one event racing): the caller must roll back and answer as a replay.
      */
     public Uni<Boolean> insert(SqlClient tx, CadEvent event, byte[] body, byte[] bodySha256, UUID referralId,
@@ -53,11 +55,12 @@ public class CadEventRepository {
                 .addOffsetDateTime(receivedAt.atOffset(ZoneOffset.UTC))
                 .addBuffer(io.vertx.mutiny.core.buffer.Buffer.buffer(bodySha256))
                 .addString(new String(body, java.nio.charset.StandardCharsets.UTF_8))
-                .addUUID(referralId).addInteger(responseStatus).addString(responseBody);
+                .addUUID(referralId).addInteger(responseStatus).addString(responseBody)
+                .addBuffer(io.vertx.mutiny.core.buffer.Buffer.buffer(body));
         return tx.preparedQuery("""
                 INSERT INTO cad_event (id, cad_system, event_id, event_type, incident_id, occurred_at, received_at,
-                                       body_sha256, body, referral_id, response_status, response_body)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11, $12)
+                                       body_sha256, body, referral_id, response_status, response_body, signed_body)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::text::jsonb, $10, $11, $12, $13)
                 ON CONFLICT (cad_system, event_id) DO NOTHING
                 """)
                 .execute(params)

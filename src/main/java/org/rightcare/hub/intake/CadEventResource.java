@@ -58,7 +58,7 @@ public class CadEventResource {
     @Operation(summary = "Post a CAD incident event (contract v1)", description = "Signed with X-Hub-Signature. 202 once the event is durably stored; the same eventId and body again returns the original answer.")
     @RequestBody(description = "A CAD event; its JSON Schema is at /cad/v1/schema/cad-event.schema.json")
     @APIResponse(responseCode = "202", description = "Stored: referralId, status and the ServiceRequest URL")
-    @APIResponse(responseCode = "400", description = "The body is not JSON")
+    @APIResponse(responseCode = "400", description = "The body is not JSON in UTF-8")
     @APIResponse(responseCode = "401", description = "Signature missing, malformed, wrong, stale, or unknown CAD system")
     @APIResponse(responseCode = "409", description = "The eventId was already used for a different body")
     @APIResponse(responseCode = "413", description = "Body over 256 KiB")
@@ -71,11 +71,11 @@ public class CadEventResource {
                     + "brings it (1-64 of A-Z a-z 0-9 . _ : -); the hub sends it back on callbacks") @HeaderParam(CorrelationId.HEADER) String correlationHeader,
             @Context UriInfo uriInfo, byte[] body) {
         byte[] bytes = body == null ? new byte[0] : body;
+        // The door (WebhookDoor) refused what its headers gave away; a chunked body is judged here.
         if (bytes.length > config.maxBodyBytes()) {
-            return answer(Problem.of(413, "body-too-large", "Body too large",
-                    "Events are at most " + config.maxBodyBytes() + " bytes; this one is " + bytes.length));
+            return answer(WebhookDoor.tooLarge(config.maxBodyBytes(), "this one is " + bytes.length));
         }
-        if (!isJson(contentType)) {
+        if (!WebhookDoor.isJson(contentType)) {
             return answer(Problem.of(415, "unsupported-media-type", "Unsupported media type",
                     "Send Content-Type: application/json (UTF-8); got " + (contentType == null ? "none" : contentType)));
         }
@@ -93,7 +93,7 @@ public class CadEventResource {
         }
         CadEventParser.Result parsed;
         try {
-            parsed = parser.parse(bytes);
+            parsed = parser.parse(bytes, clock.instant());
         } catch (CadEventParser.MalformedJsonException e) {
             return answer(Problem.of(400, "malformed-json", "Malformed JSON", e.getMessage()));
         }
@@ -120,20 +120,6 @@ public class CadEventResource {
         }
         return refused(Problem.invalid(List.of(new FieldError("/incident/incidentId",
                 "no referral exists for this incident; nothing to cancel or close"))));
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        try {
-            MediaType type = MediaType.valueOf(contentType);
-            String charset = type.getParameters().get("charset");
-            return type.isCompatible(MediaType.APPLICATION_JSON_TYPE) && !type.isWildcardType()
-                    && !type.isWildcardSubtype() && (charset == null || charset.equalsIgnoreCase("utf-8"));
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
     }
 
     private Uni<Response> unauthorised(String detail) {

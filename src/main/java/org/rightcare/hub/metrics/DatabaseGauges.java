@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.support.DatabaseOutage;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -88,7 +89,12 @@ public class DatabaseGauges {
     @Scheduled(every = "${hub.metrics.collect-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> collectOnSchedule() {
         // The gauges keep their last values while the database is away; readiness reports the outage itself.
-        return collect().onFailure().invoke(failure -> LOG.debugf("Could not read the database gauges: %s", failure))
+        return collect().invoke(DatabaseOutage::noteAvailable)
+                .onFailure().invoke(failure -> {
+                    if (!DatabaseOutage.noteIfOutage(failure, "database gauges")) {
+                        LOG.debugf("Could not read the database gauges: %s", failure);
+                    }
+                })
                 .onFailure().recoverWithNull();
     }
 

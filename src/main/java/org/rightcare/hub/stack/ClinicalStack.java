@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +22,8 @@ import org.rightcare.hub.support.WallClock;
  * The clinical stack: the open category 3 and 4 referrals that community services may look through and claim,
  * instead of waiting for the router to offer them (what South East Coast Ambulance Service's portal replaced its
  * daily touchpoint calls with). A provider's stack holds the cases that one of its active services is eligible for
- * and whose location it covers; opening hours and capacity are the team's own judgement when it claims.
+ * and whose location it covers. A claim is refused for a service that is closed now or not eligible for the case
+ * ({@link #whyNotClaimable}); capacity stays the team's own judgement when it claims.
  */
 @ApplicationScoped
 public class ClinicalStack {
@@ -60,6 +62,38 @@ public class ClinicalStack {
                 .filter(service -> service.eligibility().whyNotEligible(referral.incident(), today).isEmpty())
                 .filter(service -> service.catchment().covers(referral.incident().location()))
                 .toList();
+    }
+
+    /** The organisation's service with that id, if it has one. */
+    public Optional<CommunityService> serviceOf(String odsCode, String serviceId) {
+        return directory.services().stream()
+                .filter(service -> service.id().equals(serviceId) && service.odsCode().equals(odsCode)).findFirst();
+    }
+
+    /**
+     * Why the service may not take the case now, or empty when it may: it is inactive, not eligible for the patient,
+     * does not cover the location, or is closed now (a claim by a closed team would hold a patient nobody attends
+     * until it opens). The case's own state (open, on the stack) is the caller's to check.
+     */
+    public Optional<String> whyNotClaimable(CommunityService service, Referral referral, Instant now) {
+        if (!service.active()) {
+            return Optional.of("Service " + service.id() + " is not active");
+        }
+        LocalDate today = now.atZone(WallClock.ZONE).toLocalDate();
+        Optional<String> notEligible = service.eligibility().whyNotEligible(referral.incident(), today);
+        if (notEligible.isPresent()) {
+            return Optional.of("Service " + service.id() + " is not eligible for this case: " + notEligible.get());
+        }
+        if (!service.catchment().covers(referral.incident().location())) {
+            return Optional.of("Service " + service.id() + " does not cover the patient's location");
+        }
+        if (!service.openingHours().isOpenAt(now)) {
+            return Optional.of("Service " + service.id() + " is closed now"
+                    + service.openingHours().nextChangeAfter(now)
+                            .map(opens -> "; it opens at " + opens.atZone(WallClock.ZONE).toLocalDateTime())
+                            .orElse(""));
+        }
+        return Optional.empty();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.rightcare.hub.support.DatabaseOutage;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -38,6 +39,9 @@ public class HeartbeatSweeper {
     @Scheduled(every = "${hub.subscriptions.heartbeat-sweep-interval:PT10S}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> sweepOnSchedule() {
         return sweep(clock.instant()).onFailure().recoverWithItem(failure -> {
+            if (DatabaseOutage.noteIfOutage(failure, "subscription heartbeat sweep")) {
+                return 0;
+            }
             LOG.warnf("Could not queue subscription heartbeats (retrying on the next sweep): %s", failure.toString());
             return 0;
         }).replaceWithVoid();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.net.URL;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,8 +56,8 @@ class FhirReadApiTest {
 
     private static final FhirContext FHIR = FhirContext.forR4Cached();
     private static final String FALL = "incident-created.json";
-    /** The fixture's call was received at 13:58:40Z and is category 3: a two-hour response target. */
-    private static final Instant BREACH_AT = Instant.parse("2026-11-22T15:58:40Z");
+    /** The fixture's call is category 3: a two-hour response target. */
+    private static final Duration C3_TARGET = Duration.ofHours(2);
 
     @TestHTTPResource("/fhir")
     URL fhirBase;
@@ -102,7 +103,7 @@ class FhirReadApiTest {
         assertEquals(ServiceRequestStatus.ACTIVE, request.getStatus());
         assertEquals(ServiceRequest.ServiceRequestIntent.PLAN, request.getIntent());
         assertEquals(ServiceRequestPriority.URGENT, request.getPriority());
-        assertEquals(BREACH_AT, request.getOccurrencePeriod().getEnd().toInstant());
+        assertEquals(CadWebhook.receivedAt(event).plus(C3_TARGET), request.getOccurrencePeriod().getEnd().toInstant());
         assertEquals(Map.of(
                 HubIdentifiers.REFERRAL_ID, referralId,
                 HubIdentifiers.cadIncidentId(CadWebhook.CAD_SYSTEM), event.at("/incident/incidentId").asText()),
@@ -268,7 +269,8 @@ class FhirReadApiTest {
         Observation news2 = client.read().resource(Observation.class).withId(referralId + "-news2").execute();
         assertEquals(updated, request.getMeta().getVersionId());
         assertEquals(ServiceRequestPriority.ROUTINE, request.getPriority());
-        assertEquals(Instant.parse("2026-11-22T16:58:40Z"), request.getOccurrencePeriod().getEnd().toInstant());
+        assertEquals(CadWebhook.receivedAt(created).plus(Duration.ofHours(3)),
+                request.getOccurrencePeriod().getEnd().toInstant());
         assertEquals(updated, news2.getMeta().getVersionId());
         assertEquals(0, BigDecimal.valueOf(5).compareTo(news2.getValueQuantity().getValue()));
     }

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.HubTestResources;
+import org.rightcare.hub.testing.LogCapture;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.Tokens;
 
@@ -82,6 +83,54 @@ class DatabaseDownTest {
                 CadWebhook.CAD_SYSTEM, event.get("eventId").asText()));
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM referral WHERE cad_system = ? AND incident_id = ?",
                 CadWebhook.CAD_SYSTEM, event.at("/incident/incidentId").asText()));
+    }
+
+    /**
+     * An outage is an event of the environment, handled: a WARN when it starts and an INFO when it ends, with counts,
+     * and no ERROR or stack trace from the sweeps, the dispatcher, the connection pool or the requests that met it
+     * meanwhile. (Connections that died with the old server may open and close one more short outage as they fail.)
+     */
+    @Test
+    void logsAnOutageInAFewLinesWithoutErrors() {
+        byte[] body = CadWebhook.bytes(CadWebhook.event(FALL));
+        try (LogCapture logs = new LogCapture()) {
+            HubTestResources.stopDatabase();
+            for (int attempt = 0; attempt < 5; attempt++) {
+                CadWebhook.post(body).then().statusCode(503);
+            }
+            // The sweeps (every second or faster in tests) meet the outage several times.
+            Awaitility.await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            HubTestResources.startDatabase();
+            awaitReadiness();
+            CadWebhook.post(body).then().statusCode(202);
+            Awaitility.await("the outage's end logged").atMost(Duration.ofSeconds(30))
+                    .until(() -> outageLines(logs).stream().anyMatch(line -> line.level().intValue() == INFO));
+            // Whatever else the restart brings has time to show.
+            Awaitility.await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+
+            List<LogCapture.Line> lines = logs.lines();
+            assertEquals(List.of(), lines.stream().filter(line -> line.level().intValue() >= ERROR)
+                    .map(LogCapture.Line::text).toList(), "no ERROR for an outage");
+            List<LogCapture.Line> outage = outageLines(logs);
+            assertTrue(outage.size() <= 4, outage.toString());
+            assertEquals(INFO, outage.get(outage.size() - 1).level().intValue(), "it ends with the database back");
+            List<String> otherDatabaseWarnings = lines.stream()
+                    .filter(line -> line.level().intValue() == WARN && !line.logger().endsWith("DatabaseOutage"))
+                    .map(LogCapture.Line::text)
+                    // Deliveries to the tests' unreachable CAD (port 9) fail whatever the database does.
+                    .filter(text -> (text.contains("onnection") || text.contains("Pool") || text.contains("atabase"))
+                            && !text.contains("127.0.0.1:9"))
+                    .toList();
+            assertTrue(otherDatabaseWarnings.size() <= 2, otherDatabaseWarnings.toString());
+        }
+    }
+
+    private static final int INFO = java.util.logging.Level.INFO.intValue();
+    private static final int WARN = java.util.logging.Level.WARNING.intValue();
+    private static final int ERROR = java.util.logging.Level.SEVERE.intValue();
+
+    private static List<LogCapture.Line> outageLines(LogCapture logs) {
+        return logs.lines().stream().filter(line -> line.logger().endsWith("DatabaseOutage")).toList();
     }
 
     @Test

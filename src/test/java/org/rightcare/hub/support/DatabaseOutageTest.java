@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,5 +52,34 @@ class DatabaseOutageTest {
         assertFalse(DatabaseOutage.isUnavailability(
                 new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)));
         assertFalse(DatabaseOutage.isUnavailability(new IllegalStateException("a bug")));
+    }
+
+    @Test
+    void anOutageLastsFromItsFirstFailureToTheNextSuccessAndCountsOnlyUnavailability() {
+        long later = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        DatabaseOutage.noteAvailable(later);
+        assertFalse(DatabaseOutage.noteIfOutage(new IllegalStateException("a bug"), "test"));
+        assertFalse(DatabaseOutage.inProgress());
+
+        assertTrue(DatabaseOutage.noteIfOutage(new ConnectException("Connection refused"), "test"));
+        assertTrue(DatabaseOutage.noteIfOutage(ClosedConnectionException.INSTANCE, "test"));
+        assertTrue(DatabaseOutage.inProgress());
+        DatabaseOutage.noteAvailable();
+        assertTrue(DatabaseOutage.inProgress(), "work already under way that succeeds at once is no recovery");
+
+        DatabaseOutage.noteAvailable(later);
+        assertFalse(DatabaseOutage.inProgress());
+    }
+
+    @Test
+    void thePoolsTimerRaceIsKnownButNoOtherUncaughtFailureIs() {
+        IllegalStateException race = new IllegalStateException("Result is already complete");
+        race.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("io.vertx.core.Promise", "fail", "Promise.java", 90),
+                new StackTraceElement("io.vertx.sqlclient.impl.pool.SqlConnectionPool", "lambda$execute$3",
+                        "SqlConnectionPool.java", 216) });
+        assertTrue(VertxUncaughtFailures.isPoolTimerRace(race));
+        assertFalse(VertxUncaughtFailures.isPoolTimerRace(new IllegalStateException("Result is already complete")));
+        assertFalse(VertxUncaughtFailures.isPoolTimerRace(new IllegalStateException("a bug")));
     }
 }

@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import org.rightcare.hub.cad.WebhookSignature;
@@ -33,14 +35,44 @@ public final class CadWebhook {
     private CadWebhook() {
     }
 
-    /** A fixture with a fresh eventId and incidentId and the test CAD system, ready to change and post. */
+    /**
+     * A fixture with a fresh eventId and incidentId and the test CAD system, ready to change and post. Its times are
+     * moved together so that it happens now (the call a few minutes ago), since the contract refuses calls older than
+     * seven days; {@link #receivedAt} says when its call was.
+     */
     public static ObjectNode event(String fixture) {
         ObjectNode event = fixture(fixture);
+        happenNow(event);
         event.put("eventId", UUID.randomUUID().toString());
         event.put("cadSystem", CAD_SYSTEM);
         ((ObjectNode) event.get("incident")).put("incidentId", "INC-" + UUID.randomUUID());
         event.remove("callbackUrl");
         return event;
+    }
+
+    /** When the event's call was received. */
+    public static Instant receivedAt(ObjectNode event) {
+        return Instant.parse(event.at("/incident/receivedAt").asText());
+    }
+
+    /** Moves every time of the event by the same amount, so that it occurs now (whole seconds). */
+    private static void happenNow(ObjectNode event) {
+        Instant occurred = Instant.parse(event.get("occurredAt").asText());
+        Duration shift = Duration.between(occurred, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        shift(event, "occurredAt", shift);
+        ObjectNode incident = (ObjectNode) event.get("incident");
+        shift(incident, "receivedAt", shift);
+        incident.path("clinical").path("observations")
+                .forEach(observation -> shift((ObjectNode) observation, "takenAt", shift));
+        if (incident.path("crew").isObject()) {
+            shift((ObjectNode) incident.get("crew"), "onSceneAt", shift);
+        }
+    }
+
+    private static void shift(ObjectNode holder, String field, Duration by) {
+        if (holder.path(field).isTextual()) {
+            holder.put(field, Instant.parse(holder.get(field).asText()).plus(by).toString());
+        }
     }
 
     /** The same incident as {@code created}, as a new event of another type. */

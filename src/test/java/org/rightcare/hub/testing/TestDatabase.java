@@ -52,6 +52,14 @@ public final class TestDatabase {
         });
     }
 
+    /** The single bytea value the query returns (null for SQL NULL). */
+    public static byte[] bytes(String sql, Object... params) {
+        return read(sql, params, rs -> {
+            rs.next();
+            return rs.getBytes(1);
+        });
+    }
+
     /** The first column of every row, as text. */
     public static List<String> strings(String sql, Object... params) {
         return read(sql, params, rs -> {

@@ -134,7 +134,9 @@ class SimulatorMatchesLiveHubTest {
             incidents.add(new Incident("INC-" + UUID.randomUUID(), now.minusSeconds(count - i), g.category(), g.dispatchState(),
                     g.origin(), g.triage(), g.presentingComplaint(), g.patient(),
                     new Incident.IncidentLocation(TestServices.postcodeIn(district), null, null, null), g.clinical(),
-                    g.crew()));
+                    // The generated day is in the past; a crew's time must be plausible now, as the webhook checks.
+                    g.crew() == null ? null
+                            : new Incident.Crew(g.crew().callSign(), g.crew().onSceneAt() == null ? null : now)));
         }
         return incidents;
     }
