@@ -725,7 +725,9 @@ public final class Bench {
                 .redirectOutput(opt.out.resolve("hub.log").toFile());
         launch.environment().putAll(environment);
         hub = launch.start();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+        // A bound, not a target (the report gives the start time): on the shared build machine the jar has taken
+        // over 90 s to get ready (93.6 s at load 30, 2026-12-06), and the smoke run in verify must not fail for that.
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(300);
         while (true) {
             if (!hub.isAlive()) throw new IllegalStateException("the hub exited; see " + opt.out.resolve("hub.log"));
             try {
@@ -735,7 +737,7 @@ public final class Bench {
             } catch (IOException e) {
                 // not listening yet
             }
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the hub was not ready within 90 s");
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the hub was not ready within 300 s");
             Thread.sleep(25);
         }
         hubReadyMillis = (System.nanoTime() - t0) / 1_000_000;
