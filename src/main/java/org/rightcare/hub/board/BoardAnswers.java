@@ -43,13 +43,18 @@ public class BoardAnswers {
         this.pool = pool;
     }
 
-    /** @param reasonCode a DoS rejection code; needed to decline, ignored to accept */
-    public Uni<OfferAnswers.Result> answer(Caller caller, UUID offerId, OfferAnswers.Answer answer, String reasonCode) {
+    /**
+     * @param reasonCode a DoS rejection code; needed to decline, ignored to accept
+     * @param text the team's own words with a decline, passed on as written (the CAD hears them as
+     *        {@code reason.text}); null for none
+     */
+    public Uni<OfferAnswers.Result> answer(Caller caller, UUID offerId, OfferAnswers.Answer answer, String reasonCode,
+            String text) {
         if (!caller.isProvider()) {
             return Uni.createFrom().item(new OfferAnswers.NotFound());
         }
         OfferStatusReason reason = answer == OfferAnswers.Answer.REJECT && reasonCode != null
-                ? new OfferStatusReason(OfferStatusReason.DOS_SYSTEM, reasonCode, null)
+                ? new OfferStatusReason(OfferStatusReason.DOS_SYSTEM, reasonCode, text)
                 : null;
         return answers.answer(offerId, caller.organisation(), answer, reason, null)
                 .call(result -> pool.withTransaction(tx -> audit.record(tx, new AuditRecord(caller.subject(),

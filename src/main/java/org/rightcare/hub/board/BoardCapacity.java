@@ -15,13 +15,24 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A community team publishes its services' capacity on the board, through the directory's own operation (audited
- * under the person, as the admin API and {@code $set-capacity} are). A team may change only its own services.
+ * under the person, as the admin API and {@code $set-capacity} are). A team may change only its own services; the
+ * hub's staff, who may already do so through the admin API, may set any service's.
  */
 @ApplicationScoped
 public class BoardCapacity {
 
     /** One of the team's services and what it last said about its capacity. */
-    public record ServiceCapacity(String id, String name, String type, String rag, Integer places) {
+    public record ServiceCapacity(String id, String name, String type, String organisation, String rag,
+            Integer places) {
+
+        public String ragWords() {
+            return switch (rag) {
+                case "GREEN" -> "Green: taking referrals";
+                case "AMBER" -> "Amber: under pressure";
+                case "RED" -> "Red: not taking referrals";
+                default -> "Not known";
+            };
+        }
     }
 
     private final ServiceDirectory directory;
@@ -39,11 +50,12 @@ public class BoardCapacity {
         }
         return Multi.createFrom().iterable(own).onItem().transformToUniAndConcatenate(service -> admin
                 .capacity(service.id()).map(capacity -> new ServiceCapacity(service.id(), service.name(),
-                        service.type().display(), capacity.rag().name(), capacity.places())))
+                        service.type().display(), service.organisationName(), capacity.rag().name(),
+                        capacity.places())))
                 .collect().asList();
     }
 
-    /** False when the service is not one of the caller's organisation's. */
+    /** False when the service is not one the caller may set (its organisation's, or any for the hub's staff). */
     public Uni<Boolean> update(Caller caller, String serviceId, Capacity.Rag rag, Integer places) {
         if (own(caller).stream().noneMatch(s -> s.id().equals(serviceId))) {
             return Uni.createFrom().item(false);
@@ -52,6 +64,9 @@ public class BoardCapacity {
     }
 
     private List<CommunityService> own(Caller caller) {
+        if (caller.isHubStaff()) {
+            return directory.services();
+        }
         if (!caller.isProvider()) {
             return List.of();
         }

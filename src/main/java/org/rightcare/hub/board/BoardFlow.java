@@ -119,10 +119,15 @@ public class BoardFlow {
             hours.add(new Hour(BoardFormat.hour(start.plus(Duration.ofHours(i))), offered[i], accepted[i], back[i],
                     median(acceptMinutes.get(i))));
         }
-        List<TypeTotal> types = typeCounts.entrySet().stream().map(e -> new TypeTotal(e.getKey(), e.getValue()[0],
+        List<TypeTotal> types = typeCounts.entrySet().stream().map(e -> new TypeTotal(
+                org.rightcare.hub.directory.ServiceType.fromCode(e.getKey())
+                        .map(org.rightcare.hub.directory.ServiceType::display).orElse(e.getKey()),
+                e.getValue()[0],
                 e.getValue()[1], median(typeMinutes.getOrDefault(e.getKey(), List.of())))).toList();
         List<SendBackTotal> sendBacks = reasons.entrySet().stream()
-                .map(e -> new SendBackTotal(e.getKey(), e.getValue())).toList();
+                .map(e -> new SendBackTotal(org.rightcare.hub.referral.SendBackReason.fromCode(e.getKey())
+                        .map(org.rightcare.hub.referral.SendBackReason::display).orElse("Not recorded"), e.getValue()))
+                .toList();
         return new Flow(hours, types, sendBacks, chart(hours));
     }
 
@@ -147,8 +152,8 @@ public class BoardFlow {
         double scale = (height - bottom - 20) / (double) max;
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-                .append("\" role=\"img\" aria-labelledby=\"flow-chart-title\" style=\"width:100%;height:auto;"
-                        + "background:#fff\"><title id=\"flow-chart-title\">Referrals offered, accepted and sent back "
+                .append("\" role=\"img\" aria-labelledby=\"flow-chart-title\" class=\"chart\">"
+                        + "<title id=\"flow-chart-title\">Referrals offered, accepted and sent back "
                         + "per hour, last 24 hours (the table below has the numbers)</title>");
         svg.append("<line x1=\"").append(left).append("\" y1=\"").append(height - bottom).append("\" x2=\"")
                 .append(width - 10).append("\" y2=\"").append(height - bottom).append("\" stroke=\"#425563\"/>");

@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -20,6 +22,7 @@ import org.rightcare.hub.directory.ServiceDirectory;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.offers.Offer;
 import org.rightcare.hub.offers.OfferRepository;
+import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralQuery;
@@ -34,10 +37,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
- * The board's stack: the referrals a signed-in person's organisation may see ({@link ClinicalStack#viewFor}), open
- * ones first, soonest to breach first, with what a clinician scans for (category, age band, complaint, district, time waiting,
- * time to breach, state) and never who the patient is. Cases that were accepted or sent back stay on it for an hour,
- * so a team sees where the ones it did not take went.
+ * The board's stack as a work queue: the referrals a signed-in person's organisation may see
+ * ({@link ClinicalStack#viewFor}), open ones first and apart, the most urgent on top (soonest to breach, then the
+ * higher category), with what a clinician scans for (category in colour and words, age band, complaint, district,
+ * time waiting, time to breach, the answer-by time of an open offer, state in words) and never who the patient is.
+ * Cases that were accepted or sent back stay for an hour, collapsed under counts per state and per category, so a
+ * team sees where the ones it did not take went.
  */
 @ApplicationScoped
 public class BoardStack {
@@ -47,10 +52,39 @@ public class BoardStack {
 
     private static final Duration RECENTLY_CLOSED = Duration.ofHours(1);
 
-    /** One line of the stack. {@code serviceTypes} are the codes of the directory's services that could take it. */
-    public record Row(UUID id, String category, String ageBand, String complaint, String district, String waiting,
-            String timeToBreach, boolean breached, String state, boolean open, Set<String> serviceTypes,
-            Instant breachAt) {
+    /**
+     * One line of the stack. {@code serviceTypes} are the codes of the directory's services that could take it;
+     * {@code answerBy} is when the open offer the person may see must be answered (null when none), and
+     * {@code offeredToMe} whether that offer is to the person's own organisation.
+     */
+    public record Row(UUID id, ArpCategory arp, String ageBand, String complaint, String district, String waiting,
+            Instant breachAt, String timeToBreach, boolean breached, String state, boolean open, Set<String> serviceTypes,
+            Instant answerBy, String answerByText, boolean offeredToMe) {
+
+        public String category() {
+            return arp.code();
+        }
+
+        public String categoryWords() {
+            return BoardWords.category(arp);
+        }
+
+        public long breachAtMillis() {
+            return breachAt.toEpochMilli();
+        }
+
+        public long answerByMillis() {
+            return answerBy == null ? 0 : answerBy.toEpochMilli();
+        }
+    }
+
+    /** A count under a label, for the summaries above and below the queue. */
+    public record Count(String label, long count) {
+    }
+
+    /** The whole stack as the page shows it: the queue, the finished cases, and their counts. */
+    public record Stack(List<Row> open, List<Row> finished, List<Count> openByCategory, List<Count> finishedByState,
+            List<Count> finishedByCategory, long serverNowMillis) {
     }
 
     /** What the person narrowed the stack to; null or blank for everything. */
@@ -61,6 +95,10 @@ public class BoardStack {
                     && (district == null || district.isBlank() || row.district().equalsIgnoreCase(district.trim()));
         }
     }
+
+    /** Most urgent first: soonest to breach, then the higher category (C3 before C4). */
+    static final Comparator<Row> URGENCY = Comparator.comparing(Row::breachAt)
+            .thenComparing(row -> row.arp().ordinal());
 
     private final Pool pool;
     private final ReferralRepository referrals;
@@ -79,10 +117,26 @@ public class BoardStack {
         this.clock = clock;
     }
 
-    public Uni<List<Row>> rows(Caller caller, Filter filter) {
+    public Uni<Stack> stack(Caller caller, Filter filter) {
         Instant now = clock.instant();
+        return rows(caller, filter, now).map(rows -> {
+            List<Row> open = rows.stream().filter(Row::open).sorted(URGENCY).toList();
+            List<Row> finished = rows.stream().filter(r -> !r.open())
+                    .sorted(Comparator.comparing(Row::breachAt).reversed()).toList();
+            return new Stack(open, finished, counts(open, Row::categoryWords), counts(finished, Row::state),
+                    counts(finished, Row::categoryWords), now.toEpochMilli());
+        });
+    }
+
+    private static List<Count> counts(List<Row> rows, java.util.function.Function<Row, String> label) {
+        Map<String, Long> counted = rows.stream()
+                .collect(Collectors.groupingBy(label, TreeMap::new, Collectors.counting()));
+        return counted.entrySet().stream().map(e -> new Count(e.getKey(), e.getValue())).toList();
+    }
+
+    private Uni<List<Row>> rows(Caller caller, Filter filter, Instant now) {
         String offeredTo = caller.isHubStaff() ? null : caller.organisation();
-        Set<org.rightcare.hub.referral.ArpCategory> stackCategories = caller.isHubStaff() ? null : ClinicalStack.CATEGORIES;
+        Set<ArpCategory> stackCategories = caller.isHubStaff() ? null : ClinicalStack.CATEGORIES;
         ReferralQuery closed = new ReferralQuery(null, EnumSet.of(ReferralStatus.ACCEPTED, ReferralStatus.SENT_BACK),
                 null, null, offeredTo, null, List.of(now.minus(RECENTLY_CLOSED)), List.of(), false, null, LIMIT);
         if (!caller.isHubStaff() && !caller.isProvider()) {
@@ -99,7 +153,6 @@ public class BoardStack {
                         .map(referral -> row(caller, referral, byReferral.getOrDefault(referral.id(), List.of()), now))
                         .flatMap(Optional::stream)
                         .filter(filter::matches)
-                        .sorted(Comparator.comparing(Row::open).reversed().thenComparing(Row::breachAt))
                         .limit(LIMIT)
                         .toList()));
     }
@@ -124,27 +177,41 @@ public class BoardStack {
                 .map(s -> s.type().code()).collect(Collectors.toSet());
         Duration left = Duration.between(now, referral.breachAt());
         boolean open = !referral.status().isTerminal();
-        return Optional.of(new Row(referral.id(), incident.category().code(),
+        Optional<Offer> openOffer = visibleOffers(caller, view, all).stream().filter(o -> o.status().isOpen())
+                .max(Comparator.comparingInt(Offer::sequence));
+        Instant answerBy = open ? openOffer.map(Offer::deadlineAt).orElse(null) : null;
+        boolean offeredToMe = openOffer.filter(o -> caller.isProvider() && o.odsCode().equals(caller.organisation()))
+                .isPresent();
+        return Optional.of(new Row(referral.id(), incident.category(),
                 ageBand(incident.patient() == null ? null : incident.patient().ageOn(today)), complaint(incident),
                 district(incident), BoardFormat.duration(Duration.between(incident.receivedAt(), now)),
-                open ? BoardFormat.duration(left.abs()) : "", open && left.isNegative(),
-                state(caller, view, referral, all), open, types, referral.breachAt()));
+                referral.breachAt(), open ? BoardFormat.duration(left.abs()) : "", open && left.isNegative(),
+                state(caller, view, referral, all), open, types, answerBy,
+                answerBy == null ? "" : BoardFormat.until(now, answerBy), open && offeredToMe));
+    }
+
+    private static List<Offer> visibleOffers(Caller caller, CaseView view, List<Offer> all) {
+        return view == CaseView.FULL && !caller.isHubStaff()
+                ? all.stream().filter(o -> o.odsCode().equals(caller.organisation())).toList()
+                : view == CaseView.FULL ? all : List.of();
     }
 
     private String state(Caller caller, CaseView view, Referral referral, List<Offer> all) {
-        List<Offer> visible = view == CaseView.FULL && !caller.isHubStaff()
-                ? all.stream().filter(o -> o.odsCode().equals(caller.organisation())).toList()
-                : view == CaseView.FULL ? all : List.of();
-        Optional<Offer> latest = visible.stream().max(Comparator.comparingInt(Offer::sequence));
+        Optional<Offer> latest = visibleOffers(caller, view, all).stream()
+                .max(Comparator.comparingInt(Offer::sequence));
+        boolean mine = latest.filter(o -> caller.isProvider() && o.odsCode().equals(caller.organisation()))
+                .isPresent();
         return switch (referral.status()) {
-            case ROUTING -> "routing";
+            case ROUTING -> "Finding a service";
             case OFFERED -> latest.filter(o -> o.status().isOpen())
-                    .map(o -> "offered to " + serviceName(o.serviceId())).orElse("offered");
+                    .map(o -> mine ? "Offered to you (" + serviceName(o.serviceId()) + ")"
+                            : "Offered to " + serviceName(o.serviceId()))
+                    .orElse(caller.isProvider() ? "Offered to another service" : "Offered");
             case ACCEPTED -> latest.filter(o -> o.status().holdsReferral())
-                    .map(o -> "accepted by " + serviceName(o.serviceId())).orElse("accepted");
-            case SENT_BACK ->
-                "sent back" + (referral.sendBackReason() == null ? "" : " (" + referral.sendBackReason().code() + ")");
-            default -> referral.status().wireValue();
+                    .map(o -> "Accepted by " + serviceName(o.serviceId()))
+                    .orElse(caller.isProvider() ? "Accepted by another service" : "Accepted");
+            case SENT_BACK -> "Sent back: " + BoardWords.sendBackReason(referral.sendBackReason());
+            default -> BoardWords.referralState(referral.status());
         };
     }
 

@@ -26,9 +26,7 @@ public final class WhatIfReportHtml {
     }
 
     public static String render(WhatIfReport report) {
-        StringBuilder html = new StringBuilder();
-        List<WhatIfReport.VariantReport> variants = report.variants();
-        html.append("""
+        return """
                 <!DOCTYPE html>
                 <html lang="en"><head><meta charset="utf-8">
                 <title>What-if report</title>
@@ -40,9 +38,20 @@ public final class WhatIfReportHtml {
                 thead th{background:#f0f4f5}
                 .better{color:#007f3b}.worse{color:#b3261e}
                 .legend span{display:inline-block;width:1em;height:1em;margin:0 0.3em 0 1em;vertical-align:middle}
+                .swatch-0{background:#9fb3c8}.swatch-1{background:#1d6fa3}.swatch-2{background:#e07b00}
+                .swatch-3{background:#5a9e3a}.swatch-4{background:#7b3fa0}.swatch-5{background:#b3261e}
                 .note{color:#4c6272;max-width:60em}
-                </style></head><body>
-                """);
+                </style></head><body><main>
+                """ + body(report) + "</main></body></html>\n";
+    }
+
+    /**
+     * The report without a page around it, for a page that has its own (the board's): no inline style or script, so
+     * it passes a strict Content-Security-Policy; the colour swatches are classes {@code swatch-0} to {@code swatch-5}.
+     */
+    public static String body(WhatIfReport report) {
+        StringBuilder html = new StringBuilder();
+        List<WhatIfReport.VariantReport> variants = report.variants();
         html.append("<h1>What-if report</h1>\n");
         html.append("<p class=\"note\">Scenario ").append(esc(report.scenario())).append("; ")
                 .append(report.incidents()).append(" incidents over ").append(report.days()).append(" day(s) from ")
@@ -63,7 +72,7 @@ public final class WhatIfReportHtml {
                 row("Accepted by a service", v -> v.totals().accepted(), 1),
                 row("Sent back to the ambulance service", v -> v.totals().sentBack(), -1),
                 row("Offers made", v -> v.totals().offersMade(), 0)));
-        html.append("<table><thead><tr><th></th>");
+        html.append("<table><thead><tr><th>Measure</th>");
         variants.forEach(v -> html.append("<th>").append(esc(v.name())).append("</th>"));
         html.append("</tr></thead><tbody>\n<tr><td>Estimated conveyances avoided</td>");
         variants.forEach(v -> html.append("<td>").append(String.format(Locale.ROOT, "%.1f", v.totals().conveyancesAvoided()))
@@ -76,7 +85,8 @@ public final class WhatIfReportHtml {
 
         html.append("<h2>Accepted referrals by hour of arrival</h2>\n");
         legend(html, variants);
-        chart(html, variants, 24, h -> String.format(Locale.ROOT, "%02d", h),
+        chart(html, "Accepted referrals by hour of arrival, per variant (numbers in each bar's title)", variants, 24,
+                h -> String.format(Locale.ROOT, "%02d", h),
                 (v, h) -> v.byHour().get(h).accepted());
 
         html.append("<h2>Send-backs by reason</h2>\n");
@@ -90,7 +100,8 @@ public final class WhatIfReportHtml {
         // Ambulance-only calls dwarf every other reason and no variant changes them: the table has them, not the chart.
         List<String> charted = reasonList.stream().filter(r -> !r.equals(NOT_ROUTABLE)).toList();
         legend(html, variants);
-        chart(html, variants, charted.size(), charted::get, (v, i) -> v.sentBackByReason().get(charted.get(i)));
+        chart(html, "Send-backs by reason, per variant (the table below has the numbers)", variants, charted.size(),
+                charted::get, (v, i) -> v.sentBackByReason().get(charted.get(i)));
         table(html, variants, reasonList.stream()
                 .map(reason -> row(reason, v -> v.sentBackByReason().get(reason), -1)).toList());
 
@@ -142,7 +153,6 @@ public final class WhatIfReportHtml {
                 accepted referrals, how likely each patient was to be taken to hospital otherwise. The figures are
                 only as good as the scenario's incident shape and provider model: compare variants with each other,
                 not with the real world.</p>
-                </body></html>
                 """);
         return html.toString();
     }
@@ -156,7 +166,7 @@ public final class WhatIfReportHtml {
     }
 
     private static void table(StringBuilder html, List<WhatIfReport.VariantReport> variants, List<Row> rows) {
-        html.append("<table><thead><tr><th></th>");
+        html.append("<table><thead><tr><th>Measure</th>");
         variants.forEach(v -> html.append("<th>").append(esc(v.name())).append("</th>"));
         html.append("</tr></thead><tbody>\n");
         for (Row row : rows) {
@@ -181,29 +191,37 @@ public final class WhatIfReportHtml {
     private static void legend(StringBuilder html, List<WhatIfReport.VariantReport> variants) {
         html.append("<p class=\"legend\">");
         for (int i = 0; i < variants.size(); i++) {
-            html.append("<span style=\"background:").append(colour(i)).append("\"></span>").append(esc(variants.get(i).name()));
+            html.append("<span class=\"swatch-").append(i % COLOURS.size()).append("\"></span>")
+                    .append(esc(variants.get(i).name()));
         }
         html.append("</p>\n");
     }
 
-    /** Grouped vertical bars: one group per category, one bar per variant, labelled with the category. */
-    private static void chart(StringBuilder html, List<WhatIfReport.VariantReport> variants, int groups,
+    /**
+     * Grouped vertical bars: one group per category, one bar per variant, labelled with the category. Long labels run
+     * downwards, each in its own column, so neighbours never overlap whatever their length.
+     */
+    private static void chart(StringBuilder html, String name, List<WhatIfReport.VariantReport> variants, int groups,
             Function<Integer, String> label,
             java.util.function.BiFunction<WhatIfReport.VariantReport, Integer, Integer> value) {
         int max = 1;
-        for (WhatIfReport.VariantReport v : variants) {
-            for (int g = 0; g < groups; g++) {
+        int longest = 1;
+        for (int g = 0; g < groups; g++) {
+            longest = Math.max(longest, label.apply(g).length());
+            for (WhatIfReport.VariantReport v : variants) {
                 max = Math.max(max, value.apply(v, g));
             }
         }
         int barWidth = Math.max(3, Math.min(14, 560 / Math.max(1, groups * variants.size())));
-        int groupWidth = barWidth * variants.size() + 8;
+        boolean longLabels = longest > 3;
+        // A vertical label needs a column about one line high; a short one as wide as its text.
+        int groupWidth = Math.max(barWidth * variants.size() + 8, longLabels ? 16 : longest * 7 + 4);
         int height = 180;
-        int width = 50 + groups * groupWidth;
-        boolean longLabels = groups < 12;
-        int labelSpace = longLabels ? 90 : 20;
+        int width = 50 + groups * groupWidth + 10;
+        int labelSpace = longLabels ? longest * 7 + 10 : 20;
         html.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(width).append("\" height=\"")
-                .append(height + labelSpace).append("\" role=\"img\" font-size=\"11\">\n");
+                .append(height + labelSpace).append("\" role=\"img\" aria-label=\"").append(esc(name))
+                .append("\" font-size=\"11\">\n");
         html.append("<text x=\"0\" y=\"12\">").append(max).append("</text><text x=\"0\" y=\"").append(height)
                 .append("\">0</text>\n");
         html.append("<line x1=\"40\" y1=\"").append(height).append("\" x2=\"").append(width).append("\" y2=\"")
@@ -220,8 +238,8 @@ public final class WhatIfReportHtml {
             }
             int cx = x0 + variants.size() * barWidth / 2;
             if (longLabels) {
-                html.append("<text x=\"").append(cx).append("\" y=\"").append(height + 12)
-                        .append("\" transform=\"rotate(30 ").append(cx).append(' ').append(height + 12).append(")\">")
+                html.append("<text x=\"").append(cx - 4).append("\" y=\"").append(height + 6)
+                        .append("\" transform=\"rotate(90 ").append(cx - 4).append(' ').append(height + 6).append(")\">")
                         .append(esc(label.apply(g))).append("</text>\n");
             } else {
                 html.append("<text x=\"").append(cx).append("\" y=\"").append(height + 14)
