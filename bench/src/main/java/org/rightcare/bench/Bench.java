@@ -92,6 +92,8 @@ public final class Bench {
         int directoryServices = 200; // 0 = the demo directory
         String fhirBase;
         Path hubJar = Path.of("target/quarkus-app/quarkus-run.jar");
+        /** {@code --native}: the hub's native executable (./mvnw package -Pnative) instead of the jar. */
+        Path hubExecutable;
         Path out;
         int hubPort = 0;
         String hubJvmArgs = "";
@@ -139,6 +141,8 @@ public final class Bench {
                 case "--fhir-base" -> { o.fhirBase = v; i++; }
                 case "--fhir-stub" -> o.fhirStub = true;
                 case "--hub-jar" -> { o.hubJar = Path.of(v); i++; }
+                case "--native" -> o.hubExecutable = nativeExecutable();
+                case "--hub-executable" -> { o.hubExecutable = Path.of(v); i++; }
                 case "--hub-port" -> { o.hubPort = Integer.parseInt(v); i++; }
                 case "--hub-jvm-args" -> { o.hubJvmArgs = v; i++; }
                 case "--out" -> { o.out = Path.of(v); i++; }
@@ -683,7 +687,9 @@ public final class Bench {
         int port = opt.hubPort > 0 ? opt.hubPort : freePort();
         hubBase = "http://127.0.0.1:" + port;
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // A native executable takes the same -D settings and -X heap options as the JVM, without the java launcher.
+        cmd.add(opt.hubExecutable != null ? opt.hubExecutable.toAbsolutePath().toString()
+                : Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (String a : opt.hubJvmArgs.trim().split("\\s+")) if (!a.isBlank()) cmd.add(a);
         Map<String, String> environment = new LinkedHashMap<>();
         if (opt.profile.equals("demo")) {
@@ -709,15 +715,19 @@ public final class Bench {
             cmd.add("-Dhub.directory.file=" + directory.toAbsolutePath());
             cmd.add("-D%demo.hub.directory.file=" + directory.toAbsolutePath());
         }
-        cmd.add("-jar");
-        cmd.add(opt.hubJar.toAbsolutePath().toString());
+        if (opt.hubExecutable == null) {
+            cmd.add("-jar");
+            cmd.add(opt.hubJar.toAbsolutePath().toString());
+        }
         log("starting the hub (" + opt.profile + " profile): " + environment + " " + String.join(" ", cmd));
         long t0 = System.nanoTime();
         ProcessBuilder launch = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(opt.out.resolve("hub.log").toFile());
         launch.environment().putAll(environment);
         hub = launch.start();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(90);
+        // A bound, not a target (the report gives the start time): on the shared build machine the jar has taken
+        // over 90 s to get ready (93.6 s at load 30, 2026-12-06), and the smoke run in verify must not fail for that.
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(300);
         while (true) {
             if (!hub.isAlive()) throw new IllegalStateException("the hub exited; see " + opt.out.resolve("hub.log"));
             try {
@@ -727,12 +737,29 @@ public final class Bench {
             } catch (IOException e) {
                 // not listening yet
             }
-            if (System.nanoTime() > deadline) throw new IllegalStateException("the hub was not ready within 90 s");
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the hub was not ready within 300 s");
             Thread.sleep(25);
         }
         hubReadyMillis = (System.nanoTime() - t0) / 1_000_000;
-        log("hub ready at " + hubBase + " after " + hubReadyMillis + " ms (JVM launch to ready, database already up), pid "
+        log("hub ready at " + hubBase + " after " + hubReadyMillis + " ms (" + hubPackage()
+                + " launch to ready, database already up), pid "
                 + hub.pid());
+    }
+
+    /** What ran as the hub: "JVM" (the packaged jar) or "native" (the executable). */
+    String hubPackage() {
+        return opt.hubExecutable != null ? "native" : "JVM";
+    }
+
+    /** The native executable {@code ./mvnw package -Pnative} leaves in target/ (the only *-runner file there). */
+    static Path nativeExecutable() {
+        try (var files = Files.list(Path.of("target"))) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-runner") && Files.isExecutable(f))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException(
+                            "--native: no target/*-runner; build it with ./mvnw package -Pnative first"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--native: cannot list target/", e);
+        }
     }
 
     static int freePort() throws IOException {

@@ -79,6 +79,7 @@ final class Report {
                 .append(", \"profile\": \"").append(b.opt.profile).append("\", \"fhirRestShare\": ").append(b.opt.fhirRestShare)
                 .append(", \"openStack\": ").append(b.opt.openStack).append(", \"search\": ").append(b.opt.search).append("},\n");
         json.append("  \"openStackReferrals\": ").append(b.openStackReferrals).append(",\n");
+        json.append("  \"hubPackage\": \"").append(b.hubPackage()).append("\",\n");
         json.append("  \"hubStartToReadyMs\": ").append(b.hubReadyMillis).append(",\n  \"steps\": [\n");
         stepsJson(json, b.steps, b);
         json.append("  ]");
@@ -180,7 +181,7 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("## ").append(b.opt.mode.equals("hub") ? "rightcare-hub" : "FHIR server " + b.opt.fhirBase)
                 .append(": ").append(b.opt.duration.toMillis() / 1000.0).append(" s per rate\n\n");
-        if (b.hubReadyMillis >= 0) md.append("Hub JVM launch to ready (database already up): ").append(b.hubReadyMillis)
+        if (b.hubReadyMillis >= 0) md.append("Hub (").append(b.hubPackage()).append(") launch to ready (database already up): ").append(b.hubReadyMillis)
                 .append(" ms. Directory: ").append(b.opt.directoryServices > 0 ? b.opt.directoryServices
                         + " generated services (" + Math.round(b.opt.fhirRestShare * 100) + " % fhir-rest)" : "the demo directory")
                 .append(". Hub profile: ").append(b.opt.profile).append(". Open stack before the first step: ")

@@ -36,6 +36,7 @@ public class HubTestResources implements QuarkusTestResourceLifecycleManager {
      * runs (and its data), as a restarted hub finds its database server.
      */
     private static final String PORT_PROPERTY = "rightcare.test.database.port";
+    private static final String TOKEN_KEY_PROPERTY = "rightcare.test.token-key";
 
     @Override
     public Map<String, String> start() {
@@ -53,7 +54,16 @@ public class HubTestResources implements QuarkusTestResourceLifecycleManager {
         }
         Map<String, String> config = new HashMap<>(EmbeddedDatabase.quarkusConfig(port));
         config.putAll(DemoTokenKeys.generate());
+        System.setProperty(TOKEN_KEY_PROPERTY, config.get("smallrye.jwt.sign.key.location"));
         return config;
+    }
+
+    /**
+     * Where the private key of the running hub's token key pair is (a file URI): integration tests sign their bearer
+     * tokens with it, since they run outside the hub's process and cannot ask its token issuer.
+     */
+    public static String tokenSigningKey() {
+        return System.getProperty(TOKEN_KEY_PROPERTY);
     }
 
     @Override
