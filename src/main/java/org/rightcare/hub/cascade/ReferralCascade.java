@@ -214,9 +214,15 @@ public class ReferralCascade {
             return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
                     referral.sendBackReason(), now);
         }
-        return withdrawHolding(tx, referral, OfferStatusReason.HUB_ERROR, now, counts)
+        // A case whose very first step failed has no budget yet: it gets the policy's, so that it shows the case
+        // went back within it.
+        Referral budgeted = referral.budgetEndsAt() != null || !policies.current().mayRoute(referral.incident().category())
+                ? referral
+                : withBudget(referral, SendBackRules.budgetEnds(policies.current(), referral.incident(),
+                        referral.createdAt(), null));
+        return withdrawHolding(tx, budgeted, OfferStatusReason.HUB_ERROR, now, counts)
                 .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
-                .chain(all -> sendBack(tx, referral, SendBackReason.HUB_ERROR, null, null, all, now, counts));
+                .chain(all -> sendBack(tx, budgeted, SendBackReason.HUB_ERROR, null, null, all, now, counts));
     }
 
     /** The accepting service finished its care, with no final answer to pass on. */
