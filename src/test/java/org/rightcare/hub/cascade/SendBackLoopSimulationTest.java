@@ -44,13 +44,22 @@ import io.quarkus.test.junit.QuarkusTest;
  * providers accept, reject or stay silent, and the hub's clock moves minute by minute. Whatever happens, every
  * referral ends accepted, sent back, cancelled or completed within its time budget; no ambulance-only case is ever
  * offered; no referral is ever held by two services.
+ *
+ * <p>
+ * The hostile sequences of issue 15: deterioration before and after acceptance, upgrades after acceptance, crews
+ * conveying, pictures that change within the rules, arrivals already past their breach time, services closing
+ * mid-offer (the daytime teams close at 20:00), final answers that ask for an ambulance, and steps that always fail.
+ * Further invariants: nothing ambulance-only, deteriorated or conveying is held by a community service once the hub
+ * has acknowledged the CAD's event (zero processing steps later); the CAD's last callback matches where every case
+ * ended, and it heard {@code referral.accepted} of every acceptance; every send-back has a contract reason code.
+ * {@code -Dsim.incidents=N} sets the number of incidents (5,000 by default).
  */
 @Slow
 @QuarkusTest
 class SendBackLoopSimulationTest {
 
     static final long SEED = 20261122L;
-    static final int INCIDENTS = 1200;
+    static final int INCIDENTS = Integer.getInteger("sim.incidents", 5000);
     static final Duration STEP = Duration.ofMinutes(1);
     static final int ARRIVAL_MINUTES = 180;
     /** The longest time budget of the default policy (C5), plus the steps the sweep needs to act on it. */
@@ -60,8 +69,16 @@ class SendBackLoopSimulationTest {
     static final List<String> COMPLAINTS = List.of("1912002", "1912002", "248279007", "2776000", "54150009",
             "50417007", "21522001", "68566005", "6471006", "103735009", "302866003", "29857009", "422587007");
     static final List<String> TERMINAL = List.of("accepted", "sent-back", "cancelled", "completed");
-    static final Set<String> SEND_BACK_REASONS = Set.of("no-capacity", "service-closed", "out-of-area",
-            "clinically-inappropriate", "timed-out", "no-eligible-service", "not-eligible-category", "other");
+    static final Set<String> SEND_BACK_REASONS = java.util.Arrays.stream(
+            org.rightcare.hub.referral.SendBackReason.values()).map(org.rightcare.hub.referral.SendBackReason::code)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** The final answer of a validating clinician who wants an ambulance (VALRESP03's C2, Dx0116). */
+    static final org.rightcare.hub.referral.CareOutcome ASKS_FOR_AMBULANCE = new org.rightcare.hub.referral.CareOutcome(
+            org.rightcare.hub.referral.CareOutcome.PATHWAYS_DX, "Dx0116",
+            "Emergency Ambulance Response for Major Blood Loss", org.rightcare.hub.referral.ArpCategory.C2,
+            "Simulated CAS clinician: needs an ambulance");
+    /** Incidents of this prefix fail every routing step (a database trigger refuses their routing decisions). */
+    static final String ALWAYS_FAILS = "SIM-FAIL-";
 
     @Inject
     DueReferralSweeper sweeper;
@@ -90,6 +107,29 @@ class SendBackLoopSimulationTest {
 
     @Test
     void everyReferralEndsWithinItsBudgetAndNoAmbulanceOnlyCaseIsEverOffered() {
+        TestDatabase.execute("""
+                CREATE OR REPLACE FUNCTION sim_always_fails() RETURNS trigger AS $$
+                BEGIN
+                  IF EXISTS (SELECT 1 FROM referral r WHERE r.id = NEW.referral_id
+                             AND r.incident_id LIKE 'SIM-FAIL-%') THEN
+                    RAISE EXCEPTION 'a simulated step that always fails';
+                  END IF;
+                  RETURN NEW;
+                END $$ LANGUAGE plpgsql""");
+        TestDatabase.execute("DROP TRIGGER IF EXISTS sim_always_fails ON routing_decision");
+        TestDatabase.execute("CREATE TRIGGER sim_always_fails BEFORE INSERT ON routing_decision FOR EACH ROW "
+                + "EXECUTE FUNCTION sim_always_fails()");
+        long started = System.nanoTime();
+        try {
+            simulate();
+        } finally {
+            TestDatabase.execute("DROP TRIGGER IF EXISTS sim_always_fails ON routing_decision");
+            System.out.printf("SendBackLoopSimulationTest: %d incidents in %d s%n", INCIDENTS,
+                    Duration.ofNanos(System.nanoTime() - started).toSeconds());
+        }
+    }
+
+    private void simulate() {
         String north = TestServices.freshDistrict();
         String south = TestServices.freshDistrict();
         String nowhere = TestServices.freshDistrict();
@@ -110,12 +150,14 @@ class SendBackLoopSimulationTest {
             if (elapsed.compareTo(arrivals) < 0) {
                 for (int i = 0; i < perStep; i++) {
                     ObjectNode event = randomIncident(districts);
+                    // The CAD's events carry the simulated time, so the CAD's later changes are never older than it.
+                    event.put("occurredAt", now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
                     String incidentId = event.at("/incident/incidentId").asText();
                     post(event, now);
                     incidents.put(incidentId, event);
                     sent.put(incidentId, new Sent(incidentId, event.at("/incident/category").asText(), null));
                 }
-                cadChangesItsMind(incidents, sent, now);
+                cadChangesItsMind(incidents, sent, now, perStep);
             }
             providersSeeNewOffers(now, odsOfService, seenOffers, answerAt, answerOf);
             providersAnswer(now, odsOfService, answerAt, answerOf);
@@ -144,6 +186,27 @@ class SendBackLoopSimulationTest {
         for (String status : List.of("accepted", "sent-back", "cancelled", "completed")) {
             assertTrue(outcomes.getOrDefault(status, 0L) > 0, "no referral ended " + status + ": " + outcomes);
         }
+        assertTheCadHeardEveryChangeOfHolder();
+        // The hostile sequences happened, and each ended as the contract says.
+        Map<String, Long> reasons = new HashMap<>();
+        referrals.forEach(r -> {
+            if (r.get("send_back_reason") != null) {
+                reasons.merge((String) r.get("send_back_reason"), 1L, Long::sum);
+            }
+        });
+        for (String reason : List.of("deteriorated", "conveying", "not-eligible-category", "hub-error",
+                "clinician-requests-ambulance")) {
+            assertTrue(reasons.getOrDefault(reason, 0L) > 0, "no case went back as " + reason + ": " + reasons);
+        }
+        assertEquals(0, TestDatabase.count("""
+                SELECT count(*) FROM referral WHERE incident_id LIKE 'SIM-FAIL-%'
+                AND (status <> 'sent-back' OR send_back_reason NOT IN ('hub-error', 'not-eligible-category'))"""),
+                "every case whose steps always fail goes back as hub-error (an ambulance-only one before any step)");
+        assertEquals(0, TestDatabase.count("""
+                SELECT count(*) FROM referral r WHERE r.incident_id LIKE 'SIM-%' AND r.status = 'completed'
+                AND EXISTS (SELECT 1 FROM delivery_outbox d WHERE d.referral_id = r.id AND d.channel = 'cad-callback'
+                            AND d.payload::json->'outcome'->>'arpCategory' IN ('C1', 'C2', 'C3', 'C4'))"""),
+                "a final answer that asks for an ambulance is never a completion");
         assertTrue(TestDatabase.count("SELECT count(*) FROM offer o JOIN referral r ON r.id = o.referral_id "
                 + "WHERE r.incident_id LIKE 'SIM-%' AND o.status_reason_code = 'timed-out'") > 0, "no offer timed out");
     }
@@ -176,9 +239,12 @@ class SendBackLoopSimulationTest {
     private ObjectNode randomIncident(List<String> districts) {
         ObjectNode event = CadWebhook.event("incident-created.json");
         ObjectNode incident = (ObjectNode) event.get("incident");
-        incident.put("incidentId", "SIM-" + UUID.randomUUID());
+        incident.put("incidentId", (random.nextInt(100) == 0 ? ALWAYS_FAILS : "SIM-") + UUID.randomUUID());
         incident.put("category", pick(CATEGORIES));
-        incident.put("receivedAt", clock.instant().minusSeconds(random.nextInt(600)).toString());
+        // One call in ten reached the hub hours after the 999 call: already past its breach time.
+        incident.put("receivedAt", clock.instant()
+                .minusSeconds(random.nextInt(10) == 0 ? 3 * 3600 + random.nextInt(3600) : random.nextInt(600))
+                .toString());
         incident.put("dispatchState", random.nextInt(4) == 0 ? "on-scene" : "clinical-queue");
         if ("on-scene".equals(incident.get("dispatchState").asText())) {
             incident.putObject("crew").put("callSign", "SIM" + random.nextInt(99));
@@ -198,14 +264,22 @@ class SendBackLoopSimulationTest {
         return event;
     }
 
-    /** Now and then the CAD upgrades an open incident to C1 or C2, or cancels it. */
-    private void cadChangesItsMind(Map<String, ObjectNode> incidents, Map<String, Sent> sent, Instant now) {
-        List<String> ids = new ArrayList<>(incidents.keySet());
+    /**
+     * Now and then the CAD changes an incident: upgrades it to C1 or C2, cancels it, reports a deterioration past
+     * every test service's NEWS2 ceiling, a crew conveying, or a new picture within the rules. Each dangerous change
+     * must have withdrawn every commitment by the time the hub acknowledges it.
+     */
+    private void cadChangesItsMind(Map<String, ObjectNode> incidents, Map<String, Sent> sent, Instant now,
+            int perStep) {
+        // The CAD leaves the cases whose steps always fail alone, so that each of them proves the hub-error path.
+        List<String> ids = new ArrayList<>(incidents.keySet().stream().filter(id -> !id.startsWith(ALWAYS_FAILS))
+                .toList());
         java.util.Collections.sort(ids);
-        for (int i = 0; i < 2 && !ids.isEmpty(); i++) {
+        for (int i = 0; i < 2 + perStep / 2 && !ids.isEmpty(); i++) {
             String incidentId = ids.get(random.nextInt(ids.size()));
             ObjectNode created = incidents.get(incidentId);
-            if (random.nextBoolean()) {
+            int change = random.nextInt(6);
+            if (change == 0) {
                 ObjectNode upgrade = CadWebhook.follow(created, "incident.updated", now);
                 ((ObjectNode) upgrade.get("incident")).put("category", random.nextBoolean() ? "C1" : "C2");
                 post(upgrade, now);
@@ -215,10 +289,33 @@ class SendBackLoopSimulationTest {
                             SELECT o.id::text FROM offer o JOIN referral r ON r.id = o.referral_id
                             WHERE r.incident_id = ?""", incidentId))));
                 }
-            } else {
+                assertNoCommunityServiceHolds(incidentId, "upgraded to an ambulance-only category");
+            } else if (change == 1) {
                 post(CadWebhook.follow(created, "incident.cancelled", now), now);
+            } else if (change == 2) {
+                ObjectNode worse = CadWebhook.follow(created, "incident.updated", now);
+                ((ObjectNode) worse.at("/incident/clinical")).put("news2", 9 + random.nextInt(8));
+                post(worse, now);
+                assertNoCommunityServiceHolds(incidentId, "deteriorated past every service's NEWS2 ceiling");
+            } else if (change == 3) {
+                ObjectNode conveying = CadWebhook.follow(created, "incident.updated", now);
+                ((ObjectNode) conveying.get("incident")).put("dispatchState", "conveying");
+                post(conveying, now);
+                assertNoCommunityServiceHolds(incidentId, "conveying");
+            } else {
+                ObjectNode picture = CadWebhook.follow(created, "incident.updated", now);
+                ((ObjectNode) picture.at("/incident/clinical")).put("notes", "Simulated update " + random.nextInt());
+                post(picture, now);
             }
         }
+    }
+
+    /** Once the hub has acknowledged the CAD's event, no community service holds the case. */
+    private static void assertNoCommunityServiceHolds(String incidentId, String why) {
+        assertEquals(0, TestDatabase.count("""
+                SELECT count(*) FROM offer o JOIN referral r ON r.id = o.referral_id WHERE r.incident_id = ?
+                AND o.status IN ('requested', 'received', 'accepted', 'in-progress')""", incidentId),
+                incidentId + " is still held by a community service after it was " + why);
     }
 
     /** Each new offer gets its fate: accepted, declined with a reason, or never answered, after a random delay. */
@@ -255,8 +352,13 @@ class SendBackLoopSimulationTest {
             String answer = answerOf.get(offerId);
             if (answer.equals("accept")) {
                 answers.answer(offerId, ods, OfferAnswers.Answer.ACCEPT, null, null).await().atMost(Duration.ofSeconds(10));
-                if (random.nextBoolean()) {
+                int completion = random.nextInt(4);
+                if (completion < 2) {
                     answers.answer(offerId, ods, OfferAnswers.Answer.COMPLETE, null, null).await()
+                            .atMost(Duration.ofSeconds(10));
+                } else if (completion == 2) {
+                    // A validating clinician's final answer that asks for an ambulance: a send-back, never a completion.
+                    answers.answer(offerId, ods, OfferAnswers.Answer.COMPLETE, null, null, ASKS_FOR_AMBULANCE).await()
                             .atMost(Duration.ofSeconds(10));
                 }
             } else {
@@ -317,6 +419,31 @@ class SendBackLoopSimulationTest {
                     "offered after its upgrade to an ambulance-only category: " + sent.incidentId());
             assertEquals(0, TestDatabase.count("""
                     SELECT count(*) FROM offer WHERE referral_id = ? AND status IN ('requested', 'received')""", id));
+        }
+    }
+
+    /**
+     * The CAD's last callback says where each case ended, and it heard {@code referral.accepted} of every case a
+     * service took and kept to the end (accepted, claimed, completed, or sent back by its final answer).
+     */
+    private static void assertTheCadHeardEveryChangeOfHolder() {
+        Map<String, String> lastCallbackFor = Map.of("accepted", "referral.accepted", "sent-back",
+                "referral.sent-back", "cancelled", "referral.cancelled", "completed", "referral.completed");
+        for (Map<String, Object> row : TestDatabase.query("""
+                SELECT r.id, r.status,
+                       (SELECT d.payload::json->>'eventType' FROM delivery_outbox d
+                        WHERE d.referral_id = r.id AND d.channel = 'cad-callback' ORDER BY d.sequence DESC LIMIT 1) AS last,
+                       EXISTS (SELECT 1 FROM offer o WHERE o.referral_id = r.id
+                               AND o.status IN ('accepted', 'in-progress', 'completed')) AS taken,
+                       EXISTS (SELECT 1 FROM delivery_outbox a WHERE a.referral_id = r.id
+                               AND a.channel = 'cad-callback'
+                               AND a.payload::json->>'eventType' = 'referral.accepted') AS told
+                FROM referral r WHERE r.incident_id LIKE 'SIM-%'""")) {
+            String status = (String) row.get("status");
+            assertEquals(lastCallbackFor.get(status), row.get("last"), "the CAD's last word on " + row);
+            if (Boolean.TRUE.equals(row.get("taken"))) {
+                assertTrue(Boolean.TRUE.equals(row.get("told")), "the CAD never heard of the acceptance: " + row);
+            }
         }
     }
 
