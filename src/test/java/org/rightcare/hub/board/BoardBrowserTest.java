@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -252,8 +253,12 @@ class BoardBrowserTest {
             // The countdowns tick in the page, on the server's clock.
             page.evaluate("() => { const c = document.querySelector('.countdown[data-kind=\"answer\"]');"
                     + " c.setAttribute('data-until', String(Date.now() + 61 * 60000 + 30000)); }");
-            page.waitForFunction("() => /^in 1 h 0[01] min$/.test("
-                    + "document.querySelector('.countdown[data-kind=\"answer\"]').textContent)");
+            // Polled from here: Playwright's waitForFunction compiles its predicate in the page, which the board's
+            // Content-Security-Policy (no 'unsafe-eval') rightly refuses.
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> String.valueOf(page.evaluate(
+                            "() => document.querySelector('.countdown[data-kind=\"answer\"]').textContent"))
+                            .matches("in 1 h 0[01] min"));
 
             page.navigate(base + "board/nope");
             assertTrue(page.textContent("h1").contains("Page not found"));
