@@ -88,10 +88,18 @@ public class CadCallbackOutbox {
     }
 
     private String body(UUID eventId, Referral referral, CadCallback callback) {
-        Instant occurredAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return body(json, urls.fhirBase(), eventId, clock.instant().truncatedTo(ChronoUnit.MILLIS), referral, callback);
+    }
+
+    /**
+     * The callback's body as contract v1 shapes it, and as {@code cad/cad-callback-v1.schema.json} publishes it: the
+     * one place it is written, so that the schema's tests check what the outbox sends.
+     */
+    static String body(ObjectMapper json, URI fhirBase, UUID eventId, Instant occurredAt, Referral referral,
+            CadCallback callback) {
         CadCallbackEvent event = new CadCallbackEvent(eventId.toString(), callback.type().wireValue(), occurredAt,
                 referral.cadSystem(), referral.incidentId(), referral.id().toString(),
-                urls.fhirBase().resolve("ServiceRequest/" + referral.id()).toString(), callback.status().wireValue(),
+                fhirBase.resolve("ServiceRequest/" + referral.id()).toString(), callback.status().wireValue(),
                 callback.service(), callback.reason(), callback.attempts(), callback.outcome());
         try {
             return json.writeValueAsString(event);

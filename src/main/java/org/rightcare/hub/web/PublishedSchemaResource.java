@@ -11,19 +11,23 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.rightcare.hub.support.DocumentSchema;
 
 /**
- * The JSON Schemas (2020-12) of the documents the hub reads, at URLs that stay put for as long as their version is
- * served: CAD vendors validate their events against the first before they send them; ICB engineers point their editors
- * at the other two (a {@code # yaml-language-server: $schema=...} line) for completion and checking as they type. The
- * hub reads each document with the very same schema ({@link DocumentSchema}).
+ * The JSON Schemas (2020-12) of the documents the hub reads, and of the callback it sends to CADs, at URLs that stay
+ * put for as long as their version is served: CAD vendors validate their events against the first before they send
+ * them, and the hub's callbacks against the second (the hub's tests check every callback with it); ICB engineers point
+ * their editors at the directory and routing policy schemas (a {@code # yaml-language-server: $schema=...} line) for
+ * completion and checking as they type. The hub reads each document with the very same schema
+ * ({@link DocumentSchema}).
  */
 @Path("/")
 public class PublishedSchemaResource {
 
     static final String CAD_EVENT = "/cad/cad-event-v1.schema.json";
+    static final String CAD_CALLBACK = "/cad/cad-callback-v1.schema.json";
     static final String DIRECTORY = "/directory/directory-v1.schema.json";
     static final String ROUTING_POLICY = "/routing/routing-policy-v1.schema.json";
 
     private final byte[] cadEvent = DocumentSchema.read(CAD_EVENT).getBytes(StandardCharsets.UTF_8);
+    private final byte[] cadCallback = DocumentSchema.read(CAD_CALLBACK).getBytes(StandardCharsets.UTF_8);
     private final byte[] directory = DocumentSchema.read(DIRECTORY).getBytes(StandardCharsets.UTF_8);
     private final byte[] routingPolicy = DocumentSchema.read(ROUTING_POLICY).getBytes(StandardCharsets.UTF_8);
 
@@ -32,6 +36,13 @@ public class PublishedSchemaResource {
     @Operation(summary = "JSON Schema of the CAD event (contract v1)")
     public Response cadEvent() {
         return schema(cadEvent);
+    }
+
+    @GET
+    @Path("cad/v1/schema/cad-callback.schema.json")
+    @Operation(summary = "JSON Schema of the callback the hub posts to a CAD (contract v1)")
+    public Response cadCallback() {
+        return schema(cadCallback);
     }
 
     @GET

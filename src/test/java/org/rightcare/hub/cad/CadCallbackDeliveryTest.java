@@ -19,10 +19,12 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralStatus;
+import org.rightcare.hub.testing.CadCallbackSchema;
 import org.rightcare.hub.testing.CadCallbacks;
 import org.rightcare.hub.testing.CadWebhook;
 import org.rightcare.hub.testing.CallbackReceiver;
@@ -37,7 +39,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * CAD callbacks from the outbox to a real HTTP receiver, as contract v1's "Outbound: hub -> CAD" says. Each test
- * marks its callbacks (a service id) and looks only at those.
+ * marks its callbacks (a service id) and looks only at those; every callback the receiver gets, anyone's, must
+ * conform to the published callback schema.
  */
 @QuarkusTest
 class CadCallbackDeliveryTest {
@@ -53,9 +56,29 @@ class CadCallbackDeliveryTest {
         cad = new CallbackReceiver();
     }
 
+    /** How many of the receiver's callbacks have been checked against the schema. */
+    private static int checked;
+
     @AfterAll
     static void stopReceiver() {
-        cad.close();
+        try {
+            everyCallbackReceivedConformsToTheSchema();
+        } finally {
+            cad.close();
+        }
+    }
+
+    @AfterEach
+    void everyCallbackSoFarConformsToTheSchema() {
+        everyCallbackReceivedConformsToTheSchema();
+    }
+
+    private static void everyCallbackReceivedConformsToTheSchema() {
+        List<Received> all = cad.all();
+        for (Received callback : all.subList(checked, all.size())) {
+            assertEquals(List.of(), CadCallbackSchema.problems(callback.text()), callback.text());
+        }
+        checked = all.size();
     }
 
     @Test
@@ -128,6 +151,36 @@ class CadCallbackDeliveryTest {
         assertEquals("referral.accepted", accepted.get("eventType").asText());
         assertEquals("accepted", accepted.get("status").asText());
         assertNotEquals(offered.get("eventId").asText(), accepted.get("eventId").asText());
+    }
+
+    @Test
+    void everyCallbackTypeArrivesInTheShapeOfThePublishedSchema() {
+        String marker = CadCallbacks.marker();
+        Referral referral = CadCallbacks.referral(cad.url());
+        Instant at = Instant.parse("2026-11-22T14:20:00Z");
+        CadCallback.Outcome outcome = new CadCallback.Outcome(
+                new CadCallback.Coding("https://fhir.nhs.uk/CodeSystem/UEC-PathwaysDispositionCode", "Dx012",
+                        "Emergency Ambulance Response"),
+                "C2", "Chest pain on exertion; ambulance requested");
+        CadCallback.Attempt worded = new CadCallback.Attempt(marker, "rejected", "clinically-inappropriate", at,
+                "Patient needs a hoist we do not carry");
+
+        CadCallbacks.enqueueCommitted(outbox, referral, CadCallbacks.offered(marker), CadCallbacks.accepted(marker),
+                new CadCallback(CadCallbackType.SENT_BACK, ReferralStatus.SENT_BACK, null,
+                        new CadCallback.Reason("clinician-requests-ambulance", "A clinician asks for an ambulance",
+                                "Needs an ambulance response"),
+                        List.of(worded), outcome),
+                new CadCallback(CadCallbackType.COMPLETED, ReferralStatus.COMPLETED, CadCallbacks.service(marker), null,
+                        List.of(), new CadCallback.Outcome(null, "C5", "Treated at home")),
+                new CadCallback(CadCallbackType.CANCELLED, ReferralStatus.CANCELLED, null, null,
+                        List.of(new CadCallback.Attempt(marker, "cancelled", null, at))));
+        List<Received> callbacks = cad.awaitCount(marker, 5, WITHIN);
+
+        assertEquals(List.of("referral.offered", "referral.accepted", "referral.sent-back", "referral.completed",
+                "referral.cancelled"), callbacks.stream().map(c -> c.json().get("eventType").asText()).toList());
+        for (Received callback : callbacks) {
+            assertEquals(List.of(), CadCallbackSchema.problems(callback.text()), callback.text());
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.rightcare.hub.intake;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.rightcare.hub.support.DocumentSchema;
+import org.rightcare.hub.testing.CadCallbackSchema;
 import org.rightcare.hub.testing.CadWebhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,6 +44,7 @@ import io.restassured.response.Response;
 class CadEventSchemaTest {
 
     private static final String SCHEMA_PATH = "/cad/v1/schema/cad-event.schema.json";
+    private static final String CALLBACK_SCHEMA_PATH = "/cad/v1/schema/cad-callback.schema.json";
     private static final String FALL = "incident-created.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,6 +64,18 @@ class CadEventSchemaTest {
                 .contentType("application/schema+json")
                 .body("$schema", equalTo("https://json-schema.org/draft/2020-12/schema"))
                 .body("title", equalTo("rightcare-hub CAD event, contract v1"));
+    }
+
+    @Test
+    void servesTheCallbackSchemaBesideItAsSchemaJson() {
+        String served = given().get(CALLBACK_SCHEMA_PATH).then().statusCode(200)
+                .contentType("application/schema+json")
+                .header("Cache-Control", containsString("max-age=3600"))
+                .body("$schema", equalTo("https://json-schema.org/draft/2020-12/schema"))
+                .body("title", equalTo("rightcare-hub CAD callback, contract v1"))
+                .extract().asString();
+
+        assertEquals(DocumentSchema.read(CadCallbackSchema.RESOURCE), served, "the very schema the tests check with");
     }
 
     @Test

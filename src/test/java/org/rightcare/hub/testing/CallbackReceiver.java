@@ -109,6 +109,13 @@ public final class CallbackReceiver implements AutoCloseable {
         }
     }
 
+    /** Every request received, whoever's, in the order they arrived. */
+    public List<Received> all() {
+        synchronized (received) {
+            return List.copyOf(received);
+        }
+    }
+
     public List<Happening> happenings(String marker) {
         synchronized (happenings) {
             return happenings.stream().filter(h -> marker.equals(h.marker())).toList();
