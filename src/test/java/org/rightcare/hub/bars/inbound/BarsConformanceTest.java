@@ -22,6 +22,7 @@ import org.rightcare.hub.bars.inbound.ProcessMessageTest.Area;
 import org.rightcare.hub.directory.CommunityService;
 import org.rightcare.hub.testing.BarsMessages;
 import org.rightcare.hub.testing.Referrals;
+import org.rightcare.hub.testing.TestDatabase;
 
 import ca.uhn.fhir.context.FhirContext;
 import io.quarkus.test.junit.QuarkusTest;
@@ -44,6 +45,8 @@ class BarsConformanceTest {
     private static final Path DEFINITIONS = REFERENCE
             .resolve("bars-simplifier/NHSBookingandReferrals/backup/MessageDefinition");
     private static final Path API_EXAMPLES = REFERENCE.resolve("bars-api/specification/examples1.4.0");
+    /** The NHS number of the patient in BaRS's examples. */
+    private static final String EXAMPLE_PATIENT_NHS_NUMBER = "3478526985";
     private static final Path API_VALIDATION_RESPONSE = API_EXAMPLES
             .resolve("process_message/request/ValidationResponse (POST) .json");
 
@@ -72,7 +75,9 @@ class BarsConformanceTest {
     private static String adapted(Path file, UUID referral, UUID offer, CommunityService responder) {
         String example = read(file).replace(EXAMPLE_SERVICE_REQUEST, referral.toString())
                 .replace(EXAMPLE_VALIDATION_REQUEST, offer.toString())
-                .replace(EXAMPLE_RESPONDER_DOS_ID, responder.dosServiceId());
+                .replace(EXAMPLE_RESPONDER_DOS_ID, responder.dosServiceId())
+                // The examples' patient becomes the referral's: the hub refuses an answer about another patient.
+                .replace(EXAMPLE_PATIENT_NHS_NUMBER, BarsMessages.FIXTURE_PATIENT_NHS_NUMBER);
         boolean xml = file.toString().endsWith(".xml");
         String firstId = xml ? "<id value=\"[^\"]+\"" : "\"id\": \"[^\"]+\"";
         String freshId = xml ? "<id value=\"" + UUID.randomUUID() + "\"" : "\"id\": \"" + UUID.randomUUID() + "\"";
@@ -130,11 +135,14 @@ class BarsConformanceTest {
         assertEquals("completed", ProcessMessageTest.offerStatus(offer));
 
         // The final response with a new CAD incident (an upgrade to C1-2) and a third Encounter, straight after the
-        // offer: the team saw the patient, so the offer is accepted and completed at once.
+        // offer: the team saw the patient, so the offer is accepted and completed at once, and since the clinician
+        // asks for an ambulance the case goes back to the ambulance service, never reported completed.
         UUID upgraded = Referrals.post(Referrals.fallIn(area.district(), "C3"));
         UUID upgradedOffer = Referrals.awaitOffer(upgraded, 1);
         post(example("VALRESP03"), upgraded, upgradedOffer, area.falls()).statusCode(200);
         assertEquals("completed", ProcessMessageTest.offerStatus(upgradedOffer));
+        assertEquals("sent-back clinician-requests-ambulance", TestDatabase
+                .text("SELECT status || ' ' || send_back_reason FROM referral WHERE id = ?", upgraded));
 
         // The API's JSON final response is refused only for its known defect: with https, it completes an offer.
         UUID another = Referrals.post(Referrals.fallIn(area.district(), "C3"));
