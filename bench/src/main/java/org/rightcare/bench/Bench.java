@@ -697,13 +697,15 @@ public final class Bench {
         } else {
             // The production checklist (README): OIDC by its issuer URL, the public base URL, the CAD system's secret
             // in a properties file named by QUARKUS_CONFIG_LOCATIONS. One departure: the harness's CAD receives
-            // callbacks over plain http on 127.0.0.1, which prod refuses unless allowed.
+            // callbacks over plain http on 127.0.0.1, which prod refuses unless allowed; and it serves no board, whose
+            // sign-in would need an OIDC web-app tenant the harness's stand-in issuer does not provide.
             Path cadSystems = opt.out.resolve("cad-systems.properties");
             Files.writeString(cadSystems, "hub.cad.systems.\"" + events.cadSystem + "\".secret=" + cadSecret + "\n");
             environment.put("QUARKUS_CONFIG_LOCATIONS", cadSystems.toAbsolutePath().toString());
             cmd.add("-Dquarkus.oidc.auth-server-url=" + issuer);
             cmd.add("-Dhub.public-base-url=" + hubBase);
             cmd.add("-Dhub.cad.allow-insecure-callbacks=true");
+            cmd.add("-Dhub.board.enabled=false");
         }
         cmd.add("-Dquarkus.http.host=127.0.0.1");
         cmd.add("-Dquarkus.http.port=" + port);
