@@ -52,6 +52,12 @@ public final class NativeImageRegistrations implements Feature {
     static final List<Scan> FHIR = List.of(
             new Scan("org.hl7.fhir.r4.model.Patient", "org/hl7/fhir/r4/model/", false),
             new Scan("org.hl7.fhir.r4.hapi.ctx.FhirR4", "org/hl7/fhir/r4/hapi/ctx/", false));
+    /**
+     * Element types of the R4 model that live outside its packages, which HAPI instantiates by reflection like the
+     * rest: the narrative's XHTML. {@code NativeImageRegistrationsTest} compares this with every element type HAPI's
+     * own model scan finds.
+     */
+    static final List<String> FHIR_ELEMENTS_ELSEWHERE = List.of("org.hl7.fhir.utilities.xhtml.XhtmlNode");
     /** The hub's own classes, of which the records are registered. */
     static final List<Scan> HUB = List.of(
             new Scan(NativeImageRegistrations.class.getName(), "org/rightcare/hub/", true));
@@ -95,13 +101,17 @@ public final class NativeImageRegistrations implements Feature {
     }
 
     /**
-     * Every R4 model class and the hub's records, each found through {@code find} (a class by name, without
+     * Every R4 model class, the element types elsewhere, and the hub's records, each found through {@code find} (a class by
+     * name, without
      * initialising it) and linked as registration links it, by listing its declared members.
      */
     static Registrations registrations(Function<String, Class<?>> find) {
         List<Class<?>> classes = new ArrayList<>();
         Map<String, String> skipped = new TreeMap<>();
         for (String name : classes(find, FHIR)) {
+            consider(name, find, type -> true, classes, skipped);
+        }
+        for (String name : FHIR_ELEMENTS_ELSEWHERE) {
             consider(name, find, type -> true, classes, skipped);
         }
         for (String name : classes(find, HUB)) {

@@ -8,10 +8,13 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.ops.ReferralTimeline;
+
+import ca.uhn.fhir.context.FhirContext;
 
 /**
  * What the native image feature registers, checked on the JVM in seconds: HAPI's R4 model classes, nested components
@@ -74,6 +77,25 @@ class NativeImageRegistrationsTest {
                 constructor.getGenericParameterTypes();
             }
         }
+    }
+
+    /**
+     * HAPI instantiates every element type it parses by reflection (the narrative's {@code XhtmlNode} failed the
+     * first native start this way): each type its model scan of every R4 resource finds must be registered.
+     */
+    @Test
+    void everyElementTypeHapisModelScanFindsIsRegistered() {
+        FhirContext fhir = FhirContext.forR4();
+        fhir.getResourceTypes().forEach(fhir::getResourceDefinition);
+        Set<Class<?>> registered = Set.copyOf(NativeImageRegistrations.registrations(NativeImageRegistrationsTest::load)
+                .classes());
+
+        List<String> missing = fhir.getElementDefinitions().stream()
+                .map(definition -> definition.getImplementingClass()).filter(type -> !registered.contains(type))
+                .map(Class::getName).sorted().toList();
+
+        assertEquals(List.of(), missing, "element types HAPI reaches by reflection but the image would not register");
+        assertTrue(fhir.getElementDefinitions().size() > 500, "the scan reached the whole model");
     }
 
     @Test
