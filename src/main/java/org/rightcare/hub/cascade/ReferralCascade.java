@@ -436,8 +436,9 @@ public class ReferralCascade {
         Instant budgetEnds = SendBackRules.budgetEnds(policy, referral.incident(), referral.createdAt(),
                 referral.budgetEndsAt());
         Referral budgeted = withBudget(referral, budgetEnds);
+        ServiceDirectory.Snapshot routedWith = directory.snapshot();
         SendBackRules.Precheck precheck = SendBackRules.precheck(policy, referral.incident(), budgetEnds, now,
-                directory.services(), offersSoFar);
+                routedWith.services(), offersSoFar);
         if (precheck instanceof SendBackRules.SendBack back) {
             return sendBack(tx, budgeted, orElse(whenNoneLeft, back.reason()), offersSoFar, now, counts);
         }
@@ -449,10 +450,11 @@ public class ReferralCascade {
                     now);
             RoutingDecision decision = next instanceof SendBackRules.OfferTo to ? to.decision()
                     : ((SendBackRules.SendBack) next).decision();
-            return decisions.insert(tx, referral.id(), decision).chain(() -> next instanceof SendBackRules.OfferTo to
-                    ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar, now)
-                    : sendBack(tx, budgeted, orElse(whenNoneLeft, ((SendBackRules.SendBack) next).reason()),
-                            offersSoFar, now, counts));
+            return decisions.insert(tx, referral, decision, routedWith.version())
+                    .chain(() -> next instanceof SendBackRules.OfferTo to
+                            ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar, now)
+                            : sendBack(tx, budgeted, orElse(whenNoneLeft, ((SendBackRules.SendBack) next).reason()),
+                                    offersSoFar, now, counts));
         });
     }
 

@@ -57,6 +57,12 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
     }
 
     @Override
+    public Snapshot snapshot() {
+        Copy now = copy;
+        return new Snapshot(now.version(), now.services());
+    }
+
+    @Override
     public Optional<CommunityService> find(String serviceId) {
         return Optional.ofNullable(copy.byId().get(serviceId));
     }

@@ -16,6 +16,16 @@ public interface ServiceDirectory {
     /** Every service, active or not, ordered by id. */
     List<CommunityService> services();
 
+    /**
+     * The services with the directory version they were read at, as one consistent pair: what a routing decision
+     * records, so its explanation can be rebuilt later from the same directory.
+     */
+    Snapshot snapshot();
+
+    /** The directory at one version: every service, ordered by id. */
+    record Snapshot(long version, List<CommunityService> services) {
+    }
+
     Optional<CommunityService> find(String serviceId);
 
     /**
