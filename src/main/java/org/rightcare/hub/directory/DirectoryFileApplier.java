@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.rightcare.hub.audit.Actor;
 import org.rightcare.hub.audit.AuditLog;
 import org.rightcare.hub.audit.AuditRecord;
+import org.rightcare.hub.referral.ReferralRepository;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -43,12 +44,15 @@ public class DirectoryFileApplier {
     private final Pool pool;
     private final DirectoryRepository repository;
     private final AuditLog audit;
+    private final ReferralRepository referrals;
     private final Clock clock;
 
-    public DirectoryFileApplier(Pool pool, DirectoryRepository repository, AuditLog audit, Clock clock) {
+    public DirectoryFileApplier(Pool pool, DirectoryRepository repository, AuditLog audit,
+            ReferralRepository referrals, Clock clock) {
         this.pool = pool;
         this.repository = repository;
         this.audit = audit;
+        this.referrals = referrals;
         this.clock = clock;
     }
 
@@ -91,6 +95,8 @@ public class DirectoryFileApplier {
         }
         return Multi.createFrom().iterable(steps).onItem().transformToUniAndConcatenate(Supplier::get)
                 .collect().last()
+                // The offers open with a service changed or removed are re-checked against the new directory.
+                .chain(() -> referrals.recheckOpenOffersOf(tx, concat(changed, removed), now))
                 .chain(() -> repository.recordAppliedFile(tx, file.location(), file.sha256(), now))
                 .chain(() -> repository.bumpVersion(tx, now))
                 .call(version -> record(tx, "directory-file.apply", file.location(), new JsonObject()
@@ -100,6 +106,12 @@ public class DirectoryFileApplier {
                         .put("changed", new JsonArray(changed))
                         .put("removed", new JsonArray(removed))))
                 .map(version -> new Outcome(true, version, added, changed, removed));
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
     }
 
     private Uni<Void> record(SqlClient tx, String action, String entityId, JsonObject detail) {

@@ -184,6 +184,24 @@ public class ReferralRepository {
                 .execute(Tuple.of(utc(now))).map(this::first);
     }
 
+    /**
+     * Makes every referral with an offer open to one of these services due now, in the caller's transaction: their
+     * directory entry or capacity is changing, so the send-back loop must re-check those offers against the router's
+     * rules at once (the change and the request to re-check commit together, whichever replica then sweeps). Returns
+     * how many referrals were made due.
+     */
+    public Uni<Integer> recheckOpenOffersOf(SqlClient tx, Collection<String> serviceIds, Instant now) {
+        if (serviceIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return tx.preparedQuery("""
+                UPDATE referral SET next_action_at = $2
+                WHERE status = 'offered' AND next_action_at > $2
+                  AND id IN (SELECT referral_id FROM offer
+                             WHERE service_id = ANY($1) AND status IN ('requested', 'received'))""")
+                .execute(Tuple.of(serviceIds.toArray(String[]::new), utc(now))).map(rows -> rows.rowCount());
+    }
+
     /** Looks again later at a referral whose step failed, so one bad case cannot hold up the others. */
     public Uni<Void> postpone(SqlClient client, UUID id, Instant until) {
         return client.preparedQuery("UPDATE referral SET next_action_at = $2 WHERE id = $1 AND next_action_at IS NOT NULL")

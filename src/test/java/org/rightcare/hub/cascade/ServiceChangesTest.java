@@ -1,0 +1,196 @@
+package org.rightcare.hub.cascade;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.rightcare.hub.testing.Referrals.answer;
+import static org.rightcare.hub.testing.Referrals.awaitOffer;
+import static org.rightcare.hub.testing.Referrals.fallIn;
+import static org.rightcare.hub.testing.Referrals.lastCallback;
+import static org.rightcare.hub.testing.Referrals.offers;
+import static org.rightcare.hub.testing.Referrals.post;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.rightcare.hub.audit.Actor;
+import org.rightcare.hub.directory.Capacity;
+import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.DirectoryAdminService;
+import org.rightcare.hub.directory.Eligibility;
+import org.rightcare.hub.directory.InMemoryServiceDirectory;
+import org.rightcare.hub.directory.OpeningHours;
+import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.support.WallClock;
+import org.rightcare.hub.testing.TestDatabase;
+import org.rightcare.hub.testing.TestServices;
+import org.rightcare.hub.testing.Tokens;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Issue 15 item 1, the changes that do not come from the CAD: a service's directory entry (removed, no longer
+ * eligible, hours) or its capacity changing re-checks the offers open with it by the router's own rules, and what no
+ * longer holds is withdrawn at once (the provider's Task cancelled with the reason), the case going to the next
+ * service or back to the ambulance service with the reason. An acceptance is not undone by the directory, the
+ * service's capacity or the breach time passing: the service has taken clinical responsibility for the patient.
+ */
+@QuarkusTest
+class ServiceChangesTest {
+
+    private static final Actor ADMIN = Actor.hub("test");
+
+    @Inject
+    DirectoryAdminService admin;
+    @Inject
+    InMemoryServiceDirectory directory;
+    @Inject
+    DueReferralSweeper sweeper;
+
+    @Test
+    void aServiceRemovedFromTheDirectoryLosesItsOpenOfferToTheNextService() {
+        SendBackLoopTest.Area area = SendBackLoopTest.fallsAndUcr();
+        UUID referral = post(fallIn(area.district(), "C3"));
+        UUID offer = awaitOffer(referral, 1);
+        assertEquals(area.falls(), offers(referral).get(0).get("service_id"));
+
+        admin.delete(area.falls(), ADMIN).await().atMost(Duration.ofSeconds(10));
+
+        awaitOffer(referral, 2);
+        assertEquals("cancelled", offers(referral).get(0).get("status"));
+        assertEquals("service-changed", offers(referral).get(0).get("status_reason_code"));
+        assertEquals(area.ucr(), offers(referral).get(1).get("service_id"));
+        assertEquals("requested", offers(referral).get(1).get("status"));
+        assertEquals(List.of("referral.offered", "referral.offered"), SendBackLoopTest.callbacks(referral));
+        answer(offer, area.fallsOds(), "accepted", null, null).then().statusCode(409);
+    }
+
+    @Test
+    void aServiceThatReportsNoCapacityLosesItsOpenOfferAndTheCaseGoesBackWhenNoneIsLeft() {
+        CommunityService falls = onlyAFallsService("cap");
+        UUID referral = post(fallIn(falls.catchment().postcodeDistricts().get(0), "C3"));
+        UUID offer = awaitOffer(referral, 1);
+
+        TestServices.capacity(falls.id(), Capacity.Rag.RED, null);
+
+        TestDatabase.await("the offer is withdrawn", () -> "sent-back".equals(SendBackLoopTest.status(referral)));
+        assertEquals("cancelled", offers(referral).get(0).get("status"));
+        assertEquals("no-capacity", offers(referral).get(0).get("status_reason_code"));
+        assertEquals("no-capacity", SendBackLoopTest.sendBackReason(referral));
+        assertEquals(List.of("referral.offered", "referral.sent-back"), SendBackLoopTest.callbacks(referral));
+        assertEquals("no-capacity", lastCallback(referral).at("/reason/code").asText());
+        // The provider sees its Task cancelled, with the hub's reason.
+        given().auth().oauth2(Tokens.provider(falls.odsCode())).get("/fhir/Task/" + offer).then().statusCode(200)
+                .body("status", org.hamcrest.Matchers.equalTo("cancelled"))
+                .body("statusReason.coding[0].code", org.hamcrest.Matchers.equalTo("no-capacity"));
+    }
+
+    @Test
+    void aServiceNoLongerEligibleOrClosedNowLosesItsOpenOffer() {
+        String district = TestServices.freshDistrict();
+        String key = district.toLowerCase();
+        CommunityService falls = TestServices.service("elig-falls-" + key, ServiceType.FALLS_RESPONSE, "E" + district,
+                district, Duration.ofMinutes(10));
+        CommunityService ucr = TestServices.service("hours-ucr-" + key, ServiceType.UCR, "H" + district, district,
+                Duration.ofMinutes(15));
+        TestServices.install(falls, ucr);
+        UUID referral = post(fallIn(district, "C3"));
+        awaitOffer(referral, 1);
+
+        // The falls service now takes only patients of 100 and over: the patient (born 1938) is not one.
+        Eligibility e = falls.eligibility();
+        replace(new CommunityService(falls.id(), falls.name(), falls.type(), falls.odsCode(), falls.organisationName(),
+                falls.dosServiceId(), falls.catchment(), falls.openingHours(),
+                new Eligibility(e.categories(), e.dispatchPhases(), e.conditions(), 100, e.maximumAge(),
+                        e.news2Ceiling(), e.minimumFrailty(), e.maximumFrailty(), e.excludedConditions()),
+                falls.acceptanceWindow(), falls.endpoint(), falls.active()));
+        awaitOffer(referral, 2);
+        assertEquals("service-changed", offers(referral).get(0).get("status_reason_code"));
+        assertEquals(ucr.id(), offers(referral).get(1).get("service_id"));
+
+        // The UCR team's hours change so that it is closed now: its offer goes, and no service is left.
+        replace(new CommunityService(ucr.id(), ucr.name(), ucr.type(), ucr.odsCode(), ucr.organisationName(),
+                ucr.dosServiceId(), ucr.catchment(), closedToday(), ucr.eligibility(), ucr.acceptanceWindow(),
+                ucr.endpoint(), ucr.active()));
+        TestDatabase.await("the second offer is withdrawn", () -> "sent-back".equals(SendBackLoopTest.status(referral)));
+        assertEquals("cancelled", offers(referral).get(1).get("status"));
+        assertEquals("service-closed", offers(referral).get(1).get("status_reason_code"));
+        assertEquals("service-closed", SendBackLoopTest.sendBackReason(referral));
+        assertEquals(List.of("referral.offered", "referral.offered", "referral.sent-back"),
+                SendBackLoopTest.callbacks(referral));
+    }
+
+    @Test
+    void anOfferThatStillHoldsAfterAChangeStaysAndNobodyIsTold() {
+        CommunityService falls = onlyAFallsService("amber");
+        UUID referral = post(fallIn(falls.catchment().postcodeDistricts().get(0), "C3"));
+        awaitOffer(referral, 1);
+
+        TestServices.capacity(falls.id(), Capacity.Rag.AMBER, 2);
+        // The re-check ran (the referral was made due, and is due again only at the offer's deadline).
+        TestDatabase.await("the re-check has run", () -> TestDatabase.count(
+                "SELECT count(*) FROM referral WHERE id = ? AND next_action_at > now() + interval '5 minutes'",
+                referral) == 1);
+
+        assertEquals("requested", offers(referral).get(0).get("status"));
+        assertEquals("offered", SendBackLoopTest.status(referral));
+        assertEquals(List.of("referral.offered"), SendBackLoopTest.callbacks(referral));
+    }
+
+    /**
+     * The contract's 2026-12 additions recall an acceptance only when the service can no longer safely hold the
+     * patient (an upgrade, deterioration, conveying, the service withdrawing): the breach time passing, the service
+     * reporting no capacity or leaving the directory is none of these, so the acceptance stands and nobody is told.
+     */
+    @Test
+    void anAcceptanceStandsWhenTheBreachTimePassesAndTheServiceChanges() {
+        SendBackLoopTest.Area area = SendBackLoopTest.fallsAndUcr();
+        ObjectNode created = fallIn(area.district(), "C3");
+        UUID referral = post(created);
+        answer(awaitOffer(referral, 1), area.fallsOds(), "accepted", null, null).then().statusCode(200);
+
+        TestServices.capacity(area.falls(), Capacity.Rag.RED, 0);
+        admin.delete(area.falls(), ADMIN).await().atMost(Duration.ofSeconds(10));
+        Instant breach = Instant.ofEpochSecond(TestDatabase.count(
+                "SELECT extract(epoch FROM breach_at)::bigint FROM referral WHERE id = ?", referral));
+        Instant afterBreach = breach.plus(Duration.ofMinutes(1));
+        while (sweeper.sweep(afterBreach).await().atMost(Duration.ofSeconds(60)) > 0) {
+            // next batch: other tests' referrals may be due then too
+        }
+
+        assertEquals("accepted", SendBackLoopTest.status(referral));
+        assertEquals("accepted", offers(referral).get(0).get("status"));
+        assertEquals(List.of("referral.offered", "referral.accepted"), SendBackLoopTest.callbacks(referral));
+    }
+
+    /** A 24/7 falls service, alone in a district of its own. */
+    private static CommunityService onlyAFallsService(String name) {
+        String district = TestServices.freshDistrict();
+        CommunityService falls = TestServices.service(name + "-falls-" + district.toLowerCase(),
+                ServiceType.FALLS_RESPONSE, "Q" + district, district, Duration.ofMinutes(10));
+        TestServices.install(falls);
+        return falls;
+    }
+
+    private void replace(CommunityService service) {
+        admin.put(service, ADMIN).await().atMost(Duration.ofSeconds(10));
+        directory.refresh().await().atMost(Duration.ofSeconds(10));
+    }
+
+    /** Hours that have the service closed all of today (open only on another day of the week). */
+    private static OpeningHours closedToday() {
+        DayOfWeek otherDay = LocalDate.now(WallClock.ZONE).getDayOfWeek().plus(3);
+        return new OpeningHours(List.of(new OpeningHours.AvailableTime(EnumSet.of(otherDay), false,
+                LocalTime.of(8, 0), LocalTime.of(20, 0))), List.of());
+    }
+}
