@@ -79,14 +79,22 @@ public class ReferralRepository {
      * then the current referral is returned unchanged. An event time is never kept beyond {@link #EVENT_TIME_AHEAD}
      * past {@code now}, and a stored one beyond that bound orders nothing: a far-future {@code occurredAt} cannot
      * block every later update of the incident, upgrades included.
+     *
+     * <p>
+     * In the same statement the referral keeps its correlation id, or takes {@code correlationCandidate} if it has
+     * none, and the event's trace becomes its latest (as {@link #correlate}); an event too old to apply correlates
+     * by a statement of its own.
      */
-    public Uni<Referral> upsertIncident(SqlClient tx, UUID newId, String cadSystem, Incident incident, Instant breachAt,
-            String callbackUrl, Instant eventAt, Instant now) {
+    public Uni<Upserted> upsertIncident(SqlClient tx, UUID newId, String cadSystem, Incident incident, Instant breachAt,
+            String callbackUrl, Instant eventAt, Instant now, String correlationCandidate, String traceParent) {
         String sql = """
                 INSERT INTO referral (id, cad_system, incident_id, status, category, incident, breach_at, callback_url,
-                                      last_event_at, version, created_at, updated_at, next_action_at)
-                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 1, $10, $10, $10)
+                                      last_event_at, version, created_at, updated_at, next_action_at,
+                                      correlation_id, trace_parent)
+                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 1, $10, $10, $10, $12, $13)
                 ON CONFLICT (cad_system, incident_id) DO UPDATE SET
+                    correlation_id = COALESCE(referral.correlation_id, EXCLUDED.correlation_id),
+                    trace_parent = COALESCE(EXCLUDED.trace_parent, referral.trace_parent),
                     category = EXCLUDED.category,
                     incident = EXCLUDED.incident,
                     breach_at = EXCLUDED.breach_at,
@@ -96,18 +104,28 @@ public class ReferralRepository {
                     updated_at = EXCLUDED.updated_at
                 WHERE referral.last_event_at <= EXCLUDED.last_event_at
                    OR referral.last_event_at > EXCLUDED.updated_at + $11::text::interval
-                RETURNING %s
+                RETURNING %s, correlation_id
                 """.formatted(COLUMNS);
         Tuple params = Tuple.tuple()
                 .addUUID(newId).addString(cadSystem).addString(incident.incidentId())
                 .addString(ReferralStatus.ROUTING.wireValue()).addString(incident.category().code())
                 .addString(toJson(incident)).addOffsetDateTime(utc(breachAt)).addString(callbackUrl)
                 .addOffsetDateTime(utc(boundedEventTime(eventAt, now))).addOffsetDateTime(utc(now))
-                .addString(EVENT_TIME_AHEAD.toSeconds() + " seconds");
-        return tx.preparedQuery(sql).execute(params)
-                .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().item(toReferral(rows.iterator().next()))
-                        : findByIncident(tx, cadSystem, incident.incidentId()).map(Optional::orElseThrow));
+                .addString(EVENT_TIME_AHEAD.toSeconds() + " seconds").addString(correlationCandidate)
+                .addString(traceParent);
+        return tx.preparedQuery(sql).execute(params).chain(rows -> {
+            if (rows.size() > 0) {
+                Row row = rows.iterator().next();
+                return Uni.createFrom().item(new Upserted(toReferral(row), row.getString("correlation_id")));
+            }
+            return findByIncident(tx, cadSystem, incident.incidentId()).map(Optional::orElseThrow)
+                    .chain(current -> correlate(tx, current.id(), correlationCandidate, traceParent)
+                            .map(correlationId -> new Upserted(current, correlationId)));
+        });
+    }
+
+    /** The referral as an incident's event left it, and the correlation id the incident keeps. */
+    public record Upserted(Referral referral, String correlationId) {
     }
 
     /** The event's time as it may order the incident's events: never beyond {@link #EVENT_TIME_AHEAD} from now. */
