@@ -13,7 +13,9 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
@@ -148,6 +150,34 @@ class ServiceChangesTest {
     }
 
     /**
+     * A service that closes withdraws its open offer at its closing time, not at the end of its acceptance window:
+     * the offer is due then, and the case moves on (here, back to the ambulance service: no other service is left).
+     */
+    @Test
+    void aServiceThatClosesWithdrawsItsOpenOfferAtItsClosingTime() {
+        String district = TestServices.freshDistrict();
+        LocalDateTime closes = LocalDateTime.now(WallClock.ZONE).plusMinutes(3).truncatedTo(ChronoUnit.MINUTES);
+        OpeningHours closingSoon = new OpeningHours(
+                List.of(OpeningHours.AvailableTime.allDay(EnumSet.allOf(DayOfWeek.class))),
+                List.of(new OpeningHours.NotAvailable("Closed for this test", closes, closes.plusDays(1))));
+        TestServices.install(TestServices.service("closing-falls-" + district.toLowerCase(), ServiceType.FALLS_RESPONSE,
+                "Z" + district, district, Duration.ofMinutes(10), closingSoon));
+        UUID referral = post(fallIn(district, "C3"));
+        awaitOffer(referral, 1);
+        Instant closing = closes.atZone(WallClock.ZONE).toInstant();
+        assertEquals(closing.getEpochSecond(), TestDatabase.count(
+                "SELECT extract(epoch FROM deadline_at)::bigint FROM offer WHERE referral_id = ?", referral),
+                "due when the service closes, not at the end of its 10 minutes");
+
+        sweepUntilQuiet(closing.plusSeconds(1));
+
+        assertEquals("failed", offers(referral).get(0).get("status"));
+        assertEquals("service-closed", offers(referral).get(0).get("status_reason_code"));
+        assertEquals("service-closed", SendBackLoopTest.sendBackReason(referral));
+        assertEquals(List.of("referral.offered", "referral.sent-back"), SendBackLoopTest.callbacks(referral));
+    }
+
+    /**
      * The contract's 2026-12 additions recall an acceptance only when the service can no longer safely hold the
      * patient (an upgrade, deterioration, conveying, the service withdrawing): the breach time passing, the service
      * reporting no capacity or leaving the directory is none of these, so the acceptance stands and nobody is told.
@@ -164,13 +194,18 @@ class ServiceChangesTest {
         Instant breach = Instant.ofEpochSecond(TestDatabase.count(
                 "SELECT extract(epoch FROM breach_at)::bigint FROM referral WHERE id = ?", referral));
         Instant afterBreach = breach.plus(Duration.ofMinutes(1));
-        while (sweeper.sweep(afterBreach).await().atMost(Duration.ofSeconds(60)) > 0) {
-            // next batch: other tests' referrals may be due then too
-        }
+        sweepUntilQuiet(afterBreach);
 
         assertEquals("accepted", SendBackLoopTest.status(referral));
         assertEquals("accepted", offers(referral).get(0).get("status"));
         assertEquals(List.of("referral.offered", "referral.accepted"), SendBackLoopTest.callbacks(referral));
+    }
+
+    /** Sweeps as the schedule would at {@code at}, batch after batch: other tests' referrals may be due then too. */
+    private void sweepUntilQuiet(Instant at) {
+        while (sweeper.sweep(at).await().atMost(Duration.ofSeconds(60)) > 0) {
+            // next batch
+        }
     }
 
     /** A 24/7 falls service, alone in a district of its own. */
