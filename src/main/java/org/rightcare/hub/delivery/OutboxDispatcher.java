@@ -32,8 +32,7 @@ import io.vertx.mutiny.core.Vertx;
  *
  * <p>
  * A pass claims due rows in one short statement, then sends each outside any transaction and records the outcome
- * in another (successes many to a statement, {@link DeliveredMarks}). Concurrency is bounded per replica and per destination,
- * and destinations take turns in each claim, so
+ * in another. Concurrency is bounded per replica and per destination, and destinations take turns in each claim, so
  * a slow or dead receiver holds only its own slots. Nothing here blocks: claims, sends and timers all run on the
  * Vert.x event loop.
  *
@@ -57,7 +56,6 @@ public class OutboxDispatcher {
     private static final Duration HAND_BACK_TIMEOUT = Duration.ofSeconds(5);
 
     private final OutboxRepository outbox;
-    private final DeliveredMarks deliveredMarks;
     private final HttpDeliveryClient http;
     private final Map<String, DeliveryChannel> channels = new HashMap<>();
     private final DeliveryConfig config;
@@ -78,11 +76,9 @@ public class OutboxDispatcher {
     private long pollTimer = -1;
     private long probeTimer = -1;
 
-    public OutboxDispatcher(OutboxRepository outbox, DeliveredMarks deliveredMarks, HttpDeliveryClient http,
-            @All List<DeliveryChannel> channels, DeliveryConfig config, Clock clock, Vertx vertx,
-            DeliveryTracing tracing, DestinationHealth health) {
+    public OutboxDispatcher(OutboxRepository outbox, HttpDeliveryClient http, @All List<DeliveryChannel> channels,
+            DeliveryConfig config, Clock clock, Vertx vertx, DeliveryTracing tracing, DestinationHealth health) {
         this.outbox = outbox;
-        this.deliveredMarks = deliveredMarks;
         this.http = http;
         for (DeliveryChannel channel : channels) {
             if (this.channels.put(channel.name(), channel) != null) {
@@ -237,7 +233,7 @@ public class OutboxDispatcher {
             if (health.delivered(entry.destination(), now)) {
                 sendBacklog(entry.destination(), now);
             }
-            return deliveredMarks.markDelivered(entry.id(), now);
+            return outbox.markDelivered(entry.id(), now);
         }
         if (outcome instanceof DeliveryOutcome.Rejected rejected) {
             return deadLetter(entry, rejected.error(), "rejected", now);

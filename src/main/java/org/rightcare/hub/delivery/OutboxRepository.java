@@ -6,11 +6,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -169,22 +167,13 @@ public class OutboxRepository {
 
     /**
      * Delivered, whoever's claim it was: a 2xx is final even if the lease ran out and another replica retried. A row
-     * withdrawn meanwhile stays withdrawn. One statement for many rows ({@link DeliveredMarks} gathers them); returns
-     * the ids this call marked.
+     * withdrawn meanwhile stays withdrawn. Returns whether this call marked it.
      */
-    public Uni<Set<UUID>> markDelivered(List<UUID> ids, List<Instant> deliveredAt) {
+    public Uni<Boolean> markDelivered(UUID id, Instant now) {
         return pool.preparedQuery("""
-                UPDATE delivery_outbox o SET state = 'delivered', delivered_at = d.at, lease_token = NULL
-                FROM unnest($1::uuid[], $2::timestamptz[]) AS d (id, at)
-                WHERE o.id = d.id AND o.state = 'pending'
-                RETURNING o.id
-                """).execute(Tuple.of(ids.toArray(UUID[]::new),
-                deliveredAt.stream().map(OutboxRepository::utc).toArray(OffsetDateTime[]::new)))
-                .map(rows -> {
-                    Set<UUID> marked = new HashSet<>();
-                    rows.forEach(row -> marked.add(row.getUUID("id")));
-                    return marked;
-                });
+                UPDATE delivery_outbox SET state = 'delivered', delivered_at = $2, lease_token = NULL
+                WHERE id = $1 AND state = 'pending'
+                """).execute(Tuple.of(id, utc(now))).map(rows -> rows.rowCount() == 1);
     }
 
     /**

@@ -150,8 +150,7 @@ class CompetingDispatchersTest {
                 return new DeliveryRequest(request.url(), request.contentType(), request.body(), headers);
             }
         };
-        return new OutboxDispatcher(repository, new DeliveredMarks(repository), http, List.of(marked), config, clock, vertx,
-                tracing,
+        return new OutboxDispatcher(repository, http, List.of(marked), config, clock, vertx, tracing,
                 new DestinationHealth(config));
     }
 }

@@ -147,8 +147,7 @@ class ShutdownHandBackTest {
                         entry.payload().getBytes(StandardCharsets.UTF_8), Map.of());
             }
         };
-        return new OutboxDispatcher(repository, new DeliveredMarks(repository), http, List.of(channel), config, clock, vertx,
-                tracing,
+        return new OutboxDispatcher(repository, http, List.of(channel), config, clock, vertx, tracing,
                 new DestinationHealth(config));
     }
 }
