@@ -2,6 +2,7 @@ package org.rightcare.hub.cascade;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rightcare.hub.testing.Referrals.answer;
 import static org.rightcare.hub.testing.Referrals.awaitOffer;
 import static org.rightcare.hub.testing.Referrals.fallIn;
@@ -22,16 +23,22 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.Test;
 import org.rightcare.hub.audit.Actor;
+import org.rightcare.hub.bars.BarsMessaging;
 import org.rightcare.hub.directory.Capacity;
 import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.DeliveryEndpoint;
 import org.rightcare.hub.directory.DirectoryAdminService;
 import org.rightcare.hub.directory.Eligibility;
 import org.rightcare.hub.directory.InMemoryServiceDirectory;
 import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.support.WallClock;
+import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
 import org.rightcare.hub.testing.Tokens;
@@ -95,6 +102,34 @@ class ServiceChangesTest {
         given().auth().oauth2(Tokens.provider(falls.odsCode())).get("/fhir/Task/" + offer).then().statusCode(200)
                 .body("status", org.hamcrest.Matchers.equalTo("cancelled"))
                 .body("statusReason.coding[0].code", org.hamcrest.Matchers.equalTo("no-capacity"));
+    }
+
+    /** A provider reached over BaRS hears the withdrawal as BaRS says: a cancellation, its request revoked. */
+    @Test
+    void aBarsProviderHearsItsOfferRevokedWhenItsServiceReportsNoCapacity() throws Exception {
+        try (FhirProviderServer receiver = new FhirProviderServer()) {
+            String district = TestServices.freshDistrict();
+            CommunityService falls = TestServices.withEndpoint(TestServices.service("bars-falls-"
+                    + district.toLowerCase(), ServiceType.FALLS_RESPONSE, "B" + district, district,
+                    Duration.ofMinutes(10)), new DeliveryEndpoint(DeliveryEndpoint.Kind.BARS, receiver.base()));
+            TestServices.install(falls);
+            UUID referral = post(fallIn(district, "C3"));
+            awaitOffer(referral, 1);
+            TestDatabase.await("the offer is delivered", () -> receiver.messages().size() == 1);
+
+            TestServices.capacity(falls.id(), Capacity.Rag.RED, null);
+
+            TestDatabase.await("the cancellation arrives", () -> receiver.messages().size() == 2);
+            Bundle cancellation = receiver.messages().get(1);
+            MessageHeader header = (MessageHeader) cancellation.getEntryFirstRep().getResource();
+            assertEquals(BarsMessaging.CANCELLATION_DEFINITION, header.getDefinition());
+            ServiceRequest request = cancellation.getEntry().stream().map(e -> e.getResource())
+                    .filter(ServiceRequest.class::isInstance).map(ServiceRequest.class::cast).findFirst().orElseThrow();
+            assertEquals(ServiceRequest.ServiceRequestStatus.REVOKED, request.getStatus());
+            assertTrue(request.getReasonCodeFirstRep().getText().contains("no-capacity"),
+                    request.getReasonCodeFirstRep().getText());
+            assertEquals("no-capacity", lastCallback(referral).at("/reason/code").asText());
+        }
     }
 
     @Test
