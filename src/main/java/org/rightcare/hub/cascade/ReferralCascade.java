@@ -134,8 +134,8 @@ public class ReferralCascade {
             if (refused(referral, CaseEvent.SERVICE_NO_LONGER_TAKES_IT)) {
                 return Uni.createFrom().item(referral);
             }
-            LOG.infof("Referral %s: the offer to %s no longer holds after a change of the service (%s)",
-                    referral.id(), open.serviceId(), why.get().code());
+            LOG.infof("Referral %s: the offer to %s no longer holds after a change of the service or the routing "
+                    + "policy (%s)", referral.id(), open.serviceId(), why.get().code());
             return withdrawHolding(tx, referral, OfferStatusReason.withdrawnFor(why.get()), now, counts)
                     .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
                     .chain(after -> routeNext(tx, referral, after, now, counts, why.get()));

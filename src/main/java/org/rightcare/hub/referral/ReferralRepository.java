@@ -202,6 +202,19 @@ public class ReferralRepository {
                 .execute(Tuple.of(serviceIds.toArray(String[]::new), utc(now))).map(rows -> rows.rowCount());
     }
 
+    /**
+     * Makes every referral with an open offer due now, in the caller's transaction: the routing policy changed, so
+     * the send-back loop must re-check every open offer against the new rules at once. Returns how many referrals
+     * were made due.
+     */
+    public Uni<Integer> recheckAllOpenOffers(SqlClient tx, Instant now) {
+        return tx.preparedQuery("""
+                UPDATE referral SET next_action_at = $1
+                WHERE status = 'offered' AND next_action_at > $1
+                  AND id IN (SELECT referral_id FROM offer WHERE status IN ('requested', 'received'))""")
+                .execute(Tuple.of(utc(now))).map(rows -> rows.rowCount());
+    }
+
     /** Looks again later at a referral whose step failed, so one bad case cannot hold up the others. */
     public Uni<Void> postpone(SqlClient client, UUID id, Instant until) {
         return client.preparedQuery("UPDATE referral SET next_action_at = $2 WHERE id = $1 AND next_action_at IS NOT NULL")

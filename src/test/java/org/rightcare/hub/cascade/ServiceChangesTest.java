@@ -17,8 +17,10 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -37,6 +39,10 @@ import org.rightcare.hub.directory.Eligibility;
 import org.rightcare.hub.directory.InMemoryServiceDirectory;
 import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.referral.ArpCategory;
+import org.rightcare.hub.routing.RoutingPolicies;
+import org.rightcare.hub.routing.RoutingPolicy;
+import org.rightcare.hub.routing.RoutingRule;
 import org.rightcare.hub.support.WallClock;
 import org.rightcare.hub.testing.FhirProviderServer;
 import org.rightcare.hub.testing.TestDatabase;
@@ -51,7 +57,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * Issue 15 item 1, the changes that do not come from the CAD: a service's directory entry (removed, no longer
  * eligible, hours) or its capacity changing re-checks the offers open with it by the router's own rules, and what no
  * longer holds is withdrawn at once (the provider's Task cancelled with the reason), the case going to the next
- * service or back to the ambulance service with the reason. An acceptance is not undone by the directory, the
+ * service or back to the ambulance service with the reason. A reload of the routing policy re-checks every open offer
+ * the same way. An acceptance is not undone by the directory, the
  * service's capacity or the breach time passing: the service has taken clinical responsibility for the patient.
  */
 @QuarkusTest
@@ -65,6 +72,8 @@ class ServiceChangesTest {
     InMemoryServiceDirectory directory;
     @Inject
     DueReferralSweeper sweeper;
+    @Inject
+    RoutingPolicies policies;
 
     @Test
     void aServiceRemovedFromTheDirectoryLosesItsOpenOfferToTheNextService() {
@@ -234,6 +243,54 @@ class ServiceChangesTest {
         assertEquals("accepted", SendBackLoopTest.status(referral));
         assertEquals("accepted", offers(referral).get(0).get("status"));
         assertEquals(List.of("referral.offered", "referral.accepted"), SendBackLoopTest.callbacks(referral));
+    }
+
+    @Test
+    void aPolicyReloadWithdrawsAnOfferWhoseRuleItRemovedAndKeepsOneThatHolds() {
+        SendBackLoopTest.Area area = SendBackLoopTest.fallsAndUcr();
+        String gp = "gp-" + area.district().toLowerCase();
+        TestServices.install(TestServices.service(gp, ServiceType.GP_OUT_OF_HOURS, "G" + area.district(),
+                area.district(), Duration.ofMinutes(10)));
+        RoutingPolicy fromFile = policies.current();
+        // The running policy has one rule more than the file: C4 falls go to the GP out of hours.
+        policies.use(withFirstRule(fromFile, new RoutingRule("c4-falls-to-gp", "test rule the reload removes",
+                new RoutingRule.Conditions(Set.of(ArpCategory.C4), Set.of(), null, null, null, null, null, Set.of()),
+                List.of(ServiceType.GP_OUT_OF_HOURS))));
+        try {
+            UUID underRemovedRule = post(fallIn(area.district(), "C4"));
+            UUID toGp = awaitOffer(underRemovedRule, 1);
+            assertEquals(gp, offers(underRemovedRule).get(0).get("service_id"));
+            UUID stillHolds = post(fallIn(area.district(), "C3"));
+            awaitOffer(stillHolds, 1);
+            assertEquals(area.falls(), offers(stillHolds).get(0).get("service_id"));
+
+            given().auth().oauth2(Tokens.issue("ops-dave", null, List.of("hub-admin")))
+                    .post("/admin/routing-policy/reload").then().statusCode(200);
+
+            awaitOffer(underRemovedRule, 2);
+            assertEquals("cancelled", offers(underRemovedRule).get(0).get("status"));
+            assertEquals("service-changed", offers(underRemovedRule).get(0).get("status_reason_code"));
+            assertEquals(area.falls(), offers(underRemovedRule).get(1).get("service_id"));
+            given().auth().oauth2(Tokens.provider("G" + area.district())).get("/fhir/Task/" + toGp).then()
+                    .statusCode(200).body("status", org.hamcrest.Matchers.equalTo("cancelled"));
+            // The offer the new policy still makes is kept, the case looked at next at the offer's deadline.
+            TestDatabase.await("the holding offer is re-checked", () -> TestDatabase.count(
+                    "SELECT count(*) FROM referral r JOIN offer o ON o.referral_id = r.id WHERE r.id = ? "
+                            + "AND r.next_action_at = o.deadline_at",
+                    stillHolds) == 1);
+            assertEquals(1, offers(stillHolds).size());
+            assertEquals("requested", offers(stillHolds).get(0).get("status"));
+            assertEquals(List.of("referral.offered"), SendBackLoopTest.callbacks(stillHolds));
+        } finally {
+            policies.use(fromFile);
+        }
+    }
+
+    private static RoutingPolicy withFirstRule(RoutingPolicy policy, RoutingRule first) {
+        List<RoutingRule> rules = new ArrayList<>(List.of(first));
+        rules.addAll(policy.rules());
+        return new RoutingPolicy("test: " + first.id() + " first", policy.c2Segmentation(), policy.timeBudgets(),
+                rules, policy.offerPastBreach());
     }
 
     /** Sweeps as the schedule would at {@code at}, batch after batch: other tests' referrals may be due then too. */
