@@ -13,9 +13,14 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.cascade.ReferralCascade;
+import org.rightcare.hub.offers.OfferRepository;
+import org.rightcare.hub.referral.ReferralRepository;
 
+import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.Architectures.LayeredArchitecture;
@@ -140,6 +145,33 @@ class ArchitectureTest {
                 "subscriptions", "demo")))
                 .should().dependOnClassesThat().resideInAnyPackage("ca.uhn.fhir..", "org.hl7.fhir..")
                 .check(HUB_CLASSES);
+    }
+
+    /**
+     * One path moves a referral (issue 15): a referral's status and its offers change only in the cascade, and the
+     * referral's status only in {@code ReferralCascade}, whose every step is checked against {@code ReferralLifecycle}
+     * first. Intake creates a referral (in {@code routing}) and applies the CAD's picture, and the directory may make a
+     * referral due for a re-check; neither moves it. The one exception, in the cascade too, is the sweeper's last
+     * resort ({@code abandon}) when even sending a failing case back as {@code hub-error} fails.
+     */
+    @Test
+    void onlyTheCascadeMovesAReferralOrItsOffers() {
+        noClasses().that().resideOutsideOfPackage(HUB + ".cascade..")
+                .should().callMethodWhere(callTo(ReferralRepository.class, "updateCascade", "abandon"))
+                .orShould().callMethodWhere(callTo(OfferRepository.class, "insert", "updateStatus", "cancelHolding"))
+                .because("a referral moves only through ReferralCascade, along ReferralLifecycle's table")
+                .check(HUB_CLASSES);
+        noClasses().that().doNotHaveFullyQualifiedName(ReferralCascade.class.getName())
+                .should().callMethodWhere(callTo(ReferralRepository.class, "updateCascade"))
+                .because("every change of a referral's status is a ReferralCascade step checked against "
+                        + "ReferralLifecycle")
+                .check(HUB_CLASSES);
+    }
+
+    private static DescribedPredicate<JavaMethodCall> callTo(Class<?> owner, String... methods) {
+        Set<String> names = Set.of(methods);
+        return DescribedPredicate.describe(owner.getSimpleName() + "." + String.join(" or ", methods),
+                call -> call.getTargetOwner().isEquivalentTo(owner) && names.contains(call.getName()));
     }
 
     private static String[] packages(List<String> names) {

@@ -407,10 +407,8 @@ public final class Bench {
         long[] start = phaseMark();
         runSchedule(steps);
         waitForConclusions();
-        if ("hapi".equals(opt.compare)) {
-            hubCost = phaseCost(start);
-            compareWithHapi();
-        }
+        if (opt.mode.equals("hub")) hubCost = phaseCost(start);
+        if ("hapi".equals(opt.compare)) compareWithHapi();
         Report.write(this);
     }
 
@@ -419,9 +417,18 @@ public final class Bench {
      * after its last step, and the events sent meanwhile (the warm-up's too). Unlike a step's cost it includes the
      * work an overload pushed past the step's end, so it is the cost per event even of a server that fell behind.
      */
-    record PhaseCost(long serverTicks, long databaseTicks, long events) {
+    record PhaseCost(long serverTicks, long databaseTicks, long events, long commits, long routingDecisions) {
         double serverMsPerEvent() {
             return serverTicks * 10.0 / Math.max(1, events);
+        }
+
+        double commitsPerEvent() {
+            return (double) commits / Math.max(1, events);
+        }
+
+        /** The hub's and PostgreSQL's CPU per routing decision made (every routing step stores one). */
+        double msPerRoutingDecision() {
+            return (serverTicks + databaseTicks) * 10.0 / Math.max(1, routingDecisions);
         }
 
         double databaseMsPerEvent() {
@@ -433,13 +440,27 @@ public final class Bench {
 
     long[] phaseMark() {
         Process server = measured;
-        return new long[] {server == null ? 0 : cpuTicks(server.pid()), pgCpuTicks(), eventsSent.get()};
+        return new long[] {server == null ? 0 : cpuTicks(server.pid()), pgCpuTicks(), eventsSent.get(),
+            postgres == null ? 0 : dbStats()[1], routingDecisions()};
     }
 
     PhaseCost phaseCost(long[] start) throws InterruptedException {
         awaitQuiet();
         long[] end = phaseMark();
-        return new PhaseCost(end[0] - start[0], end[1] - start[1], end[2] - start[2]);
+        return new PhaseCost(end[0] - start[0], end[1] - start[1], end[2] - start[2], end[3] - start[3],
+                end[4] - start[4]);
+    }
+
+    /** How many routing decisions the hub has stored; 0 for a server that keeps none. */
+    long routingDecisions() {
+        if (postgres == null || !opt.mode.equals("hub")) return 0;
+        try (Statement s = connection().createStatement();
+                ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT count(*) FROM routing_decision")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     /** The warm-up, one step per listed rate, and with --search the search; the steps are added to {@code into}. */

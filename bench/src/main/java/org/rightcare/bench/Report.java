@@ -83,6 +83,14 @@ final class Report {
         json.append("  \"hubStartToReadyMs\": ").append(b.hubReadyMillis).append(",\n  \"steps\": [\n");
         stepsJson(json, b.steps, b);
         json.append("  ]");
+        if (b.hubCost != null) {
+            json.append(",\n  \"hubWholeRun\": {\"events\": ").append(b.hubCost.events())
+                    .append(", \"hubCpuMsPerEvent\": ").append(fmt2(b.hubCost.serverMsPerEvent()))
+                    .append(", \"postgresCpuMsPerEvent\": ").append(fmt2(b.hubCost.databaseMsPerEvent()))
+                    .append(", \"commitsPerEvent\": ").append(fmt2(b.hubCost.commitsPerEvent()))
+                    .append(", \"routingDecisions\": ").append(b.hubCost.routingDecisions())
+                    .append(", \"cpuMsPerRoutingDecision\": ").append(fmt2(b.hubCost.msPerRoutingDecision())).append("}");
+        }
         if (b.hapi != null) ComparisonReport.json(json, b);
         json.append("\n}\n");
         Files.writeString(b.opt.out.resolve("results.json"), json);
@@ -208,6 +216,15 @@ final class Report {
                     .append(fmt2(s.statements / (double) Math.max(1, sent(s)))).append(" | ")
                     .append(fmt2((s.dbXactEnd - s.dbXactStart) / (double) Math.max(1, sent(s)))).append(" | ")
                     .append(s.loadStart).append(" -> ").append(s.loadEnd).append(" |\n");
+        }
+        if (b.hubCost != null) {
+            // A step's cost leaves out work an overload pushed past its end; the whole run's does not.
+            md.append("\nWhole run (from the hub being ready until it went quiet after the last step, warm-up included): ")
+                    .append(b.hubCost.events()).append(" events; hub ").append(fmt2(b.hubCost.serverMsPerEvent()))
+                    .append(" ms and PostgreSQL ").append(fmt2(b.hubCost.databaseMsPerEvent()))
+                    .append(" ms of CPU per event, ").append(fmt2(b.hubCost.commitsPerEvent())).append(" commits per event; ")
+                    .append(b.hubCost.routingDecisions()).append(" routing decisions, ")
+                    .append(fmt2(b.hubCost.msPerRoutingDecision())).append(" ms of CPU (hub and PostgreSQL) per decision.\n");
         }
         md.append("\nLatency in ms (count, p50, p90, p99, p99.9, max), from the intended send time:\n\n");
         md.append("| rate/s | measure | count | p50 | p90 | p99 | p99.9 | max |\n|---:|---|---:|---:|---:|---:|---:|---:|\n");

@@ -152,6 +152,13 @@ public class BoardCase {
                     c.reason())));
             d.exclusions().forEach(e -> considered.add(new Considered(e.serviceName(), typeName(e.serviceType()), false,
                     exclusion(e))));
+            if (d.unlistedExclusions() > 0) {
+                considered.add(new Considered(d.unlistedExclusions() + " more services", "", false,
+                        d.unlistedCounts().entrySet().stream()
+                                .map(c -> BoardWords.exclusion(c.getKey()) + ": " + c.getValue())
+                                .collect(Collectors.joining("; "))
+                                + " (not listed one by one: the directory has changed since this decision)"));
+            }
         });
         OtherHolder otherHolder = caller.isProvider() ? all.stream()
                 .filter(o -> o.status().isOpen() && !o.odsCode().equals(caller.organisation()))

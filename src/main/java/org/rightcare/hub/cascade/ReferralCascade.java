@@ -38,7 +38,10 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
- * The referral cascade: every change of a referral's route goes through here. A referral is offered to the first
+ * The referral cascade: every change of a referral's route goes through here, and nowhere else (the architecture test
+ * enforces it: only this class writes a referral's status, and only the cascade its offers). Each public method is
+ * one kind of event of the case's state machine ({@link ReferralLifecycle}), checked against its table before anything
+ * changes: a step the table refuses changes nothing. A referral is offered to the first
  * candidate service; on a rejection or a deadline with no answer it goes to the next candidate while the policy's
  * time budget lasts; otherwise it goes back to the ambulance service with the reason. An upgrade to an
  * ambulance-only category or a CAD cancel withdraws every offer at once. Each step runs in the caller's transaction
@@ -96,8 +99,7 @@ public class ReferralCascade {
                 return routeNext(tx, referral, all, now, counts);
             }
             if (!SendBackRules.deadlinePassed(open.get(), now)) {
-                return referrals.updateCascade(tx, referral.id(), referral.status(), open.get().deadlineAt(),
-                        referral.budgetEndsAt(), null, now);
+                return recheckOpenOffer(tx, referral, open.get(), all, now, counts);
             }
             // A service that closed before it answered (its window ends at its closing time) withdraws the offer
             // as closed, not as a service that chose not to answer.
@@ -108,6 +110,35 @@ public class ReferralCascade {
                     .call(timedOut -> deliveries.offerClosed(tx, referral, timedOut))
                     .invoke(() -> counts.offerAnswered(AfterCommitCounts.OfferAnswer.TIMED_OUT))
                     .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now, counts));
+        });
+    }
+
+    /**
+     * An open offer looked at before its deadline: its service's directory entry or capacity changed (the change made
+     * the referral due), or its service closes before the deadline. It is re-checked by the router's own rules
+     * ({@link SendBackRules#whyOfferNoLongerHolds}); an offer that no longer holds is withdrawn (the provider's copy
+     * revoked) and the case goes to the next candidate, or back with the reason. One that holds is looked at again at
+     * its deadline or the service's closing time, whichever comes first.
+     */
+    private Uni<Referral> recheckOpenOffer(SqlClient tx, Referral referral, Offer open, List<Offer> all, Instant now,
+            AfterCommitCounts counts) {
+        // A directory change made the referral due: judge by the directory as that change left it.
+        return directory.catchUp(tx).chain(() -> capacity.current(tx, List.of(open.serviceId()), now)).chain(live -> {
+            Optional<CommunityService> service = directory.find(open.serviceId());
+            Optional<SendBackReason> why = SendBackRules.whyOfferNoLongerHolds(router, policies.current(),
+                    referral.incident(), service, live.get(open.serviceId()), now);
+            if (why.isEmpty()) {
+                return referrals.updateCascade(tx, referral.id(), referral.status(),
+                        SendBackRules.nextCheck(open, service, now), referral.budgetEndsAt(), null, now);
+            }
+            if (refused(referral, CaseEvent.SERVICE_NO_LONGER_TAKES_IT)) {
+                return Uni.createFrom().item(referral);
+            }
+            LOG.infof("Referral %s: the offer to %s no longer holds after a change of the service or the routing "
+                    + "policy (%s)", referral.id(), open.serviceId(), why.get().code());
+            return withdrawHolding(tx, referral, OfferStatusReason.withdrawnFor(why.get()), now, counts)
+                    .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
+                    .chain(after -> routeNext(tx, referral, after, now, counts, why.get()));
         });
     }
 
@@ -210,7 +241,8 @@ public class ReferralCascade {
      * the case goes back as {@code hub-error}, so nothing is retried for ever. The caller holds the row lock.
      */
     public Uni<Referral> failedTooOften(SqlClient tx, Referral referral, Instant now, AfterCommitCounts counts) {
-        if (referral.status().isTerminal()) {
+        if (!ReferralLifecycle.allows(referral.status(), CaseEvent.STEP_FAILED_TOO_OFTEN)) {
+            // Concluded meanwhile: nothing moves, and the loop stops looking at it.
             return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
                     referral.sendBackReason(), now);
         }
@@ -269,10 +301,14 @@ public class ReferralCascade {
      */
     public Uni<Referral> cancelledByCad(SqlClient tx, Referral referral, boolean evenIfAccepted, Instant now,
             AfterCommitCounts counts) {
-        boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
-        if (!open && !(evenIfAccepted && referral.status() == ReferralStatus.ACCEPTED)) {
+        Optional<ReferralLifecycle.Transition> move = ReferralLifecycle.transition(referral.status(),
+                evenIfAccepted ? CaseEvent.CAD_CANCELLED : CaseEvent.CAD_CLOSED);
+        // A concluded case stays as it is (a CAD often closes an incident the hub has sent back: no warning), and
+        // closing an accepted one leaves the acceptance standing.
+        if (move.isEmpty() || move.get().to() == referral.status()) {
             return Uni.createFrom().item(referral);
         }
+        boolean open = referral.status() == ReferralStatus.ROUTING || referral.status() == ReferralStatus.OFFERED;
         return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CANCELLED_BY_CAD, now)
                 .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> {
@@ -322,7 +358,8 @@ public class ReferralCascade {
                 // Routing: only what rules out every service matters now; the router reads the rest when it routes.
                 Optional<SendBackReason> why = SendBackRules.whyNoLongerHeld(policy, referral.incident(),
                         Optional.empty(), now, false);
-                return why.isEmpty() ? Uni.createFrom().item(referral)
+                return why.isEmpty() || refused(referral, CaseEvent.OFFER_NO_LONGER_HOLDS)
+                        ? Uni.createFrom().item(referral)
                         : sendBack(tx, referral, why.get(), null, null, all, now, counts);
             }
             Offer held = holding.get();
@@ -334,6 +371,9 @@ public class ReferralCascade {
                     return Uni.createFrom().item(referral);
                 }
                 return pictureChanged(tx, referral, held, service.get(), all, now);
+            }
+            if (refused(referral, accepted ? CaseEvent.ACCEPTANCE_NO_LONGER_HOLDS : CaseEvent.OFFER_NO_LONGER_HOLDS)) {
+                return Uni.createFrom().item(referral);
             }
             LOG.infof("Referral %s: the %s of %s no longer holds (%s)", referral.id(),
                     accepted ? "acceptance" : "offer", held.serviceId(), why.get().code());
@@ -396,21 +436,25 @@ public class ReferralCascade {
         Instant budgetEnds = SendBackRules.budgetEnds(policy, referral.incident(), referral.createdAt(),
                 referral.budgetEndsAt());
         Referral budgeted = withBudget(referral, budgetEnds);
+        ServiceDirectory.Snapshot routedWith = directory.snapshot();
         SendBackRules.Precheck precheck = SendBackRules.precheck(policy, referral.incident(), budgetEnds, now,
-                directory.services(), offersSoFar);
+                routedWith.services(), offersSoFar);
         if (precheck instanceof SendBackRules.SendBack back) {
             return sendBack(tx, budgeted, orElse(whenNoneLeft, back.reason()), offersSoFar, now, counts);
         }
         List<CommunityService> services = ((SendBackRules.Route) precheck).services();
         return capacity.current(tx, services.stream().map(CommunityService::id).toList(), now).chain(live -> {
-            SendBackRules.NextStep next = SendBackRules.unlessBreachPassed(referral.breachAt(), SendBackRules.next(router,
-                    policy, referral.incident(), budgetEnds, now, services, live, offersSoFar), now);
+            SendBackRules.NextStep next = SendBackRules.unlessBreachPassed(policy, referral.breachAt(),
+                    SendBackRules.next(router, policy, referral.incident(), budgetEnds, now, services, live,
+                            offersSoFar),
+                    now);
             RoutingDecision decision = next instanceof SendBackRules.OfferTo to ? to.decision()
                     : ((SendBackRules.SendBack) next).decision();
-            return decisions.insert(tx, referral.id(), decision).chain(() -> next instanceof SendBackRules.OfferTo to
-                    ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar, now)
-                    : sendBack(tx, budgeted, orElse(whenNoneLeft, ((SendBackRules.SendBack) next).reason()),
-                            offersSoFar, now, counts));
+            return decisions.insert(tx, referral, decision, routedWith.version())
+                    .chain(() -> next instanceof SendBackRules.OfferTo to
+                            ? offer(tx, budgeted, to.service(), to.deadline(), offersSoFar, now)
+                            : sendBack(tx, budgeted, orElse(whenNoneLeft, ((SendBackRules.SendBack) next).reason()),
+                                    offersSoFar, now, counts));
         });
     }
 

@@ -69,24 +69,33 @@ public final class SendBackRules {
     /**
      * A case whose breach time has passed, or would pass before the service offered it must answer, goes back at once
      * as {@code breach-passed}: the ambulance service, not a community team still deciding, must hold a case at its
-     * breach time. Any other step stands.
+     * breach time. The exception is a service of a type the policy lists in {@code offerPastBreach} (a virtual ward or
+     * a GP that can still usefully call the patient back): it is offered the case all the same. Any other step
+     * stands.
      */
-    public static NextStep unlessBreachPassed(Instant breachAt, NextStep next, Instant now) {
+    public static NextStep unlessBreachPassed(RoutingPolicy policy, Instant breachAt, NextStep next, Instant now) {
         if (breachAt != null && next instanceof OfferTo to
-                && (!now.isBefore(breachAt) || to.deadline().isAfter(breachAt))) {
+                && (!now.isBefore(breachAt) || to.deadline().isAfter(breachAt))
+                && !policy.mayOfferPastBreach(to.service().type())) {
             return new SendBack(SendBackReason.BREACH_PASSED, to.decision());
         }
         return next;
     }
 
-    /** The checks that need no capacity: the category, the budget, and which services a rule could pick. */
+    /**
+     * The checks that need no capacity: the category, the budget, and which services a rule could pick. A budget spent
+     * goes back with the last service's answer, or as {@code breach-passed} when no service answered at all (a case
+     * the CAD sent after its budget, counted from the call, had run out).
+     */
     public static Precheck precheck(RoutingPolicy policy, Incident incident, Instant budgetEnds, Instant now,
             List<CommunityService> directory, List<Offer> offersSoFar) {
         if (!policy.mayRoute(incident.category())) {
             return new SendBack(SendBackReason.NOT_ELIGIBLE_CATEGORY, null);
         }
         if (!now.isBefore(budgetEnds)) {
-            return new SendBack(lastAttemptReason(offersSoFar).orElse(SendBackReason.TIMED_OUT), null);
+            // With no service ever asked, the case came (or got) too close to its breach for any to answer in time:
+            // timed-out would say a service was reached and did not answer.
+            return new SendBack(lastAttemptReason(offersSoFar).orElse(SendBackReason.BREACH_PASSED), null);
         }
         Integer age = incident.patient() == null ? null : incident.patient().ageOn(now.atZone(WallClock.ZONE).toLocalDate());
         Set<ServiceType> types = policy.ruleFor(incident, age).map(RoutingRule::prefer).map(Set::copyOf)
@@ -155,6 +164,53 @@ public final class SendBackRules {
             return Optional.of(SendBackReason.OUT_OF_AREA);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why an open offer to {@code service} no longer holds now that the service's directory entry or capacity changed,
+     * judged by the router itself: the offer holds while the router would still pick that service for the case
+     * (the policy's rule prefers its type, it is active, eligible, covers the location, is open now and has room).
+     * Otherwise the reason the case goes back with if no other service takes it: {@code not-eligible-category} (a
+     * policy that no longer routes the category), {@code service-closed}, {@code no-capacity}, {@code out-of-area},
+     * or {@code no-eligible-service} (removed, made inactive, no longer eligible, or no longer preferred).
+     *
+     * @param service empty when the service has left the directory
+     * @param capacity the service's live capacity
+     */
+    public static Optional<SendBackReason> whyOfferNoLongerHolds(Router router, RoutingPolicy policy,
+            Incident incident, Optional<CommunityService> service, Capacity capacity, Instant now) {
+        if (!policy.mayRoute(incident.category())) {
+            return Optional.of(SendBackReason.NOT_ELIGIBLE_CATEGORY);
+        }
+        if (service.isEmpty()) {
+            return Optional.of(SendBackReason.NO_ELIGIBLE_SERVICE);
+        }
+        RoutingDecision decision = router.decide(policy, incident, now, List.of(service.get()),
+                Map.of(service.get().id(), capacity), Set.of());
+        if (!decision.candidates().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(decision.exclusions().stream().findFirst().map(exclusion -> switch (exclusion.reason()) {
+            case CLOSED_NOW -> SendBackReason.SERVICE_CLOSED;
+            case NO_CAPACITY -> SendBackReason.NO_CAPACITY;
+            case OUT_OF_AREA -> SendBackReason.OUT_OF_AREA;
+            default -> SendBackReason.NO_ELIGIBLE_SERVICE;
+        }).orElse(SendBackReason.NO_ELIGIBLE_SERVICE));
+    }
+
+    /**
+     * When an open offer that still holds must be looked at next: its deadline, or the service's next closing time if
+     * that comes first (a service whose hours changed since the offer was made withdraws it when it closes).
+     */
+    public static Instant nextCheck(Offer open, Optional<CommunityService> service, Instant now) {
+        Instant next = open.deadlineAt();
+        if (service.isPresent() && service.get().openingHours().isOpenAt(now)) {
+            Optional<Instant> closes = service.get().openingHours().nextChangeAfter(now);
+            if (closes.isPresent() && closes.get().isBefore(next)) {
+                next = closes.get();
+            }
+        }
+        return next;
     }
 
     /** The incident as if in a dispatch state the service takes, so that only its clinical rules are checked. */

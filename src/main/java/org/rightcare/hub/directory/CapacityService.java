@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.rightcare.hub.audit.AuditLog;
 import org.rightcare.hub.audit.AuditRecord;
+import org.rightcare.hub.referral.ReferralRepository;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -34,12 +36,15 @@ public class CapacityService {
 
     private final Pool pool;
     private final AuditLog audit;
+    private final ReferralRepository referrals;
     private final DirectoryConfig config;
     private final Clock clock;
 
-    public CapacityService(Pool pool, AuditLog audit, DirectoryConfig config, Clock clock) {
+    public CapacityService(Pool pool, AuditLog audit, ReferralRepository referrals, DirectoryConfig config,
+            Clock clock) {
         this.pool = pool;
         this.audit = audit;
+        this.referrals = referrals;
         this.config = config;
         this.clock = clock;
     }
@@ -83,7 +88,8 @@ public class CapacityService {
     }
 
     /**
-     * Records what the service says now, audited with before and after.
+     * Records what the service says now, audited with before and after. The offers open with the service are
+     * re-checked at once (a service with no room left loses them to the next one), in the same transaction.
      *
      * @param actorOrganisation the actor's ODS code, for the audit record; may be null
      * @return the new capacity; fails with {@link UnknownServiceException} when the directory has no such service
@@ -110,7 +116,8 @@ public class CapacityService {
                         .call(after -> audit.record(tx, new AuditRecord(actor, actorOrganisation, "capacity.update",
                                 ENTITY_TYPE, serviceId, AuditRecord.SUCCESS, new JsonObject()
                                         .put("before", before.map(CapacityService::summary).orElse(null))
-                                        .put("after", summary(after))))));
+                                        .put("after", summary(after)))))
+                        .call(() -> referrals.recheckOpenOffersOf(tx, List.of(serviceId), now)));
     }
 
     /**

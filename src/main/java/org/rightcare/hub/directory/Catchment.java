@@ -18,6 +18,8 @@ public record Catchment(List<String> postcodeDistricts, List<Area> areas) {
     /** The outward code: one or two letters, a digit, then an optional digit or letter (A9, A9A, AA99, ...). */
     static final Pattern DISTRICT = Pattern.compile("[A-Z]{1,2}[0-9][A-Z0-9]?");
     private static final Pattern FULL_POSTCODE = Pattern.compile("([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})");
+    /** Compiled once: the router asks for the district of the same postcode once per service it considers. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
     private static final double EARTH_RADIUS_KM = 6371.0088;
 
     public Catchment {
@@ -95,7 +97,7 @@ public record Catchment(List<String> postcodeDistricts, List<Area> areas) {
         if (postcode == null) {
             return Optional.empty();
         }
-        String text = postcode.trim().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
+        String text = SPACES.matcher(postcode.trim().toUpperCase(Locale.ROOT)).replaceAll(" ");
         var full = FULL_POSTCODE.matcher(text);
         if (full.matches()) {
             return Optional.of(full.group(1));

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import org.rightcare.hub.audit.Actor;
 import org.rightcare.hub.audit.AuditLog;
 import org.rightcare.hub.audit.AuditRecord;
+import org.rightcare.hub.referral.ReferralRepository;
 import org.rightcare.hub.support.FieldError;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,15 +45,17 @@ public class DirectoryAdminService {
     private final CapacityService capacity;
     private final AuditLog audit;
     private final InMemoryServiceDirectory directory;
+    private final ReferralRepository referrals;
     private final Clock clock;
 
     public DirectoryAdminService(Pool pool, DirectoryRepository repository, CapacityService capacity, AuditLog audit,
-            InMemoryServiceDirectory directory, Clock clock) {
+            InMemoryServiceDirectory directory, ReferralRepository referrals, Clock clock) {
         this.pool = pool;
         this.repository = repository;
         this.capacity = capacity;
         this.audit = audit;
         this.directory = directory;
+        this.referrals = referrals;
         this.clock = clock;
     }
 
@@ -65,7 +68,9 @@ public class DirectoryAdminService {
     }
 
     /**
-     * Creates or replaces a service. Fails with {@link ServiceDefinitionRejectedException} when the organisation's
+     * Creates or replaces a service. The offers open with it are re-checked at once against the new entry (see
+     * {@link ReferralRepository#recheckOpenOffersOf}), as are those of a service removed. Fails with
+     * {@link ServiceDefinitionRejectedException} when the organisation's
      * ODS code already has another name in the directory (one code, one FHIR Organization, one name).
      */
     public Uni<PutOutcome> put(CommunityService service, Actor actor) {
@@ -87,6 +92,7 @@ public class DirectoryAdminService {
                     String action = previous.isPresent() ? "directory-service.update" : "directory-service.create";
                     return change(tx, actor, action, service.id(), previous.orElse(null), after, now)
                             .chain(() -> repository.upsert(tx, service, actor.name(), now))
+                            .chain(() -> referrals.recheckOpenOffersOf(tx, List.of(service.id()), now))
                             .replaceWith(new PutOutcome(service, previous.isEmpty(), true));
                 }))
                 .call(outcome -> outcome.changed() ? directory.refreshQuietly() : Uni.createFrom().voidItem())
@@ -106,7 +112,8 @@ public class DirectoryAdminService {
                 .chain(before -> before.isEmpty() ? Uni.createFrom().item(false)
                         : repository.delete(tx, id)
                                 .call(() -> change(tx, actor, "directory-service.delete", id,
-                                        ServiceDefinitionFormat.write(before.get()), null, now))))
+                                        ServiceDefinitionFormat.write(before.get()), null, now))
+                                .call(() -> referrals.recheckOpenOffersOf(tx, List.of(id), now))))
                 .call(deleted -> deleted ? directory.refreshQuietly() : Uni.createFrom().voidItem())
                 .invoke(deleted -> {
                     if (deleted) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -42,12 +43,16 @@ public class DirectoryRepository {
         this.json = json;
     }
 
+    /**
+     * Every service with the version. The definitions are parsed on a worker thread, as in {@link #findAll}: thousands
+     * of services are seconds of CPU on a loaded machine, too long for the event loop that every request shares.
+     */
     public Uni<Snapshot> snapshot(SqlClient client) {
         return client.query("""
                 SELECT st.version, s.definition
                 FROM directory_state st LEFT JOIN directory_service s ON true
                 ORDER BY s.id
-                """).execute().map(rows -> {
+                """).execute().emitOn(Infrastructure.getDefaultWorkerPool()).map(rows -> {
             long version = 0;
             List<CommunityService> services = new ArrayList<>();
             for (Row row : rows) {
@@ -79,7 +84,8 @@ public class DirectoryRepository {
     }
 
     public Uni<List<CommunityService>> findAll(SqlClient client) {
-        return client.query("SELECT definition FROM directory_service ORDER BY id").execute().map(this::services);
+        return client.query("SELECT definition FROM directory_service ORDER BY id").execute()
+                .emitOn(Infrastructure.getDefaultWorkerPool()).map(this::services);
     }
 
     public Uni<Optional<CommunityService>> find(SqlClient client, String id) {

@@ -15,6 +15,7 @@ import org.rightcare.hub.support.ListenConnections;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * The current directory, held in memory so that routing reads it without a database round trip. The copy is
@@ -56,6 +57,12 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
     }
 
     @Override
+    public Snapshot snapshot() {
+        Copy now = copy;
+        return new Snapshot(now.version(), now.services());
+    }
+
+    @Override
     public Optional<CommunityService> find(String serviceId) {
         return Optional.ofNullable(copy.byId().get(serviceId));
     }
@@ -90,6 +97,13 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
         return repository.version(pool).chain(version -> version == copy.version()
                 ? Uni.createFrom().voidItem()
                 : reload());
+    }
+
+    @Override
+    public Uni<Void> catchUp(SqlClient client) {
+        return repository.version(client).chain(version -> version == copy.version()
+                ? Uni.createFrom().voidItem()
+                : repository.snapshot(client).invoke(this::replace).replaceWithVoid());
     }
 
     /**

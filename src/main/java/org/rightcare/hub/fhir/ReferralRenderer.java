@@ -205,6 +205,13 @@ public class ReferralRenderer {
                                 + e.detail() + ")")
                         .collect(Collectors.joining(", ")));
             }
+            if (decision.unlistedExclusions() > 0) {
+                text.append("; ").append(decision.unlistedExclusions()).append(" more excluded, not listed (")
+                        .append(decision.unlistedCounts().entrySet().stream()
+                                .map(c -> c.getKey().name().toLowerCase().replace('_', ' ') + ": " + c.getValue())
+                                .collect(Collectors.joining(", ")))
+                        .append("; the directory has changed since)");
+            }
             request.addNote(new Annotation().setText(text.append('.').toString()));
         });
         for (Offer offer : route.offers()) {

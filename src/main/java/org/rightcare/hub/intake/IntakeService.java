@@ -132,8 +132,9 @@ public class IntakeService {
         return switch (event.eventType()) {
             case CREATED, UPDATED -> referrals.upsertIncident(tx, UUID.randomUUID(), event.cadSystem(), incident,
                     breachTime(incident), event.callbackUrl() == null ? null : event.callbackUrl().toString(),
-                    event.occurredAt(), now)
-                    .call(referral -> correlate(tx, referral, correlationId, traceParent))
+                    event.occurredAt(), now, correlationId, traceParent)
+                    .invoke(upserted -> CorrelationId.use(upserted.correlationId()))
+                    .map(ReferralRepository.Upserted::referral)
                     // An upgrade to an ambulance-only category withdraws every open offer in this same transaction.
                     .chain(referral -> referral.version() > 1 ? cascade.incidentChanged(tx, referral, now, counts)
                             : Uni.createFrom().item(referral))

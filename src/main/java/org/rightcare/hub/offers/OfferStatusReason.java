@@ -27,6 +27,8 @@ public record OfferStatusReason(String system, String code, String text) {
     public static final OfferStatusReason OUT_OF_AREA = hub("out-of-area");
     public static final OfferStatusReason SERVICE_CLOSED = hub("service-closed");
     public static final OfferStatusReason CLINICIAN_REQUESTS_AMBULANCE = hub("clinician-requests-ambulance");
+    public static final OfferStatusReason NO_CAPACITY = hub("no-capacity");
+    public static final OfferStatusReason SERVICE_CHANGED = hub("service-changed");
 
     private static final Map<String, String> HUB_DISPLAYS = Map.ofEntries(
             Map.entry("timed-out", "No answer within the acceptance window"),
@@ -40,7 +42,10 @@ public record OfferStatusReason(String system, String code, String text) {
             Map.entry("conveying", "The crew started conveying the patient"),
             Map.entry("out-of-area", "The patient's location moved outside the service's catchment"),
             Map.entry("service-closed", "The service closed before it answered"),
-            Map.entry("clinician-requests-ambulance", "The service's clinician asked for an ambulance response"));
+            Map.entry("clinician-requests-ambulance", "The service's clinician asked for an ambulance response"),
+            Map.entry("no-capacity", "The service reported it has no capacity before it answered"),
+            Map.entry("service-changed",
+                    "The service's directory entry changed and no longer takes this case (removed, inactive, or no longer eligible)"));
 
     private static final Map<String, String> BARS_DISPLAYS = Map.of(
             "RRNA", "Requested resource not available within timescale",
@@ -75,6 +80,8 @@ public record OfferStatusReason(String system, String code, String text) {
             case CONVEYING -> CONVEYING;
             case OUT_OF_AREA -> OUT_OF_AREA;
             case SERVICE_CLOSED -> SERVICE_CLOSED;
+            case NO_CAPACITY -> NO_CAPACITY;
+            case NO_ELIGIBLE_SERVICE -> SERVICE_CHANGED;
             case HUB_ERROR -> HUB_ERROR;
             case CLINICIAN_REQUESTS_AMBULANCE -> CLINICIAN_REQUESTS_AMBULANCE;
             default -> DETERIORATED;
@@ -112,6 +119,8 @@ public record OfferStatusReason(String system, String code, String text) {
             case "hub:conveying" -> SendBackReason.CONVEYING;
             case "hub:out-of-area" -> SendBackReason.OUT_OF_AREA;
             case "hub:service-closed" -> SendBackReason.SERVICE_CLOSED;
+            case "hub:no-capacity" -> SendBackReason.NO_CAPACITY;
+            case "hub:service-changed" -> SendBackReason.NO_ELIGIBLE_SERVICE;
             case "hub:category-upgraded" -> SendBackReason.NOT_ELIGIBLE_CATEGORY;
             case "hub:hub-error" -> SendBackReason.HUB_ERROR;
             case "hub:clinician-requests-ambulance" -> SendBackReason.CLINICIAN_REQUESTS_AMBULANCE;

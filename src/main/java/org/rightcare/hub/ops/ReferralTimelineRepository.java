@@ -104,7 +104,10 @@ public class ReferralTimelineRepository {
             JsonObject decision = row.getJsonObject("decision");
             return entry(instant(row, "decided_at"), "routing-decision", "ruleId", row.getString("rule_id"),
                     "candidates", plain(decision.getJsonArray("candidates")),
-                    "exclusions", plain(decision.getJsonArray("exclusions")));
+                    "exclusions", plain(decision.getJsonArray("exclusions")),
+                    "excludedCounts", decision.getJsonObject("excludedCounts") == null ? null
+                            : decision.getJsonObject("excludedCounts").getMap(),
+                    "unlistedExclusions", decision.getInteger("unlistedExclusions"));
         });
     }
 

@@ -38,6 +38,11 @@ public final class ReferralLifecycle {
         PICTURE_CHANGED("picture changed, still eligible"),
         /** The CAD sent a new picture under which the open offer no longer holds; the same step moves on. */
         OFFER_NO_LONGER_HOLDS("offer no longer eligible"),
+        /**
+         * The offered service's directory entry or capacity changed (removed, inactive, no longer eligible, area,
+         * hours, no room) so that the router would no longer offer it the case; the same step moves on.
+         */
+        SERVICE_NO_LONGER_TAKES_IT("service changed, offer no longer holds"),
         /** The CAD sent a new picture under which the acceptance no longer holds: it is recalled. */
         ACCEPTANCE_NO_LONGER_HOLDS("acceptance no longer holds"),
         /** The accepting service's final answer asks for no ambulance. */
@@ -103,6 +108,8 @@ public final class ReferralLifecycle {
         legal(offered, CaseEvent.PICTURE_CHANGED, offered, "", true, false);
         legal(offered, CaseEvent.OFFER_NO_LONGER_HOLDS, routing,
                 "not-eligible-category, conveying, deteriorated, out-of-area", true, false);
+        legal(offered, CaseEvent.SERVICE_NO_LONGER_TAKES_IT, routing,
+                "service-closed, no-capacity, out-of-area, no-eligible-service", true, false);
         legal(offered, CaseEvent.FINAL_ANSWER_ASKS_FOR_AMBULANCE, sentBack,
                 SendBackReason.CLINICIAN_REQUESTS_AMBULANCE.code(), false, true);
         legal(accepted, CaseEvent.PICTURE_CHANGED, accepted, "", true, false);

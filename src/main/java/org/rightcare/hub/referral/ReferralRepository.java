@@ -79,14 +79,22 @@ public class ReferralRepository {
      * then the current referral is returned unchanged. An event time is never kept beyond {@link #EVENT_TIME_AHEAD}
      * past {@code now}, and a stored one beyond that bound orders nothing: a far-future {@code occurredAt} cannot
      * block every later update of the incident, upgrades included.
+     *
+     * <p>
+     * In the same statement the referral keeps its correlation id, or takes {@code correlationCandidate} if it has
+     * none, and the event's trace becomes its latest (as {@link #correlate}); an event too old to apply correlates
+     * by a statement of its own.
      */
-    public Uni<Referral> upsertIncident(SqlClient tx, UUID newId, String cadSystem, Incident incident, Instant breachAt,
-            String callbackUrl, Instant eventAt, Instant now) {
+    public Uni<Upserted> upsertIncident(SqlClient tx, UUID newId, String cadSystem, Incident incident, Instant breachAt,
+            String callbackUrl, Instant eventAt, Instant now, String correlationCandidate, String traceParent) {
         String sql = """
                 INSERT INTO referral (id, cad_system, incident_id, status, category, incident, breach_at, callback_url,
-                                      last_event_at, version, created_at, updated_at, next_action_at)
-                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 1, $10, $10, $10)
+                                      last_event_at, version, created_at, updated_at, next_action_at,
+                                      correlation_id, trace_parent)
+                VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, 1, $10, $10, $10, $12, $13)
                 ON CONFLICT (cad_system, incident_id) DO UPDATE SET
+                    correlation_id = COALESCE(referral.correlation_id, EXCLUDED.correlation_id),
+                    trace_parent = COALESCE(EXCLUDED.trace_parent, referral.trace_parent),
                     category = EXCLUDED.category,
                     incident = EXCLUDED.incident,
                     breach_at = EXCLUDED.breach_at,
@@ -96,18 +104,28 @@ public class ReferralRepository {
                     updated_at = EXCLUDED.updated_at
                 WHERE referral.last_event_at <= EXCLUDED.last_event_at
                    OR referral.last_event_at > EXCLUDED.updated_at + $11::text::interval
-                RETURNING %s
+                RETURNING %s, correlation_id
                 """.formatted(COLUMNS);
         Tuple params = Tuple.tuple()
                 .addUUID(newId).addString(cadSystem).addString(incident.incidentId())
                 .addString(ReferralStatus.ROUTING.wireValue()).addString(incident.category().code())
                 .addString(toJson(incident)).addOffsetDateTime(utc(breachAt)).addString(callbackUrl)
                 .addOffsetDateTime(utc(boundedEventTime(eventAt, now))).addOffsetDateTime(utc(now))
-                .addString(EVENT_TIME_AHEAD.toSeconds() + " seconds");
-        return tx.preparedQuery(sql).execute(params)
-                .chain(rows -> rows.size() > 0
-                        ? Uni.createFrom().item(toReferral(rows.iterator().next()))
-                        : findByIncident(tx, cadSystem, incident.incidentId()).map(Optional::orElseThrow));
+                .addString(EVENT_TIME_AHEAD.toSeconds() + " seconds").addString(correlationCandidate)
+                .addString(traceParent);
+        return tx.preparedQuery(sql).execute(params).chain(rows -> {
+            if (rows.size() > 0) {
+                Row row = rows.iterator().next();
+                return Uni.createFrom().item(new Upserted(toReferral(row), row.getString("correlation_id")));
+            }
+            return findByIncident(tx, cadSystem, incident.incidentId()).map(Optional::orElseThrow)
+                    .chain(current -> correlate(tx, current.id(), correlationCandidate, traceParent)
+                            .map(correlationId -> new Upserted(current, correlationId)));
+        });
+    }
+
+    /** The referral as an incident's event left it, and the correlation id the incident keeps. */
+    public record Upserted(Referral referral, String correlationId) {
     }
 
     /** The event's time as it may order the incident's events: never beyond {@link #EVENT_TIME_AHEAD} from now. */
@@ -164,6 +182,37 @@ public class ReferralRepository {
                  FROM referral WHERE next_action_at <= $1
                 ORDER BY next_action_at LIMIT 1 FOR UPDATE SKIP LOCKED""")
                 .execute(Tuple.of(utc(now))).map(this::first);
+    }
+
+    /**
+     * Makes every referral with an offer open to one of these services due now, in the caller's transaction: their
+     * directory entry or capacity is changing, so the send-back loop must re-check those offers against the router's
+     * rules at once (the change and the request to re-check commit together, whichever replica then sweeps). Returns
+     * how many referrals were made due.
+     */
+    public Uni<Integer> recheckOpenOffersOf(SqlClient tx, Collection<String> serviceIds, Instant now) {
+        if (serviceIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return tx.preparedQuery("""
+                UPDATE referral SET next_action_at = $2
+                WHERE status = 'offered' AND next_action_at > $2
+                  AND id IN (SELECT referral_id FROM offer
+                             WHERE service_id = ANY($1) AND status IN ('requested', 'received'))""")
+                .execute(Tuple.of(serviceIds.toArray(String[]::new), utc(now))).map(rows -> rows.rowCount());
+    }
+
+    /**
+     * Makes every referral with an open offer due now, in the caller's transaction: the routing policy changed, so
+     * the send-back loop must re-check every open offer against the new rules at once. Returns how many referrals
+     * were made due.
+     */
+    public Uni<Integer> recheckAllOpenOffers(SqlClient tx, Instant now) {
+        return tx.preparedQuery("""
+                UPDATE referral SET next_action_at = $1
+                WHERE status = 'offered' AND next_action_at > $1
+                  AND id IN (SELECT referral_id FROM offer WHERE status IN ('requested', 'received'))""")
+                .execute(Tuple.of(utc(now))).map(rows -> rows.rowCount());
     }
 
     /** Looks again later at a referral whose step failed, so one bad case cannot hold up the others. */

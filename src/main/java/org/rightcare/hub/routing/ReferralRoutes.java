@@ -52,7 +52,7 @@ public class ReferralRoutes {
             return Uni.createFrom().item(Optional.empty());
         }
         UUID id = referral.get().id();
-        return decisions.latest(tx, id).chain(decision -> offers.findByReferral(tx, id)
+        return decisions.latest(tx, referral.get()).chain(decision -> offers.findByReferral(tx, id)
                 .map(all -> Optional.of(new RoutedReferral(referral.get(), new ReferralRoute(decision, all)))));
     }
 

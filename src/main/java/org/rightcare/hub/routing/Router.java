@@ -69,6 +69,16 @@ public class Router {
         return new RoutingDecision(now, rule.get().id(), List.copyOf(candidates), List.copyOf(exclusions));
     }
 
+    /**
+     * Why the router excluded a service it did not list in a stored decision: the checks that need neither live
+     * capacity nor the case's earlier offers (inactive, not eligible, out of area), as {@link #decide} makes them
+     * at {@code decidedAt}. Empty when none of them excludes it.
+     */
+    static Optional<Exclusion> exclusionByTheDirectory(CommunityService service, Incident incident, Instant decidedAt) {
+        return exclusion(service, incident, decidedAt, decidedAt.atZone(WallClock.ZONE).toLocalDate(), Map.of(),
+                Set.of()).filter(e -> !e.reason().couldHaveTakenTheCase());
+    }
+
     private static Optional<Exclusion> exclusion(CommunityService service, Incident incident, Instant now,
             LocalDate today, Map<String, Capacity> capacity, Set<String> alreadyTried) {
         if (!service.active()) {

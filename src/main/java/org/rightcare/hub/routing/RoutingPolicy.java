@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
+import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.Incident;
 
@@ -15,9 +17,27 @@ import org.rightcare.hub.referral.Incident;
  * @param c2Segmentation C2 incidents may be routed at all only when a policy turns this on; C1, HCP and IFT never
  * @param timeBudgets per category: from the 999 call ({@code receivedAt}), how long the hub may cascade offers
  * @param rules tried in order; the first whose conditions all hold decides the preferred service types
+ * @param offerPastBreach the service types that may still be offered a case whose breach time has passed, or would
+ *        pass before they must answer (a virtual ward or a GP who can still usefully call the patient back); every
+ *        other type is never offered such a case, which goes back as {@code breach-passed}
  */
 public record RoutingPolicy(String source, boolean c2Segmentation, Map<ArpCategory, Duration> timeBudgets,
-        List<RoutingRule> rules) {
+        List<RoutingRule> rules, Set<ServiceType> offerPastBreach) {
+
+    public RoutingPolicy {
+        offerPastBreach = Set.copyOf(offerPastBreach);
+    }
+
+    /** A policy with no exception to the breach rule. */
+    public RoutingPolicy(String source, boolean c2Segmentation, Map<ArpCategory, Duration> timeBudgets,
+            List<RoutingRule> rules) {
+        this(source, c2Segmentation, timeBudgets, rules, Set.of());
+    }
+
+    /** Whether a service of {@code type} may be offered a case past (or about to pass) its breach time. */
+    public boolean mayOfferPastBreach(ServiceType type) {
+        return offerPastBreach.contains(type);
+    }
 
     /** The first rule that applies to the incident (its conditions hold and it excludes none of its codes), if any. */
     public Optional<RoutingRule> ruleFor(Incident incident, Integer ageYears) {

@@ -34,7 +34,8 @@ public final class RoutingPolicyLoader {
     private static final ObjectMapper BINDER = DocumentSchema.binder().build();
 
     /** The file as the schema shapes it; a value the schema refused is null here. */
-    private record PolicyFile(Boolean c2Segmentation, Map<String, Duration> timeBudgets, List<RuleEntry> rules) {
+    private record PolicyFile(Boolean c2Segmentation, Map<String, Duration> timeBudgets, List<RuleEntry> rules,
+            List<String> offerPastBreach) {
     }
 
     private record RuleEntry(String id, String description, When when, List<String> prefer, List<String> exclude) {
@@ -60,7 +61,8 @@ public final class RoutingPolicyLoader {
             }
             Map<Integer, RoutingRule> rules = rules(read.rules(), errors);
             RoutingPolicy policy = new RoutingPolicy(file, Boolean.TRUE.equals(read.c2Segmentation()),
-                    Map.copyOf(budgets), List.copyOf(rules.values()));
+                    Map.copyOf(budgets), List.copyOf(rules.values()),
+                    codes(read.offerPastBreach(), type -> ServiceType.fromCode(type).orElseThrow()));
             everyRoutedCategoryHasABudget(errors, policy, rules);
             if (errors.isEmpty()) {
                 return policy;

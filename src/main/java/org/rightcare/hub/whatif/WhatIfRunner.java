@@ -24,8 +24,13 @@ public final class WhatIfRunner {
 
     private final WhatIfSimulator simulator;
 
+    /** A runner with the breach times the hub ships with (the command line's). */
     public WhatIfRunner(Router router) {
-        this.simulator = new WhatIfSimulator(router);
+        this(router, BreachTargets.shipped());
+    }
+
+    public WhatIfRunner(Router router, BreachTargets breachTargets) {
+        this.simulator = new WhatIfSimulator(router, breachTargets);
     }
 
     /** The scenario's own incidents: {@code days} days from {@code firstDay}, generated from its shape with the seed. */

@@ -10,6 +10,7 @@ import org.rightcare.hub.audit.Actor;
 import org.rightcare.hub.audit.AuditLog;
 import org.rightcare.hub.audit.AuditRecord;
 import org.rightcare.hub.incidents.CadCsvImporter;
+import org.rightcare.hub.intake.IntakeConfig;
 import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.support.FieldError;
 
@@ -53,9 +54,10 @@ public class WhatIfService {
     private final AuditLog audit;
     private final Pool pool;
 
-    public WhatIfService(WhatIfConfig config, Router router, AuditLog audit, Pool pool) {
+    public WhatIfService(WhatIfConfig config, IntakeConfig intake, Router router, AuditLog audit, Pool pool) {
         this.config = config;
-        this.runner = new WhatIfRunner(router);
+        // The live hub's breach times, so a case past its breach goes back in the simulation as it does live.
+        this.runner = new WhatIfRunner(router, new BreachTargets(intake.breachMinutes()));
         this.audit = audit;
         this.pool = pool;
     }

@@ -82,6 +82,7 @@ public final class WhatIfSimulator {
         final ReplayableIncident replay;
         final UUID id;
         Instant budgetEnds;
+        Instant breachAt;
         String ruleId;
         final List<Offer> offers = new ArrayList<>();
         ReferralOutcome outcome;
@@ -108,9 +109,16 @@ public final class WhatIfSimulator {
     }
 
     private final Router router;
+    private final BreachTargets breachTargets;
 
+    /** A simulator with the breach times the hub ships with. */
     public WhatIfSimulator(Router router) {
+        this(router, BreachTargets.shipped());
+    }
+
+    public WhatIfSimulator(Router router, BreachTargets breachTargets) {
         this.router = router;
+        this.breachTargets = breachTargets;
     }
 
     /**
@@ -185,6 +193,7 @@ public final class WhatIfSimulator {
 
         private void arrive(Case c, Instant now) {
             c.budgetEnds = SendBackRules.budgetEnds(policy, c.replay.incident(), now, null);
+            c.breachAt = breachTargets.breachAt(c.replay.incident());
             route(c, now);
         }
 
@@ -202,8 +211,8 @@ public final class WhatIfSimulator {
                 Places p = places.get(service.id());
                 live.put(service.id(), p == null ? Capacity.unknown() : new Capacity(Capacity.Rag.GREEN, p.left, now));
             }
-            SendBackRules.NextStep next = SendBackRules.next(router, policy, c.replay.incident(), c.budgetEnds, now,
-                    services, live, c.offers);
+            SendBackRules.NextStep next = SendBackRules.unlessBreachPassed(policy, c.breachAt, SendBackRules.next(router,
+                    policy, c.replay.incident(), c.budgetEnds, now, services, live, c.offers), now);
             if (next instanceof SendBackRules.OfferTo to) {
                 if (c.ruleId == null) {
                     c.ruleId = to.decision().ruleId();

@@ -1,7 +1,6 @@
 package org.rightcare.hub.bars;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rightcare.hub.testing.Referrals.awaitOffer;
 import static org.rightcare.hub.testing.Referrals.fallIn;
@@ -44,8 +43,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Offers to {@code bars} endpoints, delivered to a real BaRS receiver (HAPI's plain server answering
  * {@code $process-message} on a loopback port): the validation request arrives with the BaRS headers, once in
- * effect when the receiver loses its answer, a refusal fails the offer at once so the case moves on, and a revoked
- * offer's cancellation follows the request it cancels.
+ * effect when the receiver loses its answer ({@link BarsLostAnswerTest}), a refusal fails the offer at once so
+ * the case moves on, and a revoked offer's cancellation follows the request it cancels.
  */
 @QuarkusTest
 class BarsDeliveryTest {
@@ -113,28 +112,6 @@ class BarsDeliveryTest {
             Organization endUser = FhirContext.forR4Cached().newJsonParser().parseResource(Organization.class,
                     decode(headers.get("nhsd-end-user-organisation")));
             assertEquals("X26", endUser.getIdentifierFirstRep().getValue());
-            assertEquals("requested", offers(referral).get(0).get("status"));
-        }
-    }
-
-    @Test
-    void aReceiverThatLosesItsAnswerHasTheMessageOnce() throws Exception {
-        try (FhirProviderServer receiver = new FhirProviderServer()) {
-            // The first copy is processed but its answer is lost; the second is the same Bundle, which the receiver
-            // answers as a duplicate, and that is as good as an acknowledgement.
-            receiver.failNext(1);
-            Area area = area(receiver.base());
-            UUID referral = post(fallIn(area.district(), "C3"));
-            UUID offer = awaitOffer(referral, 1);
-            TestDatabase.await("the offer is delivered", () -> "delivered".equals(deliveryState(offer)));
-
-            assertEquals(2, receiver.arrivals());
-            assertEquals(1, receiver.messages().size());
-            List<Map<String, String>> attempts = receiver.messageHeaders();
-            assertNotEquals(attempts.get(0).get("x-request-id"), attempts.get(1).get("x-request-id"),
-                    "each HTTP request has its own X-Request-Id");
-            assertEquals(attempts.get(0).get("x-correlation-id"), attempts.get(1).get("x-correlation-id"));
-            assertEquals(1, offers(referral).size());
             assertEquals("requested", offers(referral).get(0).get("status"));
         }
     }

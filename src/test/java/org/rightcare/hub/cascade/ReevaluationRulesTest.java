@@ -12,13 +12,17 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.directory.Capacity;
+import org.rightcare.hub.directory.Catchment;
 import org.rightcare.hub.directory.CommunityService;
+import org.rightcare.hub.directory.OpeningHours;
 import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.referral.CareOutcome;
 import org.rightcare.hub.referral.DispatchState;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.SendBackReason;
+import org.rightcare.hub.routing.Router;
 import org.rightcare.hub.routing.RoutingPolicy;
 import org.rightcare.hub.routing.RoutingPolicyLoader;
 import org.rightcare.hub.testing.TestServices;
@@ -128,5 +132,64 @@ class ReevaluationRulesTest {
         assertEquals("Advice given; Pharmacy tomorrow", selfCare.summary());
         assertFalse(CareOutcome.read(List.of(), List.of()).asksForAmbulance());
         assertTrue(CareOutcome.read(List.of(), List.of()).isEmpty());
+    }
+
+    /**
+     * A change of the service, not the patient: the open offer holds while the router itself would still offer that
+     * service the case, and each way it would not gives the reason the provider and the CAD hear.
+     */
+    @Test
+    void anOpenOfferHoldsWhileTheRouterWouldStillPickItsService() {
+        Router router = new Router();
+        Incident fall = fall(ArpCategory.C3, DispatchState.CLINICAL_QUEUE, 2, "ME14 1AB");
+        java.util.function.BiFunction<Optional<CommunityService>, Capacity, Optional<SendBackReason>> why = (service,
+                capacity) -> SendBackRules.whyOfferNoLongerHolds(router, POLICY, fall, service, capacity, NOW);
+
+        assertEquals(Optional.empty(), why.apply(Optional.of(UCR), Capacity.unknown()));
+        assertEquals(Optional.empty(), why.apply(Optional.of(UCR), new Capacity(Capacity.Rag.AMBER, 1, NOW)));
+        assertEquals(Optional.of(SendBackReason.NO_CAPACITY),
+                why.apply(Optional.of(UCR), new Capacity(Capacity.Rag.RED, null, NOW)));
+        assertEquals(Optional.of(SendBackReason.NO_CAPACITY),
+                why.apply(Optional.of(UCR), new Capacity(Capacity.Rag.GREEN, 0, NOW)));
+        assertEquals(Optional.of(SendBackReason.NO_ELIGIBLE_SERVICE), why.apply(Optional.empty(), Capacity.unknown()),
+                "removed from the directory");
+        assertEquals(Optional.of(SendBackReason.NO_ELIGIBLE_SERVICE),
+                why.apply(Optional.of(changed(UCR, UCR.catchment(), UCR.openingHours(), false)), Capacity.unknown()),
+                "made inactive");
+        assertEquals(Optional.of(SendBackReason.OUT_OF_AREA), why.apply(Optional.of(changed(UCR,
+                new Catchment(List.of("TN1"), List.of()), UCR.openingHours(), true)), Capacity.unknown()));
+        assertEquals(Optional.of(SendBackReason.SERVICE_CLOSED), why.apply(Optional.of(changed(UCR, UCR.catchment(),
+                new OpeningHours(List.of(), List.of()), true)), Capacity.unknown()));
+        assertEquals(Optional.of(SendBackReason.NOT_ELIGIBLE_CATEGORY), SendBackRules.whyOfferNoLongerHolds(router,
+                POLICY, fall(ArpCategory.C1, DispatchState.CLINICAL_QUEUE, 2, "ME14 1AB"), Optional.of(UCR),
+                Capacity.unknown(), NOW));
+    }
+
+    /** An open offer that holds is looked at again at its deadline, or when its service closes if that is sooner. */
+    @Test
+    void anOpenOfferIsLookedAtAgainWhenItsServiceClosesIfThatComesBeforeItsDeadline() {
+        Instant deadline = NOW.plus(Duration.ofMinutes(15));
+        org.rightcare.hub.offers.Offer open = new org.rightcare.hub.offers.Offer(java.util.UUID.randomUUID(),
+                java.util.UUID.randomUUID(), 1, UCR.id(), UCR.odsCode(), org.rightcare.hub.offers.OfferStatus.REQUESTED,
+                null, NOW, deadline, null, NOW, 1);
+        // 14:10 in London (GMT): a team open until 14:20 is looked at then, one open until 14:25 at the deadline.
+        OpeningHours untilTwenty = new OpeningHours(List.of(new OpeningHours.AvailableTime(
+                java.util.EnumSet.allOf(java.time.DayOfWeek.class), false, java.time.LocalTime.of(8, 0),
+                java.time.LocalTime.of(14, 20))), List.of());
+        OpeningHours untilTwentyFive = new OpeningHours(List.of(new OpeningHours.AvailableTime(
+                java.util.EnumSet.allOf(java.time.DayOfWeek.class), false, java.time.LocalTime.of(8, 0),
+                java.time.LocalTime.of(14, 25))), List.of());
+        assertEquals(Instant.parse("2026-11-22T14:20:00Z"), SendBackRules.nextCheck(open,
+                Optional.of(changed(UCR, UCR.catchment(), untilTwenty, true)), NOW));
+        assertEquals(deadline, SendBackRules.nextCheck(open,
+                Optional.of(changed(UCR, UCR.catchment(), untilTwentyFive, true)), NOW));
+        assertEquals(deadline, SendBackRules.nextCheck(open, Optional.of(UCR), NOW), "24/7");
+        assertEquals(deadline, SendBackRules.nextCheck(open, Optional.empty(), NOW), "removed");
+    }
+
+    private static CommunityService changed(CommunityService s, Catchment catchment, OpeningHours hours,
+            boolean active) {
+        return new CommunityService(s.id(), s.name(), s.type(), s.odsCode(), s.organisationName(), s.dosServiceId(),
+                catchment, hours, s.eligibility(), s.acceptanceWindow(), s.endpoint(), active);
     }
 }

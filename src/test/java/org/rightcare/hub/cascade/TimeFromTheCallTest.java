@@ -99,18 +99,40 @@ class TimeFromTheCallTest {
 
         // The breach has passed: back at once, with the router's decision kept for the record.
         SendBackRules.SendBack passed = assertInstanceOf(SendBackRules.SendBack.class,
-                SendBackRules.unlessBreachPassed(NOW.minusSeconds(1), offer, NOW));
+                SendBackRules.unlessBreachPassed(POLICY, NOW.minusSeconds(1), offer, NOW));
         assertEquals(SendBackReason.BREACH_PASSED, passed.reason());
         assertEquals("fall-without-serious-injury", passed.decision().ruleId());
         // It would pass before the service must answer (15 minutes): back at once too.
-        assertEquals(SendBackReason.BREACH_PASSED, ((SendBackRules.SendBack) SendBackRules.unlessBreachPassed(
+        assertEquals(SendBackReason.BREACH_PASSED, ((SendBackRules.SendBack) SendBackRules.unlessBreachPassed(POLICY,
                 to.deadline().minusSeconds(1), offer, NOW)).reason());
         // Due in time: offered.
-        assertEquals(offer, SendBackRules.unlessBreachPassed(to.deadline(), offer, NOW));
-        assertEquals(offer, SendBackRules.unlessBreachPassed(null, offer, NOW));
+        assertEquals(offer, SendBackRules.unlessBreachPassed(POLICY, to.deadline(), offer, NOW));
+        assertEquals(offer, SendBackRules.unlessBreachPassed(POLICY, null, offer, NOW));
         // A send-back keeps its own reason.
         SendBackRules.SendBack noService = new SendBackRules.SendBack(SendBackReason.NO_CAPACITY,
                 new RoutingDecision(NOW, null, List.of(), List.of()));
-        assertEquals(noService, SendBackRules.unlessBreachPassed(NOW.minusSeconds(60), noService, NOW));
+        assertEquals(noService, SendBackRules.unlessBreachPassed(POLICY, NOW.minusSeconds(60), noService, NOW));
+    }
+
+    /**
+     * The policy's per-type exception (issue 15 item 2): a service type it lists in {@code offerPastBreach} is still
+     * offered a case past its breach, and only that type.
+     */
+    @Test
+    void aServiceTypeThePolicyExemptsIsStillOfferedACasePastItsBreach() {
+        RoutingPolicy exemptsUcr = new RoutingPolicy("ucr may", false, POLICY.timeBudgets(), POLICY.rules(),
+                java.util.Set.of(ServiceType.UCR));
+        RoutingPolicy exemptsWards = new RoutingPolicy("wards may", false, POLICY.timeBudgets(), POLICY.rules(),
+                java.util.Set.of(ServiceType.VIRTUAL_WARD_FRAILTY));
+        SendBackRules.NextStep offer = SendBackRules.next(new Router(), exemptsUcr, fallCalledAt(NOW),
+                NOW.plusSeconds(7200), NOW, List.of(ucr(OpeningHours.twentyFourSeven())), java.util.Map.of(), List.of());
+        assertInstanceOf(SendBackRules.OfferTo.class, offer);
+
+        assertEquals(offer, SendBackRules.unlessBreachPassed(exemptsUcr, NOW.minusSeconds(3600), offer, NOW),
+                "past its breach, and still offered to the type the policy exempts");
+        assertEquals(offer, SendBackRules.unlessBreachPassed(exemptsUcr, NOW.plusSeconds(60), offer, NOW),
+                "about to breach, and still offered");
+        assertEquals(SendBackReason.BREACH_PASSED, ((SendBackRules.SendBack) SendBackRules.unlessBreachPassed(
+                exemptsWards, NOW.minusSeconds(3600), offer, NOW)).reason(), "another type's exception is not UCR's");
     }
 }

@@ -43,6 +43,7 @@ class ReferralLifecycleTest {
                     Map.entry(CaseEvent.ACCEPTED, ReferralStatus.ACCEPTED),
                     Map.entry(CaseEvent.PICTURE_CHANGED, ReferralStatus.OFFERED),
                     Map.entry(CaseEvent.OFFER_NO_LONGER_HOLDS, ReferralStatus.ROUTING),
+                    Map.entry(CaseEvent.SERVICE_NO_LONGER_TAKES_IT, ReferralStatus.ROUTING),
                     Map.entry(CaseEvent.FINAL_ANSWER_ASKS_FOR_AMBULANCE, ReferralStatus.SENT_BACK)),
             ReferralStatus.ACCEPTED, Map.of(
                     CaseEvent.PICTURE_CHANGED, ReferralStatus.ACCEPTED,

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.directory.ServiceType;
 import org.rightcare.hub.referral.ArpCategory;
 import org.rightcare.hub.support.InvalidConfigurationException;
 
@@ -142,13 +143,48 @@ class RoutingPolicyLoaderTest {
                 List.of(e.getMessage().split("\n")));
     }
 
+    /**
+     * The per-type exception to the breach rule (issue 15 item 2) is data the integration engineers own: read as
+     * service types, none by default, and a type that is not one, or one named twice, is refused at its line.
+     */
+    @Test
+    void readsTheServiceTypesThatMayBeOfferedACasePastItsBreachAndRefusesBadOnesAtTheirLine() {
+        assertEquals(Set.of(), RoutingPolicies.read(DEFAULT).offerPastBreach(), "no exception by default");
+        String yaml = """
+                timeBudgets: { C3: PT60M }
+                offerPastBreach: [virtual-ward-frailty, gp-out-of-hours]
+                rules:
+                  - id: any
+                    when: { categories: [C3] }
+                    prefer: [ucr]
+                """;
+        RoutingPolicy policy = RoutingPolicyLoader.load("breach.yaml", yaml);
+        assertEquals(Set.of(ServiceType.VIRTUAL_WARD_FRAILTY, ServiceType.GP_OUT_OF_HOURS), policy.offerPastBreach());
+        assertTrue(policy.mayOfferPastBreach(ServiceType.VIRTUAL_WARD_FRAILTY));
+        assertFalse(policy.mayOfferPastBreach(ServiceType.UCR));
+
+        InvalidConfigurationException unknown = assertThrows(InvalidConfigurationException.class,
+                () -> RoutingPolicyLoader.load("breach.yaml", yaml.replace("gp-out-of-hours", "virtual-ward")));
+        assertTrue(unknown.getMessage().startsWith("breach.yaml:2: 'virtual-ward' must be one of ucr, "),
+                unknown.getMessage());
+        assertTrue(unknown.getMessage().endsWith("(/offerPastBreach/1)"), unknown.getMessage());
+        InvalidConfigurationException twice = assertThrows(InvalidConfigurationException.class,
+                () -> RoutingPolicyLoader.load("breach.yaml", yaml.replace("gp-out-of-hours", "virtual-ward-frailty")));
+        assertEquals("breach.yaml:2: 'offerPastBreach' must list service types, each once (/offerPastBreach)",
+                twice.getMessage());
+        InvalidConfigurationException notAList = assertThrows(InvalidConfigurationException.class,
+                () -> RoutingPolicyLoader.load("breach.yaml", yaml.replace("[virtual-ward-frailty, gp-out-of-hours]",
+                        "all")));
+        assertTrue(notAList.getMessage().contains("(/offerPastBreach)"), notAList.getMessage());
+    }
+
     @Test
     void refusesABadPolicyWithEveryProblemAtItsLine() {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> RoutingPolicies.read(INVALID));
 
         List<String> expected = List.of(
-                "4: 'defaultBudget' is not a known field; expected one of c2Segmentation, rules, timeBudgets (/defaultBudget)",
+                "4: 'defaultBudget' is not a known field; expected one of c2Segmentation, offerPastBreach, rules, timeBudgets (/defaultBudget)",
                 "7: 'C1' is for an ambulance response only and is never routed (/timeBudgets/C1)",
                 "8: 'C3' must be a positive ISO-8601 duration such as PT60M; got '-PT10M' (/timeBudgets/C3)",
                 "9: 'C4' must be a positive ISO-8601 duration such as PT60M; got 'ninety minutes' (/timeBudgets/C4)",

@@ -25,7 +25,30 @@ public final class TestDatabase {
     public static final String USER = "postgres";
     public static final String PASSWORD = "postgres";
 
+    /** The connection of the {@link #inOneConnection} running on this thread, if any. */
+    private static final ThreadLocal<Connection> HELD = new ThreadLocal<>();
+
     private TestDatabase() {
+    }
+
+    /**
+     * Runs a check whose every query on this thread shares one connection, for checks of thousands of queries (the
+     * simulation's): a connection per query is most of their time. Polls by {@link #await} run on Awaitility's own
+     * thread and still connect per query.
+     */
+    public static void inOneConnection(Runnable check) {
+        if (HELD.get() != null) {
+            check.run();
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, PASSWORD)) {
+            HELD.set(c);
+            check.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            HELD.remove();
+        }
     }
 
     /** The JDBC URL of the database the hub under test uses. */
@@ -89,7 +112,7 @@ public final class TestDatabase {
 
     /** Changes the database behind the hub's back, as another replica or an operator with psql would. */
     public static int execute(String sql, Object... params) {
-        try (Connection c = connect(); PreparedStatement statement = prepare(c, sql, params)) {
+        try (Borrowed c = borrow(); PreparedStatement statement = prepare(c.connection(), sql, params)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
@@ -107,8 +130,8 @@ public final class TestDatabase {
     }
 
     private static <T> T read(String sql, Object[] params, RowReader<T> reader) {
-        try (Connection c = connect();
-                PreparedStatement statement = prepare(c, sql, params);
+        try (Borrowed c = borrow();
+                PreparedStatement statement = prepare(c.connection(), sql, params);
                 ResultSet rs = statement.executeQuery()) {
             return reader.read(rs);
         } catch (SQLException e) {
@@ -116,8 +139,20 @@ public final class TestDatabase {
         }
     }
 
-    private static Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, PASSWORD);
+    /** A connection for one query: the held one, left open, or a new one closed after it. */
+    private record Borrowed(Connection connection, boolean own) implements AutoCloseable {
+        @Override
+        public void close() throws SQLException {
+            if (own) {
+                connection.close();
+            }
+        }
+    }
+
+    private static Borrowed borrow() throws SQLException {
+        Connection held = HELD.get();
+        return held != null ? new Borrowed(held, false)
+                : new Borrowed(DriverManager.getConnection(jdbcUrl(), USER, PASSWORD), true);
     }
 
     private static PreparedStatement prepare(Connection c, String sql, Object... params) throws SQLException {

@@ -110,7 +110,7 @@ public class ServiceRequestSearch {
         return referrals.search(query).chain(rows -> {
             List<UUID> ids = rows.stream().map(Referral::id).toList();
             Uni<Map<UUID, RoutingDecision>> latest = caller.isHubStaff() && !ids.isEmpty()
-                    ? decisions.latest(pool, ids)
+                    ? decisions.latest(pool, rows)
                     : Uni.createFrom().item(Map.of());
             return offers.findByReferrals(pool, ids).chain(allOffers -> latest.chain(decided -> {
                 Instant now = clock.instant();
