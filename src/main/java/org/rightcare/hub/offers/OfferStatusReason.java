@@ -44,8 +44,8 @@ public record OfferStatusReason(String system, String code, String text) {
             Map.entry("service-closed", "The service closed before it answered"),
             Map.entry("clinician-requests-ambulance", "The service's clinician asked for an ambulance response"),
             Map.entry("no-capacity", "The service reported it has no capacity before it answered"),
-            Map.entry("service-changed",
-                    "The service's directory entry changed and no longer takes this case (removed, inactive, or no longer eligible)"));
+            Map.entry("service-changed", "The service's directory entry or the routing policy changed, and the "
+                    + "service no longer takes this case (removed, inactive, or no longer eligible)"));
 
     private static final Map<String, String> BARS_DISPLAYS = Map.of(
             "RRNA", "Requested resource not available within timescale",
