@@ -1,79 +1,35 @@
 package org.rightcare.hub.fhir;
 
-import java.util.Date;
-import java.util.List;
-
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import org.hl7.fhir.instance.model.api.IBaseResource;
-import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Basic;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.CapabilityStatement;
-import org.hl7.fhir.r4.model.CarePlan;
-import org.hl7.fhir.r4.model.DateTimeType;
-import org.hl7.fhir.r4.model.Encounter;
-import org.hl7.fhir.r4.model.Endpoint;
-import org.hl7.fhir.r4.model.Flag;
-import org.hl7.fhir.r4.model.HealthcareService;
-import org.hl7.fhir.r4.model.Location;
-import org.hl7.fhir.r4.model.MessageHeader;
-import org.hl7.fhir.r4.model.Observation;
-import org.hl7.fhir.r4.model.OperationDefinition;
-import org.hl7.fhir.r4.model.OperationOutcome;
-import org.hl7.fhir.r4.model.Organization;
-import org.hl7.fhir.r4.model.Parameters;
-import org.hl7.fhir.r4.model.Patient;
-import org.hl7.fhir.r4.model.Period;
-import org.hl7.fhir.r4.model.Quantity;
-import org.hl7.fhir.r4.model.Resource;
-import org.hl7.fhir.r4.model.ServiceRequest;
-import org.hl7.fhir.r4.model.Subscription;
-import org.hl7.fhir.r4.model.Task;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * One FhirContext for the whole hub: building it scans every R4 model class and takes about a second. It is built,
- * and the model of every resource type the hub renders, parses or sends is scanned, when the hub starts: HAPI scans a
- * type on its first use otherwise, which would be inside a request or a cascade step, on an event loop.
+ * One FhirContext for the whole hub, {@link PrebuiltFhirContext}'s: building it scans the R4 model and takes about a
+ * second on the JVM. A native executable carries it built, in its image heap; on the JVM it is built when the hub
+ * starts, so that no request pays for it on an event loop.
  */
 public class FhirContextProducer {
-
-    /** The resource types the hub renders, parses and sends. */
-    static final List<Class<? extends IBaseResource>> RESOURCE_TYPES = List.of(AuditEvent.class, Basic.class,
-            Bundle.class, CapabilityStatement.class, CarePlan.class, Encounter.class, Endpoint.class, Flag.class,
-            HealthcareService.class, Location.class, MessageHeader.class, Observation.class, OperationDefinition.class,
-            OperationOutcome.class, Organization.class, Parameters.class, Patient.class, ServiceRequest.class,
-            Subscription.class, Task.class);
 
     @Produces
     @Singleton
     FhirContext fhirContext() {
-        return FhirContext.forR4Cached();
+        return PrebuiltFhirContext.FHIR;
     }
 
-    void warm(@Observes StartupEvent start, FhirContext fhir) {
-        RESOURCE_TYPES.forEach(fhir::getResourceDefinition);
-        // The parsers and serialisers have lazy state of their own (the XML factory, the narrative and datatype
-        // element definitions): one round trip of a Bundle holding every type, in both formats, pays for it here.
-        Bundle bundle = new Bundle().setType(Bundle.BundleType.COLLECTION);
-        for (Class<? extends IBaseResource> type : RESOURCE_TYPES) {
-            if (type != Bundle.class && fhir.getResourceDefinition(type).newInstance() instanceof Resource resource) {
-                bundle.addEntry().setResource(resource);
-            }
-        }
-        bundle.addEntry().setResource(new Observation().setValue(new Quantity(1)).setEffective(new DateTimeType()));
-        // The renderers' narratives are XHTML, parsed and encoded on first use, and scores are effective over a Period.
-        Observation narrated = new Observation().setValue(new Quantity(1)).setEffective(new Period().setStart(new Date()));
-        Narratives.generate(narrated);
-        bundle.addEntry().setResource(narrated);
-        for (IParser parser : List.of(fhir.newJsonParser(), fhir.newXmlParser())) {
-            parser.parseResource(Bundle.class, parser.encodeResourceToString(bundle));
-        }
+    /**
+     * On the JVM the context is built here, at start; a native executable has it already. Either way HAPI's XML
+     * factories are created here: they are static state of its {@code XmlUtil}, which a native executable initialises
+     * at run time (application.properties says why), and creating them looks up the StAX implementation.
+     */
+    void buildAtStart(@Observes StartupEvent start) {
+        IParser xml = fhirContext().newXmlParser();
+        xml.parseResource(xml.encodeResourceToString(new Basic()));
     }
 }
