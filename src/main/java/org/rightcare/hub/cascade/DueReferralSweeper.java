@@ -97,8 +97,13 @@ public class DueReferralSweeper {
         Instant now = clock.instant();
         AfterCommitCounts counts = new AfterCommitCounts();
         pool.withTransaction(tx -> referrals.lockIfDue(tx, referralId, now)
-                .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
-                        : cascade.advance(tx, found.get(), now, counts).replaceWithVoid()))
+                .chain(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    CorrelationId.use(found.get().correlationId());
+                    return cascade.advance(tx, found.get(), now, counts).replaceWithVoid();
+                }))
                 .invoke(() -> metrics.committed(counts))
                 // The referrals kicks passed over while every lane was busy are due now: this lane takes them.
                 .chain(() -> sweepFrom(clock.instant(), 0))
@@ -129,8 +134,8 @@ public class DueReferralSweeper {
             }
             Referral referral = found.get();
             claimed[0] = referral.id();
-            return referrals.correlationId(tx, referral.id()).invoke(CorrelationId::use)
-                    .chain(() -> cascade.advance(tx, referral, now, counts)).replaceWith(true);
+            CorrelationId.use(referral.correlationId());
+            return cascade.advance(tx, referral, now, counts).replaceWith(true);
         })).invoke(() -> metrics.committed(counts)).onFailure().recoverWithUni(failure -> {
             // Not the referral's fault: nothing to postpone (that would fail too); the sweep notes the outage.
             if (claimed[0] == null || DatabaseOutage.isUnavailability(failure)) {
