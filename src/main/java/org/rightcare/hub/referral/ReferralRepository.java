@@ -181,10 +181,20 @@ public class ReferralRepository {
      * Locks the referral if the send-back loop is due to look at it and no other replica is already doing so; empty
      * otherwise. This is what makes each deadline fire once in effect across replicas.
      */
-    public Uni<Optional<Referral>> lockIfDue(SqlClient tx, UUID id, Instant now) {
-        return tx.preparedQuery("SELECT " + COLUMNS
-                + " FROM referral WHERE id = $1 AND next_action_at <= $2 FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(id, utc(now))).map(this::first);
+    public Uni<Optional<Due>> lockIfDue(SqlClient tx, UUID id, Instant now) {
+        return tx.preparedQuery("SELECT " + COLUMNS + """
+                , EXISTS (SELECT 1 FROM referral other WHERE other.next_action_at <= $2 AND other.id <> $1) AS others_due
+                FROM referral WHERE id = $1 AND next_action_at <= $2 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(id, utc(now)))
+                .map(rows -> first(rows).map(referral -> new Due(referral,
+                        rows.iterator().next().getBoolean("others_due"))));
+    }
+
+    /**
+     * A referral locked for its due step, and whether any other referral was due as it was taken (whoever holds
+     * those): a routing lane goes on to them after its own only when there were any, and asks no more otherwise.
+     */
+    public record Due(Referral referral, boolean othersDue) {
     }
 
     /** The referral whose next action has been due longest, locked, skipping any another transaction holds. */
