@@ -21,7 +21,7 @@ public interface IntakeConfig {
     @WithDefault("262144")
     int maxBodyBytes();
 
-    /** Group commit of new incidents: see {@link GroupCommit}. */
+    /** Group commit of new incidents: see {@link GroupCommit}; set, with the reasons, in application.properties. */
     GroupCommitConfig groupCommit();
 
     interface GroupCommitConfig {
@@ -31,11 +31,9 @@ public interface IntakeConfig {
          * milliseconds (the event loop's timers are no finer). 0: each is stored at once, alone (still by the one
          * statement, which is cheaper than the transaction of an update).
          */
-        @WithDefault("2ms")
         Duration window();
 
         /** A batch is stored as soon as it holds this many events, whatever is left of the window. */
-        @WithDefault("64")
         int maxEvents();
     }
 }
