@@ -110,7 +110,7 @@ public class ReferralRepository {
         Tuple params = Tuple.tuple()
                 .addUUID(newId).addString(cadSystem).addString(incident.incidentId())
                 .addString(ReferralStatus.ROUTING.wireValue()).addString(incident.category().code())
-                .addString(toJson(incident)).addOffsetDateTime(utc(breachAt)).addString(callbackUrl)
+                .addString(incidentJson(incident)).addOffsetDateTime(utc(breachAt)).addString(callbackUrl)
                 .addOffsetDateTime(utc(boundedEventTime(eventAt, now))).addOffsetDateTime(utc(now))
                 .addString(EVENT_TIME_AHEAD.toSeconds() + " seconds").addString(correlationCandidate)
                 .addString(traceParent);
@@ -130,7 +130,7 @@ public class ReferralRepository {
     }
 
     /** The event's time as it may order the incident's events: never beyond {@link #EVENT_TIME_AHEAD} from now. */
-    static Instant boundedEventTime(Instant eventAt, Instant now) {
+    public static Instant boundedEventTime(Instant eventAt, Instant now) {
         Instant latest = now.plus(EVENT_TIME_AHEAD);
         return eventAt.isAfter(latest) ? latest : eventAt;
     }
@@ -382,7 +382,8 @@ public class ReferralRepository {
                         .orElseThrow(() -> new IllegalStateException("Not a send-back reason code: " + code));
     }
 
-    private String toJson(Incident incident) {
+    /** The incident as the referral stores it. */
+    public String incidentJson(Incident incident) {
         try {
             return json.writeValueAsString(incident);
         } catch (JsonProcessingException e) {
