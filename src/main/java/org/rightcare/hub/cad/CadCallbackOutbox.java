@@ -18,9 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
-import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Queues CAD callbacks in the delivery outbox. Call it inside the transaction that records the outcome: the callback
@@ -51,24 +49,20 @@ public class CadCallbackOutbox {
         this.clock = clock;
     }
 
-    /** Queues the callback in the caller's transaction (transactional outbox): it is sent only if that transaction commits. */
+    /**
+     * Queues the callback in the caller's transaction (transactional outbox): it is sent only if that transaction
+     * commits. The caller holds the referral's row lock, as every cascade step does ({@code referral} is the row as
+     * read or updated under it): that lock keeps the callbacks of one incident in commit order, and makes its
+     * {@code callbackUrl} the current one.
+     */
     public Uni<Void> enqueue(SqlClient tx, Referral referral, CadCallback callback) {
-        // Locking the referral row (the lock the caller's own update of it takes) keeps callbacks of one incident in
-        // commit order, and takes no lock the caller does not already hold or is about to take.
-        return tx.preparedQuery("SELECT callback_url FROM referral WHERE id = $1 FOR NO KEY UPDATE")
-                .execute(Tuple.of(referral.id()))
-                .chain(rows -> {
-                    if (rows.size() == 0) {
-                        return Uni.createFrom().failure(new IllegalArgumentException("No referral " + referral.id()));
-                    }
-                    return outbox.enqueue(tx, delivery(referral, callback, rows.iterator().next()));
-                });
+        return outbox.enqueue(tx, delivery(referral, callback));
     }
 
-    private NewDelivery delivery(Referral referral, CadCallback callback, Row referralRow) {
+    private NewDelivery delivery(Referral referral, CadCallback callback) {
         UUID eventId = UUID.randomUUID();
         String cadSystem = referral.cadSystem();
-        String ownUrl = referralRow.getString("callback_url");
+        String ownUrl = referral.callbackUrl();
         URI url = ownUrl != null ? URI.create(ownUrl)
                 : cadSystems.isKnown(cadSystem) ? cadSystems.defaultCallbackUrl(cadSystem).orElse(null) : null;
         String undeliverable = null;

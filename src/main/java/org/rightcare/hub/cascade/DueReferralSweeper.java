@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -41,6 +42,8 @@ public class DueReferralSweeper {
     private final HubMetrics metrics;
     private final Clock clock;
     private final AtomicInteger lanesInUse = new AtomicInteger();
+    /** Kicks passed over so far because every lane was busy: their referrals wait for a lane to go on to them. */
+    private final AtomicLong passedOver = new AtomicLong();
     private volatile boolean stopping;
 
     public DueReferralSweeper(Pool pool, ReferralRepository referrals, ReferralCascade cascade, RoutingConfig config,
@@ -92,16 +95,29 @@ public class DueReferralSweeper {
         // and take it (or for the sweep) rather than take the connections the webhook needs to acknowledge.
         if (lanesInUse.incrementAndGet() > config.lanes()) {
             lanesInUse.decrementAndGet();
+            passedOver.incrementAndGet();
             return;
         }
         Instant now = clock.instant();
         AfterCommitCounts counts = new AfterCommitCounts();
+        long passedOverBefore = passedOver.get();
+        // Unless its own step found nothing else due and no kick was passed over meanwhile: a transaction to look
+        // again would then find nothing (what falls due later is the sweep's).
+        boolean[] othersDue = { true };
         pool.withTransaction(tx -> referrals.lockIfDue(tx, referralId, now)
-                .chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
-                        : cascade.advance(tx, found.get(), now, counts).replaceWithVoid()))
+                .chain(found -> {
+                    if (found.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    othersDue[0] = found.get().othersDue();
+                    Referral referral = found.get().referral();
+                    CorrelationId.use(referral.correlationId());
+                    return cascade.advance(tx, referral, now, counts).replaceWithVoid();
+                }))
                 .invoke(() -> metrics.committed(counts))
                 // The referrals kicks passed over while every lane was busy are due now: this lane takes them.
-                .chain(() -> sweepFrom(clock.instant(), 0))
+                .chain(() -> othersDue[0] || passedOver.get() != passedOverBefore ? sweepFrom(clock.instant(), 0)
+                        : Uni.createFrom().item(0))
                 .eventually(() -> CorrelationId.use(null))
                 .onTermination().invoke(lanesInUse::decrementAndGet)
                 .subscribe().with(done -> {
@@ -129,8 +145,8 @@ public class DueReferralSweeper {
             }
             Referral referral = found.get();
             claimed[0] = referral.id();
-            return referrals.correlationId(tx, referral.id()).invoke(CorrelationId::use)
-                    .chain(() -> cascade.advance(tx, referral, now, counts)).replaceWith(true);
+            CorrelationId.use(referral.correlationId());
+            return cascade.advance(tx, referral, now, counts).replaceWith(true);
         })).invoke(() -> metrics.committed(counts)).onFailure().recoverWithUni(failure -> {
             // Not the referral's fault: nothing to postpone (that would fail too); the sweep notes the outage.
             if (claimed[0] == null || DatabaseOutage.isUnavailability(failure)) {

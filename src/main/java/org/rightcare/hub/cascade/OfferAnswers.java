@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -50,7 +51,7 @@ public class OfferAnswers {
             return target;
         }
 
-        public static java.util.Optional<Answer> forTarget(OfferStatus status) {
+        public static Optional<Answer> forTarget(OfferStatus status) {
             return java.util.Arrays.stream(values()).filter(a -> a.target == status).findFirst();
         }
     }
@@ -154,19 +155,40 @@ public class OfferAnswers {
         }
         Instant now = clock.instant();
         AfterCommitCounts counts = new AfterCommitCounts();
-        return pool.withTransaction(tx -> offers.findById(tx, offerId).chain(found -> {
-            if (found.isEmpty() || !found.get().odsCode().equals(callerOds)) {
+        // Every read the answer needs is done up front, in two statements: the referral locked (as the send-back
+        // loop locks it) through the offer, then its offers under that lock. Nothing the cascade then does reads them
+        // again: only the cascade changes them, and only under this lock.
+        return pool.withTransaction(tx -> referrals.lockByOffer(tx, offerId).chain(locked -> {
+            if (locked.isEmpty()) {
                 return Uni.createFrom().item((Result) new NotFound());
             }
-            // The answer's log lines carry the referral's correlation id, as its webhook and deliveries do.
-            return referrals.correlationId(tx, found.get().referralId()).invoke(CorrelationId::use)
-                    .chain(ignored -> steps(tx, found.get().referralId(), offerId, steps, 0, reason, expectedVersion,
-                            outcome, now, counts))
-                    .call(result -> result instanceof Answered answered ? alongside.record(tx, answered)
-                            : Uni.createFrom().voidItem());
+            return offers.findByReferral(tx, locked.get().id()).chain(all -> {
+                Optional<Offer> offer = all.stream().filter(o -> o.id().equals(offerId)).findFirst();
+                if (offer.isEmpty() || !offer.get().odsCode().equals(callerOds)) {
+                    return Uni.createFrom().item((Result) new NotFound());
+                }
+                // The answer's log lines carry the referral's correlation id, as its webhook and deliveries do.
+                CorrelationId.use(locked.get().correlationId());
+                return steps(tx, new Held(locked.get(), all, offer.get()), steps, 0, reason, expectedVersion, outcome,
+                        now, counts)
+                        .call(result -> result instanceof Answered answered ? alongside.record(tx, answered)
+                                : Uni.createFrom().voidItem());
+            });
         })).invoke(committed -> metrics.committed(counts))
                 // Rolled back, so nothing to count.
                 .onFailure(LaterStepRefused.class).recoverWithItem(e -> ((LaterStepRefused) e).result);
+    }
+
+    /** The referral, every offer of it and the offer answered, as the answer's steps so far left them. */
+    private record Held(Referral referral, List<Offer> offers, Offer offer) {
+
+        Held after(ReferralCascade.Answered step) {
+            return after(step.referral(), step.offer());
+        }
+
+        Held after(Referral moved, Offer answered) {
+            return new Held(moved, ReferralCascade.replace(offers, List.of(answered)), answered);
+        }
     }
 
     /** Thrown inside the transaction to roll back the steps already taken when a later one is refused. */
@@ -179,46 +201,51 @@ public class OfferAnswers {
         }
     }
 
-    private Uni<Result> steps(SqlClient tx, UUID referralId, UUID offerId, List<Answer> steps, int index,
-            OfferStatusReason reason, Integer expectedVersion, CareOutcome outcome, Instant now,
-            AfterCommitCounts counts) {
-        // Lock the referral first, as the send-back loop does, then read the offer again under that lock.
-        return referrals.lockById(tx, referralId)
-                .chain(referral -> offers.findById(tx, offerId)
-                        .chain(offer -> decide(tx, referral.orElseThrow(), offer.orElseThrow(), steps.get(index),
-                                reason, index == 0 ? expectedVersion : null, outcome, now, counts)))
-                .chain(result -> {
-                    if (!(result instanceof Answered)) {
-                        return index == 0 ? Uni.createFrom().item(result)
-                                : Uni.createFrom().failure(new LaterStepRefused(result));
-                    }
-                    return index + 1 == steps.size() ? Uni.createFrom().item(result)
-                            : steps(tx, referralId, offerId, steps, index + 1, reason, expectedVersion, outcome, now,
-                                    counts);
-                });
+    private Uni<Result> steps(SqlClient tx, Held held, List<Answer> steps, int index, OfferStatusReason reason,
+            Integer expectedVersion, CareOutcome outcome, Instant now, AfterCommitCounts counts) {
+        Optional<Result> refusal = refusal(held.offer(), steps.get(index), index == 0 ? expectedVersion : null, now);
+        if (refusal.isPresent()) {
+            return index == 0 ? Uni.createFrom().item(refusal.get())
+                    : Uni.createFrom().failure(new LaterStepRefused(refusal.get()));
+        }
+        return take(tx, held, steps.get(index), reason, outcome, now, counts).chain(next -> index + 1 == steps.size()
+                ? Uni.createFrom().item((Result) new Answered(next.offer()))
+                // A step of the cascade may have changed other offers too (a decline makes the next one): the next
+                // step gets them read again, under the lock still held. Only a BaRS message answers in two steps.
+                : offers.findByReferral(tx, next.referral().id())
+                        .chain(all -> steps(tx, new Held(next.referral(), all, next.offer()), steps, index + 1, reason,
+                                expectedVersion, outcome, now, counts)));
     }
 
-    private Uni<Result> decide(SqlClient tx, Referral referral, Offer offer, Answer answer, OfferStatusReason reason,
-            Integer expectedVersion, CareOutcome outcome, Instant now, AfterCommitCounts counts) {
+    /** Why the answer is not a legal next step for the offer as it stands; empty when it is. */
+    private static Optional<Result> refusal(Offer offer, Answer answer, Integer expectedVersion, Instant now) {
         if (expectedVersion != null && expectedVersion != offer.version()) {
-            return Uni.createFrom().item(new StaleVersion(offer.version()));
+            return Optional.of(new StaleVersion(offer.version()));
         }
         if (!LEGAL_STEPS.getOrDefault(offer.status(), Set.of()).contains(answer.target())) {
-            return Uni.createFrom().item(new IllegalTransition("An offer in status " + offer.status().code()
+            return Optional.of(new IllegalTransition("An offer in status " + offer.status().code()
                     + " cannot become " + answer.target().code()));
         }
         if (offer.status().isOpen() && !offer.deadlineAt().isAfter(now)) {
-            return Uni.createFrom().item(new IllegalTransition("The acceptance window closed at " + offer.deadlineAt()
+            return Optional.of(new IllegalTransition("The acceptance window closed at " + offer.deadlineAt()
                     + "; the case has moved on"));
         }
-        Uni<?> step = switch (answer) {
-            case RECEIVED -> offers.updateStatus(tx, offer.id(), OfferStatus.RECEIVED, null, now);
-            case ACCEPT -> cascade.accepted(tx, referral, offer, now, counts);
-            case REJECT -> cascade.declined(tx, referral, offer, reason, now, counts);
-            case START -> offers.updateStatus(tx, offer.id(), OfferStatus.IN_PROGRESS, null, now);
-            case COMPLETE -> cascade.completed(tx, referral, offer, outcome, now, counts);
-        };
-        return step.chain(ignored -> offers.findById(tx, offer.id()))
-                .map(updated -> (Result) new Answered(updated.orElseThrow()));
+        return Optional.empty();
     }
+
+    /** Takes one step: the offers in the result are those read up front, with the answered one as it now stands. */
+    private Uni<Held> take(SqlClient tx, Held held, Answer answer, OfferStatusReason reason, CareOutcome outcome,
+            Instant now, AfterCommitCounts counts) {
+        Referral referral = held.referral();
+        Offer offer = held.offer();
+        return switch (answer) {
+            case RECEIVED, START -> offers.updateStatus(tx, offer.id(), answer.target(), null, now)
+                    .map(updated -> held.after(referral, updated));
+            case ACCEPT -> cascade.accepted(tx, referral, offer, held.offers(), now, counts).map(held::after);
+            case REJECT -> cascade.declined(tx, referral, offer, held.offers(), reason, now, counts).map(held::after);
+            case COMPLETE -> cascade.completed(tx, referral, offer, held.offers(), outcome, now, counts)
+                    .map(held::after);
+        };
+    }
+
 }

@@ -109,7 +109,7 @@ public class ReferralCascade {
                     closed ? OfferStatusReason.SERVICE_CLOSED : OfferStatusReason.TIMED_OUT, now)
                     .call(timedOut -> deliveries.offerClosed(tx, referral, timedOut))
                     .invoke(() -> counts.offerAnswered(AfterCommitCounts.OfferAnswer.TIMED_OUT))
-                    .chain(timedOut -> routeNext(tx, referral, replace(all, timedOut), now, counts));
+                    .chain(timedOut -> routeNext(tx, referral, replace(all, List.of(timedOut)), now, counts));
         });
     }
 
@@ -137,22 +137,34 @@ public class ReferralCascade {
             LOG.infof("Referral %s: the offer to %s no longer holds after a change of the service or the routing "
                     + "policy (%s)", referral.id(), open.serviceId(), why.get().code());
             return withdrawHolding(tx, referral, OfferStatusReason.withdrawnFor(why.get()), now, counts)
-                    .chain(withdrawn -> offers.findByReferral(tx, referral.id()))
-                    .chain(after -> routeNext(tx, referral, after, now, counts, why.get()));
+                    .chain(withdrawn -> routeNext(tx, referral, replace(all, withdrawn), now, counts, why.get()));
         });
     }
 
-    /** A provider declined: the case moves on to the next candidate, or back to the ambulance service. */
-    public Uni<Referral> declined(SqlClient tx, Referral referral, Offer offer, OfferStatusReason reason, Instant now,
-            AfterCommitCounts counts) {
+    /**
+     * The referral and the answered offer as a provider's answer left them.
+     *
+     * @param referral after the whole step (a decline's next offer or send-back included)
+     * @param offer the offer answered, as the answer left it
+     */
+    public record Answered(Referral referral, Offer offer) {
+    }
+
+    /**
+     * A provider declined: the case moves on to the next candidate, or back to the ambulance service.
+     *
+     * @param offersSoFar every offer of the referral, read under the caller's lock of it (so none is read again)
+     */
+    public Uni<Answered> declined(SqlClient tx, Referral referral, Offer offer, List<Offer> offersSoFar,
+            OfferStatusReason reason, Instant now, AfterCommitCounts counts) {
         if (refused(referral, CaseEvent.DECLINED)) {
-            return Uni.createFrom().item(referral);
+            return Uni.createFrom().item(new Answered(referral, offer));
         }
         counts.offerAnswered(AfterCommitCounts.OfferAnswer.REJECTED);
         return offers.updateStatus(tx, offer.id(), OfferStatus.REJECTED, reason, now)
                 .call(rejected -> deliveries.offerClosed(tx, referral, rejected))
-                .chain(rejected -> offers.findByReferral(tx, referral.id()))
-                .chain(all -> routeNext(tx, referral, all, now, counts));
+                .chain(rejected -> routeNext(tx, referral, replace(offersSoFar, List.of(rejected)), now, counts)
+                        .map(moved -> new Answered(moved, rejected)));
     }
 
     /**
@@ -171,26 +183,34 @@ public class ReferralCascade {
                 .chain(all -> routeNext(tx, referral, all, now, counts));
     }
 
-    /** A provider took the patient: the referral is accepted, a place is used, the CAD is told. */
-    public Uni<Referral> accepted(SqlClient tx, Referral referral, Offer offer, Instant now,
+    /**
+     * A provider took the patient: the referral is accepted, a place is used, the CAD is told.
+     *
+     * @param offersSoFar every offer of the referral, read under the caller's lock of it
+     */
+    public Uni<Answered> accepted(SqlClient tx, Referral referral, Offer offer, List<Offer> offersSoFar, Instant now,
             AfterCommitCounts counts) {
         if (refused(referral, CaseEvent.ACCEPTED)) {
-            return Uni.createFrom().item(referral);
+            return Uni.createFrom().item(new Answered(referral, offer));
         }
-        return accept(tx, referral, offer, now, counts);
+        return accept(tx, referral, offer, offersSoFar, now, counts);
     }
 
-    private Uni<Referral> accept(SqlClient tx, Referral referral, Offer offer, Instant now, AfterCommitCounts counts) {
+    private Uni<Answered> accept(SqlClient tx, Referral referral, Offer offer, List<Offer> offersSoFar, Instant now,
+            AfterCommitCounts counts) {
         String serviceType = serviceType(offer.serviceId());
         counts.offerAnswered(AfterCommitCounts.OfferAnswer.ACCEPTED);
         counts.concluded(AfterCommitCounts.ReferralOutcome.ACCEPTED, serviceType, null);
         counts.accepted(serviceType, Duration.between(referral.createdAt(), now));
         return offers.updateStatus(tx, offer.id(), OfferStatus.ACCEPTED, null, now)
-                .chain(taken -> capacity.usePlace(tx, offer.serviceId()))
-                .chain(ignored -> referrals.updateCascade(tx, referral.id(), ReferralStatus.ACCEPTED, null,
-                        referral.budgetEndsAt(), null, now))
-                .call(updated -> tell(tx, referral, updated, now, (listener, change) -> listener.accepted(tx, change,
-                        asNow(change, offer), directory.find(offer.serviceId()))));
+                .call(taken -> capacity.usePlace(tx, offer.serviceId()))
+                .chain(taken -> referrals.updateCascade(tx, referral.id(), ReferralStatus.ACCEPTED, null,
+                        referral.budgetEndsAt(), null, now)
+                        .call(updated -> tell(new ReferralChange(referral, updated,
+                                replace(offersSoFar, List.of(taken)), now),
+                                (listener, change) -> listener.accepted(tx, change, taken,
+                                        directory.find(offer.serviceId()))))
+                        .map(updated -> new Answered(updated, taken)));
     }
 
     /**
@@ -209,16 +229,19 @@ public class ReferralCascade {
         }
         Optional<Offer> ownOpenOffer = offersSoFar.stream()
                 .filter(o -> o.status().isOpen() && o.serviceId().equals(service.id())).findFirst();
-        Uni<Offer> claim = ownOpenOffer.map(open -> Uni.createFrom().item(open)).orElseGet(() -> offers
-                .cancelHolding(tx, referral.id(), OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE, now)
+        if (ownOpenOffer.isPresent()) {
+            return accept(tx, referral, ownOpenOffer.get(), offersSoFar, now, counts).map(Answered::offer);
+        }
+        return offers.cancelHolding(tx, referral.id(), OfferStatusReason.CLAIMED_BY_ANOTHER_SERVICE, now)
                 .call(withdrawn -> deliveries.offersClosed(tx, referral, withdrawn))
                 .invoke(withdrawn -> withdrawn
                         .forEach(o -> counts.offerAnswered(AfterCommitCounts.OfferAnswer.CANCELLED)))
                 .chain(withdrawn -> offers.insert(tx, new Offer(UUID.randomUUID(), referral.id(),
                         offersSoFar.size() + 1, service.id(), service.odsCode(), OfferStatus.REQUESTED, null, now, now,
-                        null, now, 1))));
-        return claim.call(offer -> accept(tx, referral, offer, now, counts))
-                .chain(offer -> offers.findById(tx, offer.id())).map(Optional::orElseThrow);
+                        null, now, 1))
+                        .chain(created -> accept(tx, referral, created, withNew(replace(offersSoFar, withdrawn), created),
+                                now, counts)))
+                .map(Answered::offer);
     }
 
     /**
@@ -257,42 +280,38 @@ public class ReferralCascade {
                 .chain(all -> sendBack(tx, budgeted, SendBackReason.HUB_ERROR, null, null, all, now, counts));
     }
 
-    /** The accepting service finished its care, with no final answer to pass on. */
-    public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, Instant now,
-            AfterCommitCounts counts) {
-        return completed(tx, referral, offer, null, now, counts);
-    }
-
     /**
      * The accepting service gave its final answer. One that asks for an ambulance response (an ARP category other
      * than C5, or an ambulance disposition) is never a completion: the service's part is done, and the case goes
      * back to the ambulance service as {@code clinician-requests-ambulance} with the answer as its outcome.
      * Otherwise the referral is completed, and the CAD hears the outcome.
      *
+     * @param offersSoFar every offer of the referral, read under the caller's lock of it
      * @param outcome the final answer; null when the service gave none
      */
-    public Uni<Referral> completed(SqlClient tx, Referral referral, Offer offer, CareOutcome outcome, Instant now,
-            AfterCommitCounts counts) {
+    public Uni<Answered> completed(SqlClient tx, Referral referral, Offer offer, List<Offer> offersSoFar,
+            CareOutcome outcome, Instant now, AfterCommitCounts counts) {
         boolean asksForAmbulance = outcome != null && outcome.asksForAmbulance();
         if (refused(referral, asksForAmbulance ? CaseEvent.FINAL_ANSWER_ASKS_FOR_AMBULANCE : CaseEvent.COMPLETED)) {
-            return Uni.createFrom().item(referral);
+            return Uni.createFrom().item(new Answered(referral, offer));
         }
         if (asksForAmbulance) {
             LOG.infof("Referral %s: the final answer of %s asks for an ambulance (%s, %s): sent back", referral.id(),
                     offer.serviceId(), outcome.arpCategory(), outcome.dispositionCode());
             return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
-                    .chain(done -> offers.findByReferral(tx, referral.id()))
-                    .chain(all -> sendBack(tx, referral, SendBackReason.CLINICIAN_REQUESTS_AMBULANCE,
-                            outcome.summary(), outcome, all, now, counts));
+                    .chain(done -> sendBack(tx, referral, SendBackReason.CLINICIAN_REQUESTS_AMBULANCE,
+                            outcome.summary(), outcome, replace(offersSoFar, List.of(done)), now, counts)
+                            .map(moved -> new Answered(moved, done)));
         }
         counts.concluded(AfterCommitCounts.ReferralOutcome.COMPLETED, serviceType(offer.serviceId()), null);
         return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
                 .chain(done -> referrals.updateCascade(tx, referral.id(), ReferralStatus.COMPLETED, null,
-                        referral.budgetEndsAt(), null, now))
-                .call(updated -> offers.findByReferral(tx, updated.id())
-                        .chain(all -> tell(new ReferralChange(referral, updated, all, now, null, outcome),
-                                (listener, change) -> listener.completed(tx, change, asNow(change, offer),
-                                        directory.find(offer.serviceId())))));
+                        referral.budgetEndsAt(), null, now)
+                        .call(updated -> tell(new ReferralChange(referral, updated,
+                                replace(offersSoFar, List.of(done)), now, null, outcome),
+                                (listener, change) -> listener.completed(tx, change, done,
+                                        directory.find(offer.serviceId()))))
+                        .map(updated -> new Answered(updated, done)));
     }
 
     /**
@@ -381,11 +400,10 @@ public class ReferralCascade {
                     counts, !accepted);
             if (accepted || why.get() == SendBackReason.NOT_ELIGIBLE_CATEGORY
                     || why.get() == SendBackReason.CONVEYING) {
-                return withdrawn.chain(ignored -> offers.findByReferral(tx, referral.id()))
-                        .chain(after -> sendBack(tx, referral, why.get(), null, null, after, now, counts));
+                return withdrawn.chain(closed -> sendBack(tx, referral, why.get(), null, null, replace(all, closed),
+                        now, counts));
             }
-            return withdrawn.chain(ignored -> offers.findByReferral(tx, referral.id()))
-                    .chain(after -> routeNext(tx, referral, after, now, counts, why.get()));
+            return withdrawn.chain(closed -> routeNext(tx, referral, replace(all, closed), now, counts, why.get()));
         });
     }
 
@@ -465,8 +483,7 @@ public class ReferralCascade {
         LOG.debugf("Offering referral %s to %s until %s", referral.id(), service.id(), deadline);
         return offers.insert(tx, offer).chain(created -> {
             // The listeners hear of every offer: those read under this transaction's lock, and the one just made.
-            List<Offer> all = new ArrayList<>(offersSoFar);
-            all.add(created);
+            List<Offer> all = withNew(offersSoFar, created);
             return referrals.updateCascade(tx, referral.id(), ReferralStatus.OFFERED, deadline,
                     referral.budgetEndsAt(), null, now)
                     .call(updated -> deliveries.queue(tx, updated, offer, service))
@@ -536,11 +553,6 @@ public class ReferralCascade {
         return told;
     }
 
-    /** The offer as the step left it. */
-    private static Offer asNow(ReferralChange change, Offer offer) {
-        return change.offers().stream().filter(o -> o.id().equals(offer.id())).findFirst().orElse(offer);
-    }
-
     /** The service's type code, a bounded label value (a service removed from the directory since is "unknown"). */
     private String serviceType(String serviceId) {
         return directory.find(serviceId).map(s -> s.type().code()).orElse("unknown");
@@ -550,12 +562,28 @@ public class ReferralCascade {
         return preferred != null && otherwise != SendBackReason.NOT_ELIGIBLE_CATEGORY ? preferred : otherwise;
     }
 
-    private static List<Offer> replace(List<Offer> all, Offer changed) {
-        return all.stream().map(o -> o.id().equals(changed.id()) ? changed : o).toList();
+    /**
+     * The offers read under the referral's lock, with those this step changed as it left them: the offers as they
+     * now stand, without reading them again (only the cascade changes them, under that lock).
+     */
+    static List<Offer> replace(List<Offer> all, List<Offer> changed) {
+        if (changed.isEmpty()) {
+            return all;
+        }
+        return all.stream()
+                .map(o -> changed.stream().filter(c -> c.id().equals(o.id())).findFirst().orElse(o))
+                .toList();
+    }
+
+    private static List<Offer> withNew(List<Offer> all, Offer created) {
+        List<Offer> with = new ArrayList<>(all);
+        with.add(created);
+        return with;
     }
 
     private static Referral withBudget(Referral r, Instant budgetEnds) {
         return new Referral(r.id(), r.cadSystem(), r.incidentId(), r.status(), r.incident(), r.breachAt(),
-                r.createdAt(), r.updatedAt(), r.version(), budgetEnds, r.sendBackReason());
+                r.createdAt(), r.updatedAt(), r.version(), budgetEnds, r.sendBackReason(), r.callbackUrl(),
+                r.correlationId());
     }
 }

@@ -101,8 +101,8 @@ public class StackClaims {
             if (found.isEmpty()) {
                 return Uni.createFrom().item((Result) new NotFound());
             }
-            return referrals.correlationId(tx, referralId).invoke(CorrelationId::use)
-                    .chain(() -> offers.findByReferral(tx, referralId))
+            CorrelationId.use(found.get().correlationId());
+            return offers.findByReferral(tx, referralId)
                     .chain(all -> decide(tx, caller, found.get(), all, serviceId, now, counts))
                     .call(result -> audit.record(tx, auditRecord(caller, referralId, serviceId, result)));
         })).invoke(result -> {

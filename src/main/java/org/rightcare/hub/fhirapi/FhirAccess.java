@@ -25,6 +25,8 @@ public class FhirAccess {
     private String resourceType;
     private String resourceId;
     private final JsonObject detail = new JsonObject();
+    /** The status whose record the endpoint wrote with its change ({@link FhirAccessAudit#recordWithChange}); 0 if none. */
+    private int recordedStatus;
 
     /**
      * This call is audited as {@code interaction} of {@code resourceType}.
@@ -47,6 +49,15 @@ public class FhirAccess {
     public FhirAccess detail(String key, Object value) {
         detail.put(key, value);
         return this;
+    }
+
+    void recorded(int status) {
+        recordedStatus = status;
+    }
+
+    /** Whether the record of an answer with this status was written already, with the change it records. */
+    boolean recordedAs(int status) {
+        return recordedStatus != 0 && recordedStatus == status;
     }
 
     Optional<Named> named() {

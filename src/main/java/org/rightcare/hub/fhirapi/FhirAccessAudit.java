@@ -18,6 +18,7 @@ import org.rightcare.hub.security.Callers;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * The audit trail of the FHIR API, written in one place as each answer leaves: every read, search and change of
@@ -66,14 +67,15 @@ public class FhirAccessAudit {
         if (status >= 500) {
             return Uni.createFrom().voidItem();
         }
+        if (access.recordedAs(status)) {
+            return Uni.createFrom().voidItem();
+        }
         FhirAccess.Named named = access.named().orElseGet(() -> refusedBeforeAnyEndpoint(request, status));
         if (named == null) {
             return Uni.createFrom().voidItem();
         }
         Caller caller = status == 401 ? Caller.UNAUTHENTICATED : callers.current();
-        AuditRecord record = new AuditRecord(caller.subject(), caller.organisation(),
-                named.interaction().auditAction(), named.resourceType(), named.resourceId(), outcome(status),
-                named.detail().put("http", status));
+        AuditRecord record = record(caller, named, status);
         Uni<Void> written = pool.withTransaction(tx -> audit.record(tx, record));
         if (status >= 300) {
             return written.onFailure().recoverWithItem(e -> {
@@ -88,6 +90,22 @@ public class FhirAccessAudit {
             withhold(request, response);
             return null;
         });
+    }
+
+    /**
+     * Writes the record of a change that the endpoint answers with {@code status}, in the change's own transaction:
+     * the change and its record commit together (a provider's answer is then one commit, not two), and the answer
+     * leaves with no second record.
+     */
+    public Uni<Void> recordWithChange(SqlClient tx, int status) {
+        FhirAccess.Named named = access.named().orElseThrow(() -> new IllegalStateException(
+                "The endpoint names its call before it records it"));
+        return audit.record(tx, record(callers.current(), named, status)).invoke(() -> access.recorded(status));
+    }
+
+    private static AuditRecord record(Caller caller, FhirAccess.Named named, int status) {
+        return new AuditRecord(caller.subject(), caller.organisation(), named.interaction().auditAction(),
+                named.resourceType(), named.resourceId(), outcome(status), named.detail().put("http", status));
     }
 
     /** The answer's status as an audit outcome. */

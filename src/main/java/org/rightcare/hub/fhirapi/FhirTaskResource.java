@@ -1,6 +1,7 @@
 package org.rightcare.hub.fhirapi;
 
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.json.JsonPatch;
@@ -55,6 +56,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 @Authenticated
 public class FhirTaskResource {
 
+    /** The status of an answer taken. */
+    private static final int ANSWERED = 200;
+
     private final FhirHttp http;
     private final Pool pool;
     private final OfferRepository offers;
@@ -67,10 +71,13 @@ public class FhirTaskResource {
     private final FhirSearches searches;
     private final PublicUrls urls;
     private final ReferralRepository referrals;
+    private final FhirAccessAudit accessAudit;
 
     public FhirTaskResource(FhirHttp http, Pool pool, OfferRepository offers, OfferAnswers answers,
             StackClaims claims, ServiceDirectory directory, TaskRenderer renderer, Callers callers,
-            FhirAccess access, FhirSearches searches, PublicUrls urls, ReferralRepository referrals) {
+            FhirAccess access, FhirSearches searches, PublicUrls urls, ReferralRepository referrals,
+            FhirAccessAudit accessAudit) {
+        this.accessAudit = accessAudit;
         this.http = http;
         this.pool = pool;
         this.offers = offers;
@@ -190,11 +197,13 @@ public class FhirTaskResource {
                         "A provider may set status received, accepted, rejected, in-progress or completed"));
         access.detail("status", task.getStatus().toCode());
         return samePatient(offerId, task)
-                .chain(() -> answers.answer(offerId, caller.organisation(), answer, ProviderTasks.reason(task),
-                        expectedVersion, answer == OfferAnswers.Answer.COMPLETE ? ProviderTasks.outcome(task) : null)
+                // The audit record of the change commits with it: one transaction per answer.
+                .chain(() -> answers.answer(offerId, caller.organisation(), List.of(answer), ProviderTasks.reason(task),
+                        expectedVersion, answer == OfferAnswers.Answer.COMPLETE ? ProviderTasks.outcome(task) : null,
+                        (tx, answered) -> accessAudit.recordWithChange(tx, ANSWERED))
                         .map(result -> {
                             if (result instanceof OfferAnswers.Answered answered) {
-                                return taskResponse(format, false, answered.offer(), 200).build();
+                                return taskResponse(format, false, answered.offer(), ANSWERED).build();
                             }
                             if (result instanceof OfferAnswers.StaleVersion stale) {
                                 throw new FhirRefusal(412, IssueType.CONFLICT, "VERSION_CONFLICT", "The Task is at version "

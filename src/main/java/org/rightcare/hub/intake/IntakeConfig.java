@@ -1,5 +1,6 @@
 package org.rightcare.hub.intake;
 
+import java.time.Duration;
 import java.util.Map;
 
 import io.smallrye.config.ConfigMapping;
@@ -19,4 +20,20 @@ public interface IntakeConfig {
     /** The largest body the webhook reads, as the contract fixes it (256 KiB). */
     @WithDefault("262144")
     int maxBodyBytes();
+
+    /** Group commit of new incidents: see {@link GroupCommit}; set, with the reasons, in application.properties. */
+    GroupCommitConfig groupCommit();
+
+    interface GroupCommitConfig {
+
+        /**
+         * How long the first new incident of a batch waits for others to share its statement and commit, in whole
+         * milliseconds (the event loop's timers are no finer). 0: each is stored at once, alone (still by the one
+         * statement, which is cheaper than the transaction of an update).
+         */
+        Duration window();
+
+        /** A batch is stored as soon as it holds this many events, whatever is left of the window. */
+        int maxEvents();
+    }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,6 +21,7 @@ import org.rightcare.hub.metrics.HubMetrics;
 import org.rightcare.hub.referral.Incident;
 import org.rightcare.hub.referral.Referral;
 import org.rightcare.hub.referral.ReferralRepository;
+import org.rightcare.hub.referral.ReferralStatus;
 import org.rightcare.hub.support.CorrelationId;
 
 import io.smallrye.mutiny.Uni;
@@ -53,7 +55,7 @@ public class IntakeService {
     public record UnknownIncident() implements Outcome {
     }
 
-    private static final int ACCEPTED = 202;
+    static final int ACCEPTED = 202;
 
     private final Pool pool;
     private final CadEventRepository events;
@@ -63,11 +65,15 @@ public class IntakeService {
     private final IntakeConfig config;
     private final HubMetrics metrics;
     private final Clock clock;
+    private final GroupCommit groupCommit;
+    private final IncidentOrder order = new IncidentOrder();
 
     public IntakeService(Pool pool, CadEventRepository events, ReferralRepository referrals, ReferralCascade cascade,
-            DueReferralSweeper sweeper, IntakeConfig config, HubMetrics metrics, Clock clock) {
+            DueReferralSweeper sweeper, IntakeConfig config, HubMetrics metrics, Clock clock,
+            GroupCommit groupCommit) {
         this.pool = pool;
         this.events = events;
+        this.groupCommit = groupCommit;
         this.referrals = referrals;
         this.cascade = cascade;
         this.sweeper = sweeper;
@@ -84,9 +90,39 @@ public class IntakeService {
         byte[] sha256 = sha256(body);
         // Read here, on the request's own context: the database callbacks below may run where no span is current.
         String traceParent = DeliveryTracing.currentTraceParent();
+        // Work resumed from a group commit or from the incident's previous event comes back to this request's context,
+        // whose log lines and correlation id are this request's.
+        Executor onThisRequest = IncidentOrder.currentContext();
         // No look-up first: a replay is rare, and the event's unique key finds it inside the transaction, which then
         // rolls back and answers from the stored event. That saves every new event a round trip.
-        return store(event, body, sha256, fhirBase, correlationId, traceParent);
+        return order.inTurn(event.cadSystem(), event.incident().incidentId(), onThisRequest,
+                () -> event.eventType() == CadEventType.CREATED
+                        ? storeNew(event, body, sha256, fhirBase, correlationId, traceParent, onThisRequest)
+                        : store(event, body, sha256, fhirBase, correlationId, traceParent));
+    }
+
+    /**
+     * A created event goes to the group commit, which stores it if its incident is new; otherwise (a known incident,
+     * a replay, a batch that failed without an outage) it is stored one by one, as every other event is.
+     */
+    private Uni<Outcome> storeNew(CadEvent event, byte[] body, byte[] sha256, URI fhirBase, String correlationId,
+            String traceParent, Executor onThisRequest) {
+        Instant now = clock.instant();
+        UUID referralId = UUID.randomUUID();
+        String answer = answer(referralId, ReferralStatus.ROUTING, fhirBase);
+        Incident incident = event.incident();
+        CadEventRepository.NewIncident newIncident = new CadEventRepository.NewIncident(event, body, sha256, now,
+                referralId, referrals.incidentJson(incident), breachTime(incident),
+                ReferralRepository.boundedEventTime(event.occurredAt(), now), correlationId, traceParent, answer);
+        return groupCommit.store(newIncident).emitOn(onThisRequest).chain(stored -> {
+            if (!stored) {
+                return store(event, body, sha256, fhirBase, correlationId, traceParent);
+            }
+            CorrelationId.use(correlationId);
+            metrics.cadEventAccepted(event.eventType().wireValue(), event.cadSystem());
+            acknowledged(event, referralId);
+            return Uni.createFrom().item(new Acknowledged(referralId, ACCEPTED, answer, false));
+        });
     }
 
     private Uni<Outcome> store(CadEvent event, byte[] body, byte[] sha256, URI fhirBase, String correlationId,
@@ -98,7 +134,7 @@ public class IntakeService {
                     if (referral.isEmpty()) {
                         return Uni.createFrom().failure(new UnknownIncidentException());
                     }
-                    String answer = answer(referral.get(), fhirBase);
+                    String answer = answer(referral.get().id(), referral.get().status(), fhirBase);
                     return events.insert(tx, event, body, sha256, referral.get().id(), ACCEPTED, answer, now)
                             .chain(inserted -> inserted
                                     ? Uni.createFrom()
@@ -118,12 +154,16 @@ public class IntakeService {
                         .map(stored -> stored.map(s -> replayOrConflict(s, sha256)).orElseGet(UnknownIncident::new)))
                 .invoke(outcome -> {
                     if (outcome instanceof Acknowledged a && !a.replay()) {
-                        LOG.debugf("Stored %s %s for incident %s/%s", event.eventType().wireValue(), event.eventId(),
-                                event.cadSystem(), event.incident().incidentId());
-                        // Committed: route it now rather than at the next sweep.
-                        sweeper.kick(a.referralId());
+                        acknowledged(event, a.referralId());
                     }
                 });
+    }
+
+    private void acknowledged(CadEvent event, UUID referralId) {
+        LOG.debugf("Stored %s %s for incident %s/%s", event.eventType().wireValue(), event.eventId(),
+                event.cadSystem(), event.incident().incidentId());
+        // Committed: route it now rather than at the next sweep.
+        sweeper.kick(referralId);
     }
 
     private Uni<Optional<Referral>> applyToReferral(SqlClient tx, CadEvent event, String correlationId,
@@ -172,11 +212,11 @@ public class IntakeService {
         return incident.receivedAt().plus(Duration.ofMinutes(minutes));
     }
 
-    private static String answer(Referral referral, URI fhirBase) {
+    private static String answer(UUID referralId, ReferralStatus status, URI fhirBase) {
         return new JsonObject()
-                .put("referralId", referral.id().toString())
-                .put("status", referral.status().wireValue())
-                .put("serviceRequest", fhirBase.resolve("ServiceRequest/" + referral.id()).toString())
+                .put("referralId", referralId.toString())
+                .put("status", status.wireValue())
+                .put("serviceRequest", fhirBase.resolve("ServiceRequest/" + referralId).toString())
                 .encode();
     }
 

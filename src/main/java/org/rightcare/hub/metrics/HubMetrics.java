@@ -15,6 +15,7 @@ import org.rightcare.hub.referral.SendBackReason;
 import org.rightcare.hub.support.Problem;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
@@ -36,6 +37,7 @@ public class HubMetrics {
     static final String WEBHOOK_REJECTED = "rightcare.webhook.rejected";
     static final String STEP_FAILURES = "rightcare.referral.step.failures";
     static final String CAD_EVENTS_ACCEPTED = "rightcare.cad.events.accepted";
+    public static final String GROUP_COMMIT_EVENTS = "rightcare.intake.group.commit.events";
 
     /** The CAD webhook's refusals (status and problem type), so each series reads 0 before the first refusal. */
     static final Map<String, Integer> WEBHOOK_REFUSALS = Map.of("invalid-signature", 401, "malformed-json", 400,
@@ -117,6 +119,13 @@ public class HubMetrics {
      */
     public void cadEventAccepted(String type, String cadSystem) {
         cadEventsAccepted(type, cadSystem).increment();
+    }
+
+    /** One statement and commit of intake's group commit stored {@code events} new incidents. */
+    public void groupCommitted(int events) {
+        DistributionSummary.builder(GROUP_COMMIT_EVENTS)
+                .description("New incidents per group commit of the CAD webhook (one statement, one commit each)")
+                .register(registry).record(events);
     }
 
     private Counter webhookRejected(int status, String reason) {

@@ -12,6 +12,9 @@ import java.util.UUID;
  * @param budgetEndsAt until when the hub may keep offering the case (set when it is first routed, from the routing
  *        policy's time budget); null before that
  * @param sendBackReason why the case went back to the ambulance service, once it has; else null
+ * @param callbackUrl where the CAD asked for this incident's callbacks; null for its system's configured one
+ * @param correlationId the id the incident's log lines and deliveries carry; null for a referral stored before the
+ *        hub kept them
  */
 public record Referral(
         UUID id,
@@ -24,5 +27,7 @@ public record Referral(
         Instant updatedAt,
         int version,
         Instant budgetEndsAt,
-        SendBackReason sendBackReason) {
+        SendBackReason sendBackReason,
+        String callbackUrl,
+        String correlationId) {
 }

@@ -33,9 +33,10 @@ public class ReferralRepository {
 
     /**
      * The incident comes back as text, parsed once into {@link Incident}: read as jsonb, the client would build a
-     * JsonObject that then has to be written out again for Jackson to read (three passes, 7 % of the hub's CPU).
+     * JsonObject that then has to be written out again for Jackson to read (three passes, 7 % of the hub's CPU). The
+     * callback URL and the correlation id come with the row, so a cascade step that locks it reads them no more.
      */
-    private static final String COLUMNS = "id, cad_system, incident_id, status, incident::text AS incident, breach_at, created_at, updated_at, version, budget_ends_at, send_back_reason";
+    private static final String COLUMNS = "id, cad_system, incident_id, status, incident::text AS incident, breach_at, created_at, updated_at, version, budget_ends_at, send_back_reason, callback_url, correlation_id";
 
     private final Pool pool;
     private final ObjectMapper json;
@@ -104,12 +105,12 @@ public class ReferralRepository {
                     updated_at = EXCLUDED.updated_at
                 WHERE referral.last_event_at <= EXCLUDED.last_event_at
                    OR referral.last_event_at > EXCLUDED.updated_at + $11::text::interval
-                RETURNING %s, correlation_id
+                RETURNING %s
                 """.formatted(COLUMNS);
         Tuple params = Tuple.tuple()
                 .addUUID(newId).addString(cadSystem).addString(incident.incidentId())
                 .addString(ReferralStatus.ROUTING.wireValue()).addString(incident.category().code())
-                .addString(toJson(incident)).addOffsetDateTime(utc(breachAt)).addString(callbackUrl)
+                .addString(incidentJson(incident)).addOffsetDateTime(utc(breachAt)).addString(callbackUrl)
                 .addOffsetDateTime(utc(boundedEventTime(eventAt, now))).addOffsetDateTime(utc(now))
                 .addString(EVENT_TIME_AHEAD.toSeconds() + " seconds").addString(correlationCandidate)
                 .addString(traceParent);
@@ -129,7 +130,7 @@ public class ReferralRepository {
     }
 
     /** The event's time as it may order the incident's events: never beyond {@link #EVENT_TIME_AHEAD} from now. */
-    static Instant boundedEventTime(Instant eventAt, Instant now) {
+    public static Instant boundedEventTime(Instant eventAt, Instant now) {
         Instant latest = now.plus(EVENT_TIME_AHEAD);
         return eventAt.isAfter(latest) ? latest : eventAt;
     }
@@ -167,13 +168,33 @@ public class ReferralRepository {
     }
 
     /**
+     * Locks the referral an offer is for, waiting for any other transaction that holds it: a provider's answer takes
+     * the lock the send-back loop takes, in one statement from the offer's id. Empty when there is no such offer.
+     */
+    public Uni<Optional<Referral>> lockByOffer(SqlClient tx, UUID offerId) {
+        return tx.preparedQuery("SELECT " + COLUMNS
+                + " FROM referral WHERE id = (SELECT referral_id FROM offer WHERE id = $1) FOR UPDATE")
+                .execute(Tuple.of(offerId)).map(this::first);
+    }
+
+    /**
      * Locks the referral if the send-back loop is due to look at it and no other replica is already doing so; empty
      * otherwise. This is what makes each deadline fire once in effect across replicas.
      */
-    public Uni<Optional<Referral>> lockIfDue(SqlClient tx, UUID id, Instant now) {
-        return tx.preparedQuery("SELECT " + COLUMNS
-                + " FROM referral WHERE id = $1 AND next_action_at <= $2 FOR UPDATE SKIP LOCKED")
-                .execute(Tuple.of(id, utc(now))).map(this::first);
+    public Uni<Optional<Due>> lockIfDue(SqlClient tx, UUID id, Instant now) {
+        return tx.preparedQuery("SELECT " + COLUMNS + """
+                , EXISTS (SELECT 1 FROM referral other WHERE other.next_action_at <= $2 AND other.id <> $1) AS others_due
+                FROM referral WHERE id = $1 AND next_action_at <= $2 FOR UPDATE SKIP LOCKED""")
+                .execute(Tuple.of(id, utc(now)))
+                .map(rows -> first(rows).map(referral -> new Due(referral,
+                        rows.iterator().next().getBoolean("others_due"))));
+    }
+
+    /**
+     * A referral locked for its due step, and whether any other referral was due as it was taken (whoever holds
+     * those): a routing lane goes on to them after its own only when there were any, and asks no more otherwise.
+     */
+    public record Due(Referral referral, boolean othersDue) {
     }
 
     /** The referral whose next action has been due longest, locked, skipping any another transaction holds. */
@@ -349,7 +370,9 @@ public class ReferralRepository {
                 row.getOffsetDateTime("updated_at").toInstant(),
                 row.getInteger("version"),
                 row.getOffsetDateTime("budget_ends_at") == null ? null : row.getOffsetDateTime("budget_ends_at").toInstant(),
-                sendBackReason(row.getString("send_back_reason")));
+                sendBackReason(row.getString("send_back_reason")),
+                row.getString("callback_url"),
+                row.getString("correlation_id"));
     }
 
     /** The stored reason code, which only this repository writes, from {@link SendBackReason#code()}. */
@@ -359,7 +382,8 @@ public class ReferralRepository {
                         .orElseThrow(() -> new IllegalStateException("Not a send-back reason code: " + code));
     }
 
-    private String toJson(Incident incident) {
+    /** The incident as the referral stores it. */
+    public String incidentJson(Incident incident) {
         try {
             return json.writeValueAsString(incident);
         } catch (JsonProcessingException e) {

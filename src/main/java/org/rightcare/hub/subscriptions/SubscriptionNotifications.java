@@ -39,9 +39,11 @@ public class SubscriptionNotifications implements ReferralListener {
     private final NotificationBundles bundles;
     private final DeliveryOutbox outbox;
     private final ClinicalStack stack;
+    private final SubscribedTopics topics;
 
     public SubscriptionNotifications(SubscriptionRepository subscriptions, NotificationBundles bundles,
-            DeliveryOutbox outbox, ClinicalStack stack) {
+            DeliveryOutbox outbox, ClinicalStack stack, SubscribedTopics topics) {
+        this.topics = topics;
         this.subscriptions = subscriptions;
         this.bundles = bundles;
         this.outbox = outbox;
@@ -54,7 +56,7 @@ public class SubscriptionNotifications implements ReferralListener {
      */
     @Override
     public Uni<Void> offerMade(SqlClient tx, ReferralChange change, Offer offer, CommunityService service) {
-        return subscriptions.active(tx, SubscriptionTopic.OFFER, offer.odsCode())
+        return active(tx, SubscriptionTopic.OFFER, offer.odsCode())
                 .map(all -> all.stream().filter(coveringService(Set.of(service.id()))).toList())
                 .chain(subscribers -> notify(tx, subscribers, change.after(), "Task/" + offer.id(), change.at()))
                 .chain(() -> stackChanged(tx, change.firstRouting() ? null : change.before(), change.after(),
@@ -88,7 +90,7 @@ public class SubscriptionNotifications implements ReferralListener {
      */
     @Override
     public Uni<Void> pictureChanged(SqlClient tx, ReferralChange change, Offer holding, CommunityService service) {
-        return subscriptions.active(tx, SubscriptionTopic.OFFER, holding.odsCode())
+        return active(tx, SubscriptionTopic.OFFER, holding.odsCode())
                 .map(all -> all.stream().filter(coveringService(Set.of(service.id()))).toList())
                 .chain(subscribers -> notify(tx, subscribers, change.after(), "Task/" + holding.id(), change.at()));
     }
@@ -103,10 +105,19 @@ public class SubscriptionNotifications implements ReferralListener {
         if (wasOnStack == ClinicalStack.isOnStack(after)) {
             return Uni.createFrom().voidItem();
         }
-        return subscriptions.active(tx, SubscriptionTopic.STACK, null)
+        return active(tx, SubscriptionTopic.STACK, null)
                 .map(all -> all.stream().filter(subscription -> coveringService(eligibleServices(subscription, after,
                         now)).test(subscription)).toList())
                 .chain(subscribers -> notify(tx, subscribers, after, "ServiceRequest/" + after.id(), now));
+    }
+
+    /**
+     * The active subscriptions to {@code topic} (of {@code odsCode} only, unless null): asked of the database only when
+     * this replica knows of a subscription to the topic that is not off.
+     */
+    private Uni<List<TopicSubscription>> active(SqlClient tx, SubscriptionTopic topic, String odsCode) {
+        return topics.mayHaveSubscribers(topic) ? subscriptions.active(tx, topic, odsCode)
+                : Uni.createFrom().item(List.of());
     }
 
     /** The handshake that activates a subscription; returns the outbox row's id, which the subscription records. */

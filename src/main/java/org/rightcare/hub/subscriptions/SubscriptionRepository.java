@@ -7,10 +7,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +39,13 @@ public class SubscriptionRepository {
                    s.events_since_start, s.updated_at
             FROM subscription s LEFT JOIN delivery_outbox h ON h.id = s.handshake_id
             """;
+
+    /** The channel every replica LISTENs on for a change of the subscriptions; the payload is the new version. */
+    public static final String CHANGE_CHANNEL = "hub_subscriptions_changed";
+
+    /** The topics with any subscription not turned off, at one version of the subscriptions. */
+    public record Topics(long version, Set<SubscriptionTopic> requested) {
+    }
 
     /** What a subscriber asked for, validated. */
     public record Draft(SubscriptionTopic topic, String serviceId, URI endpoint, Duration heartbeatPeriod,
@@ -97,6 +106,33 @@ public class SubscriptionRepository {
                 WHERE s.topic = $1 AND ($2::text IS NULL OR s.ods_code = $2) AND s.requested_status = 'requested'
                   AND h.state = 'delivered'
                 """).execute(Tuple.of(topic.code(), odsCode)).map(SubscriptionRepository::subscriptions);
+    }
+
+    /** The topics that have a subscription not turned off, with the version: read in one statement, so they agree. */
+    public Uni<Topics> topics(SqlClient client) {
+        return client.query("""
+                SELECT st.version, ARRAY(SELECT DISTINCT topic FROM subscription WHERE requested_status = 'requested')
+                       AS topics
+                FROM subscription_state st""").execute().map(rows -> {
+            Row row = rows.iterator().next();
+            Set<SubscriptionTopic> requested = EnumSet.noneOf(SubscriptionTopic.class);
+            for (String code : row.getArrayOfStrings("topics")) {
+                SubscriptionTopic.fromCode(code).ifPresent(requested::add);
+            }
+            return new Topics(row.getLong("version"), requested);
+        });
+    }
+
+    /**
+     * Bumps the version and tells every replica, in the transaction of a change to the subscriptions. PostgreSQL
+     * delivers the notification only when (and if) the transaction commits.
+     */
+    public Uni<Long> bumpVersion(SqlClient tx, Instant now) {
+        return tx.preparedQuery("UPDATE subscription_state SET version = version + 1, updated_at = $1 RETURNING version")
+                .execute(Tuple.of(utc(now)))
+                .map(rows -> rows.iterator().next().getLong("version"))
+                .call(version -> tx.preparedQuery("SELECT pg_notify($1, $2)")
+                        .execute(Tuple.of(CHANGE_CHANNEL, Long.toString(version))));
     }
 
     /**

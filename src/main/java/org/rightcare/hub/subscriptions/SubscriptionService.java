@@ -29,12 +29,14 @@ public class SubscriptionService {
     private final SubscriptionRepository subscriptions;
     private final SubscriptionNotifications notifications;
     private final DeliveryOutbox outbox;
+    private final SubscribedTopics topics;
     private final Clock clock;
 
     public SubscriptionService(Pool pool, SubscriptionRepository subscriptions,
-            SubscriptionNotifications notifications, DeliveryOutbox outbox, Clock clock) {
+            SubscriptionNotifications notifications, DeliveryOutbox outbox, SubscribedTopics topics, Clock clock) {
         this.pool = pool;
         this.outbox = outbox;
+        this.topics = topics;
         this.subscriptions = subscriptions;
         this.notifications = notifications;
         this.clock = clock;
@@ -46,7 +48,9 @@ public class SubscriptionService {
         TopicSubscription created = asHeld(id, odsCode, draft, fhirBase, 0, now);
         return pool.withTransaction(tx -> handshakeUnlessOff(tx, created, now)
                 .chain(handshake -> subscriptions.insert(tx, id, odsCode, draft, fhirBase, handshake, now))
-                .chain(() -> subscriptions.find(tx, id, odsCode)).map(Optional::orElseThrow));
+                .call(() -> changed(tx, now))
+                .chain(() -> subscriptions.find(tx, id, odsCode)).map(Optional::orElseThrow))
+                .call(topics::changeCommitted);
     }
 
     /** Empty when the organisation has no such subscription. */
@@ -60,8 +64,9 @@ public class SubscriptionService {
                     found.get().eventsSinceStart(), now);
             return handshakeUnlessOff(tx, replaced, now)
                     .chain(handshake -> subscriptions.replace(tx, id, odsCode, draft, handshake, now))
+                    .call(() -> changed(tx, now))
                     .chain(() -> subscriptions.find(tx, id, odsCode));
-        }));
+        })).call(topics::changeCommitted);
     }
 
     /** Deletes it, and withdraws the notifications still queued for it: the subscriber asked for no more. */
@@ -69,7 +74,17 @@ public class SubscriptionService {
         return pool.withTransaction(tx -> subscriptions.find(tx, id, odsCode).chain(found -> found.isEmpty()
                 ? Uni.createFrom().item(false)
                 : outbox.withdrawAll(tx, SubscriptionChannel.NAME, found.get().queue())
-                        .chain(() -> subscriptions.delete(tx, id, odsCode))));
+                        .chain(() -> subscriptions.delete(tx, id, odsCode))
+                        .call(() -> changed(tx, clock.instant()))))
+                .call(topics::changeCommitted);
+    }
+
+    /**
+     * Every replica's copy of which topics have subscriptions ({@link SubscribedTopics}) must catch up with this
+     * change: the others hear of it when it commits, and this one reloads then ({@link SubscribedTopics#changeCommitted}).
+     */
+    private Uni<Long> changed(SqlClient tx, Instant now) {
+        return subscriptions.bumpVersion(tx, now);
     }
 
     public Uni<Optional<TopicSubscription>> find(UUID id, String odsCode) {

@@ -20,6 +20,13 @@ public interface SubscriptionsConfig {
     @WithDefault("PT10S")
     Duration heartbeatSweepInterval();
 
+    /**
+     * How often each replica compares its copy of which topics have subscriptions with the database, in case a change
+     * notification was missed (a change normally reaches every replica within moments).
+     */
+    @WithDefault("PT10S")
+    Duration refreshInterval();
+
     /** The shortest heartbeat period a subscriber may ask for; shorter requests are raised to it. */
     @WithDefault("PT30S")
     Duration minHeartbeatPeriod();

@@ -264,7 +264,7 @@ class BarsMessageConformanceTest {
             Instant received = incident.receivedAt();
             return new Referral(UUID.fromString("5b3c0c1e-8f8e-4a57-9d3e-6f1f4a2b7c10"), "TEST-CAD",
                     incident.incidentId(), ReferralStatus.OFFERED, incident, received.plus(Duration.ofHours(2)),
-                    received.plusSeconds(5), OFFERED_AT, 2, received.plus(Duration.ofHours(1)), null);
+                    received.plusSeconds(5), OFFERED_AT, 2, received.plus(Duration.ofHours(1)), null, null, null);
         } catch (CadEventParser.MalformedJsonException e) {
             throw new IllegalStateException(e);
         }

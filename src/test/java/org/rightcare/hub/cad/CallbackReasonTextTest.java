@@ -27,7 +27,8 @@ class CallbackReasonTextTest {
     static final UUID REFERRAL = UUID.fromString("3f0e7d2a-5b1c-4c3e-9a57-8a1b1f6d2e11");
 
     static Referral referral(ReferralStatus status) {
-        return new Referral(REFERRAL, "TEST-CAD", "INC-1", status, null, AT.plusSeconds(3600), AT, AT, 1, null, null);
+        return new Referral(REFERRAL, "TEST-CAD", "INC-1", status, null, AT.plusSeconds(3600), AT, AT, 1, null, null, null,
+                null);
     }
 
     static Offer offer(OfferStatus status, OfferStatusReason reason) {

@@ -255,7 +255,7 @@ class ConformanceSuiteTest {
             UUID id = UUID.nameUUIDFromBytes(("conformance " + unknownPatient).getBytes(StandardCharsets.UTF_8));
             return new Referral(id, "TEST-CAD", incident.incidentId(), ReferralStatus.OFFERED, incident,
                     received.plus(Duration.ofHours(2)), received.plusSeconds(5), OFFERED_AT, 2,
-                    received.plus(Duration.ofHours(1)), null);
+                    received.plus(Duration.ofHours(1)), null, null, null);
         } catch (CadEventParser.MalformedJsonException e) {
             throw new IllegalStateException(e);
         }

@@ -487,17 +487,17 @@ class ReferralRendererTest {
                         true, "Fell in kitchen approx 1 hour ago, unable to get up, no head injury, no pain."),
                 null);
         return new Referral(REFERRAL_ID, CAD_SYSTEM, INCIDENT_ID, ReferralStatus.ROUTING, incident, BREACH_AT,
-                CREATED_AT, UPDATED_AT, 3, null, null);
+                CREATED_AT, UPDATED_AT, 3, null, null, null, null);
     }
 
     private static Referral withIncident(Referral r, Incident incident) {
         return new Referral(r.id(), r.cadSystem(), r.incidentId(), r.status(), incident, r.breachAt(), r.createdAt(),
-                r.updatedAt(), r.version(), r.budgetEndsAt(), r.sendBackReason());
+                r.updatedAt(), r.version(), r.budgetEndsAt(), r.sendBackReason(), r.callbackUrl(), r.correlationId());
     }
 
     private static Referral withStatus(Referral r, ReferralStatus status) {
         return new Referral(r.id(), r.cadSystem(), r.incidentId(), status, r.incident(), r.breachAt(), r.createdAt(),
-                r.updatedAt(), r.version(), r.budgetEndsAt(), r.sendBackReason());
+                r.updatedAt(), r.version(), r.budgetEndsAt(), r.sendBackReason(), r.callbackUrl(), r.correlationId());
     }
 
     private static Referral withCategory(Referral r, ArpCategory category) {

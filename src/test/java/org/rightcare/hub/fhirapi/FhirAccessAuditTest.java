@@ -4,11 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.rightcare.hub.directory.ServiceType;
+import org.rightcare.hub.fhir.FhirInteraction;
 import org.rightcare.hub.testing.Referrals;
 import org.rightcare.hub.testing.TestDatabase;
 import org.rightcare.hub.testing.TestServices;
@@ -53,5 +57,37 @@ class FhirAccessAuditTest {
             TestDatabase.execute("DROP FUNCTION test_unrecordable()");
         }
         given().auth().oauth2(token).get("/fhir/Patient/" + referral).then().statusCode(200);
+    }
+
+    @Test
+    void aProvidersAnswerAndItsAuditRecordCommitTogetherOrNotAtAll() {
+        String district = TestServices.freshDistrict();
+        String ods = "AU" + district;
+        TestServices.install(TestServices.service("audited-" + district.toLowerCase(), ServiceType.FALLS_RESPONSE, ods,
+                district, Duration.ofMinutes(10)));
+        UUID recorded = Referrals.awaitOffer(Referrals.post(Referrals.fallIn(district, "C3")), 1);
+        UUID unrecordable = Referrals.awaitOffer(Referrals.post(Referrals.fallIn(district, "C3")), 1);
+
+        Referrals.answer(recorded, ods, "accepted", null, null).then().statusCode(200);
+        assertEquals(1, TestDatabase.count("SELECT count(*) FROM audit_event WHERE action = ? AND entity_id = ?",
+                FhirInteraction.UPDATE.auditAction(), recorded.toString()), "one record of the answer");
+
+        TestDatabase.execute("""
+                CREATE FUNCTION test_unrecordable_answer() RETURNS trigger AS $$
+                BEGIN
+                    IF NEW.entity_id = '%s' THEN RAISE EXCEPTION 'the trail is unavailable'; END IF;
+                    RETURN NEW;
+                END;
+                $$ LANGUAGE plpgsql""".formatted(unrecordable));
+        TestDatabase.execute("CREATE TRIGGER test_unrecordable_answer BEFORE INSERT ON audit_event FOR EACH ROW "
+                + "EXECUTE FUNCTION test_unrecordable_answer()");
+        try {
+            Referrals.answer(unrecordable, ods, "accepted", null, null).then().statusCode(500);
+        } finally {
+            TestDatabase.execute("DROP TRIGGER test_unrecordable_answer ON audit_event");
+            TestDatabase.execute("DROP FUNCTION test_unrecordable_answer()");
+        }
+        assertEquals("requested", TestDatabase.text("SELECT status FROM offer WHERE id = ?", unrecordable),
+                "an answer that cannot be recorded is not taken");
     }
 }

@@ -13,10 +13,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,6 +85,37 @@ class DatabaseDownTest {
                 CadWebhook.CAD_SYSTEM, event.get("eventId").asText()));
         assertEquals(1, TestDatabase.count("SELECT count(*) FROM referral WHERE cad_system = ? AND incident_id = ?",
                 CadWebhook.CAD_SYSTEM, event.at("/incident/incidentId").asText()));
+    }
+
+    /**
+     * New incidents posted together wait in one group commit: when its statement meets the outage, every one of them is
+     * answered 503, none 202, and each is stored once when the CAD retries it.
+     */
+    @Test
+    void answers503ToEveryNewIncidentOfABatchThatMeetsTheOutage() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<String, byte[]> bodies = new LinkedHashMap<>();
+        for (int i = 0; i < 6; i++) {
+            ObjectNode event = CadWebhook.event(FALL);
+            bodies.put(event.get("eventId").asText(), CadWebhook.bytes(event));
+        }
+
+        HubTestResources.stopDatabase();
+        List<CompletableFuture<HttpResponse<Void>>> answers = new ArrayList<>();
+        for (byte[] body : bodies.values()) {
+            answers.add(http.sendAsync(CadWebhook.request(events.toURI(), body), HttpResponse.BodyHandlers.discarding()));
+        }
+        for (CompletableFuture<HttpResponse<Void>> answer : answers) {
+            assertEquals(503, answer.get(60, TimeUnit.SECONDS).statusCode());
+        }
+        HubTestResources.startDatabase();
+        awaitReadiness();
+
+        for (Map.Entry<String, byte[]> event : bodies.entrySet()) {
+            CadWebhook.post(event.getValue()).then().statusCode(202);
+            assertEquals(1, TestDatabase.count("SELECT count(*) FROM cad_event WHERE cad_system = ? AND event_id = ?",
+                    CadWebhook.CAD_SYSTEM, event.getKey()));
+        }
     }
 
     /**
