@@ -7,7 +7,8 @@
 #   bench/run.sh --native --rates 200 --duration 60s        # the native executable (./mvnw package -Pnative) instead of the jar
 # Options are listed in bench/README.md. BENCH_SKIP_BUILD=1 reuses both builds; BENCH_SKIP_BUILD=hub reuses the hub's
 # jar and builds only the harness (what `./mvnw verify` does for its smoke run). The HAPI FHIR JPA server of
-# bench/hapi-jpa is built only when the run compares with it.
+# bench/hapi-jpa is built only when the run compares with it. BENCH_HEAP sets the harness's own heap (default 1g): at
+# 1,000/s against a hub that falls behind it holds tens of thousands of unanswered requests, which 256 MB did not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 args=()
@@ -33,4 +34,4 @@ if [ "$skip" != "1" ]; then
     ./mvnw -B -q -f bench/hapi-jpa/pom.xml clean package
   fi
 fi
-exec java -Xmx256m -cp "bench/target/classes:bench/target/lib/*" org.rightcare.bench.Bench "${args[@]}"
+exec java -Xmx"${BENCH_HEAP:-1g}" -cp "bench/target/classes:bench/target/lib/*" org.rightcare.bench.Bench "${args[@]}"
