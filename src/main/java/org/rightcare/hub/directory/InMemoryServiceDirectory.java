@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -13,7 +12,6 @@ import org.rightcare.hub.support.DatabaseOutage;
 import org.rightcare.hub.support.ListenConnections;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 
@@ -36,18 +34,15 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
     private final Pool pool;
     private final DirectoryRepository repository;
     private final DirectoryConfig config;
-    private final Vertx vertx;
     private final ListenConnections listenConnections;
 
     private volatile Copy copy = Copy.NONE;
-    private Long timer;
 
-    public InMemoryServiceDirectory(Pool pool, DirectoryRepository repository, DirectoryConfig config, Vertx vertx,
+    public InMemoryServiceDirectory(Pool pool, DirectoryRepository repository, DirectoryConfig config,
             ListenConnections listenConnections) {
         this.pool = pool;
         this.repository = repository;
         this.config = config;
-        this.vertx = vertx;
         this.listenConnections = listenConnections;
     }
 
@@ -78,18 +73,8 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
      */
     void start() {
         reload().await().indefinitely();
-        listenConnections.channel(DirectoryRepository.CHANGE_CHANNEL)
-                // (Re)subscribed: anything committed while the connection was down is picked up now.
-                .subscribeHandler(() -> refreshInBackground("LISTEN started"))
-                .handler(version -> refreshInBackground("change notification for version " + version));
-        timer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> refreshInBackground("periodic check"));
-    }
-
-    @PreDestroy
-    void stop() {
-        if (timer != null) {
-            vertx.cancelTimer(timer);
-        }
+        listenConnections.follow(DirectoryRepository.CHANGE_CHANNEL, config.refreshInterval(), "directory refresh",
+                this::refresh);
     }
 
     /** Replaces the copy if the database holds a newer version; cheap when it does not. */
@@ -132,16 +117,5 @@ public class InMemoryServiceDirectory implements ServiceDirectory {
         snapshot.services().forEach(service -> byId.put(service.id(), service));
         copy = new Copy(snapshot.version(), snapshot.services(), Map.copyOf(byId));
         LOG.debugf("Directory version %d: %d services", snapshot.version(), snapshot.services().size());
-    }
-
-    private void refreshInBackground(String why) {
-        refresh().subscribe().with(
-                ignored -> {
-                },
-                failure -> {
-                    if (!DatabaseOutage.noteIfOutage(failure, "directory refresh")) {
-                        LOG.warnf("Directory refresh after %s failed: %s", why, failure.toString());
-                    }
-                });
     }
 }

@@ -3,7 +3,6 @@ package org.rightcare.hub.subscriptions;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -13,7 +12,6 @@ import org.rightcare.hub.support.ListenConnections;
 
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 
 /**
@@ -36,20 +34,17 @@ public class SubscribedTopics {
     private final Pool pool;
     private final SubscriptionRepository repository;
     private final SubscriptionsConfig config;
-    private final Vertx vertx;
     private final ListenConnections listenConnections;
 
     private volatile SubscriptionRepository.Topics copy = new SubscriptionRepository.Topics(-1, Set.of());
     /** Reloads after a change committed here still under way: until they end the copy is not trusted. */
     private final AtomicInteger catchingUp = new AtomicInteger();
-    private Long timer;
 
-    public SubscribedTopics(Pool pool, SubscriptionRepository repository, SubscriptionsConfig config, Vertx vertx,
+    public SubscribedTopics(Pool pool, SubscriptionRepository repository, SubscriptionsConfig config,
             ListenConnections listenConnections) {
         this.pool = pool;
         this.repository = repository;
         this.config = config;
-        this.vertx = vertx;
         this.listenConnections = listenConnections;
     }
 
@@ -66,19 +61,10 @@ public class SubscribedTopics {
 
     /** Loads the topics, then follows changes; a failure to load or LISTEN is not fatal (every topic is asked for). */
     void start(@Observes StartupEvent started) {
-        listenConnections.channel(SubscriptionRepository.CHANGE_CHANNEL)
-                // (Re)subscribed: anything committed while the connection was down is picked up now.
-                .subscribeHandler(() -> refreshInBackground("LISTEN started"))
-                .handler(version -> refreshInBackground("change notification for version " + version));
-        timer = vertx.setPeriodic(config.refreshInterval().toMillis(), id -> refreshInBackground("periodic check"));
-        refreshInBackground("start");
-    }
-
-    @PreDestroy
-    void stop() {
-        if (timer != null) {
-            vertx.cancelTimer(timer);
-        }
+        listenConnections.follow(SubscriptionRepository.CHANGE_CHANNEL, config.refreshInterval(),
+                "subscriptions refresh", this::refresh);
+        // The first load: until it lands every topic may have subscribers.
+        ListenConnections.refreshInBackground("subscriptions refresh", this::refresh, "start");
     }
 
     /** Reloads the copy if the database holds a newer version. */
@@ -106,14 +92,5 @@ public class SubscribedTopics {
             copy = new SubscriptionRepository.Topics(topics.version(), Set.copyOf(topics.requested()));
             LOG.debugf("Subscriptions version %d: topics subscribed %s", topics.version(), topics.requested());
         }
-    }
-
-    private void refreshInBackground(String why) {
-        refresh().subscribe().with(ignored -> {
-        }, failure -> {
-            if (!DatabaseOutage.noteIfOutage(failure, "subscriptions refresh")) {
-                LOG.warnf("Subscriptions refresh after %s failed: %s", why, failure.toString());
-            }
-        });
     }
 }
