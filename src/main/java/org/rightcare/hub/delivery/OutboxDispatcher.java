@@ -3,11 +3,15 @@ package org.rightcare.hub.delivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,19 +35,24 @@ import io.vertx.mutiny.core.Vertx;
  * claims run out and another replica retries them.
  *
  * <p>
- * A pass claims due rows in one short statement, then sends each outside any transaction and records the outcome
- * in another. Concurrency is bounded per replica and per destination, and destinations take turns in each claim, so
+ * A pass claims due rows in one short statement, then sends each outside any transaction. A delivery that
+ * reached its receiver is recorded by the next pass's claim, in the same statement ({@link OutboxRepository#claim}):
+ * no statement or commit of its own. A failed attempt is recorded in a statement of its own. Concurrency is bounded per replica
+ * and per destination, and destinations take turns in each claim, so
  * a slow or dead receiver holds only its own slots. Nothing here blocks: claims, sends and timers all run on the
  * Vert.x event loop.
  *
  * <p>
  * A pass starts when a transaction that wrote to the outbox commits on this replica ({@link #wake()}), when a
- * retry this replica scheduled falls due, when an attempt finishes (freeing a slot), and on every poll tick.
+ * retry this replica scheduled falls due, when an attempt finishes (its delivery to be recorded, or its slot freed),
+ * and on every poll tick. A pass that records deliveries counts their slots as free, so they need no pass of their
+ * own after it.
  * At most one claim is running at a time; wake-ups that arrive meanwhile fold into one further pass.
  *
  * <p>
- * A replica that stops claims nothing more, lets its attempts in flight finish for {@code shutdown-grace}, and
- * hands back the claims of those still running, so another replica sends them at once instead of after the lease.
+ * A replica that stops claims nothing more, lets its attempts in flight finish for {@code shutdown-grace} (their
+ * deliveries still recorded, by passes that claim nothing), and hands back the claims of those still running, so another
+ * replica sends them at once instead of after the lease.
  */
 @ApplicationScoped
 public class OutboxDispatcher {
@@ -54,6 +63,11 @@ public class OutboxDispatcher {
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
     /** How long a stopping replica tries to hand its claims back before leaving them to their leases. */
     private static final Duration HAND_BACK_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * When a delivery's row was locked by another transaction (a cascade withdrawing it) as a pass tried to record
+     * it, the next try: such transactions hold their locks for milliseconds.
+     */
+    private static final Duration LOCKED_ROW_RETRY = Duration.ofMillis(10);
 
     private final OutboxRepository outbox;
     private final HttpDeliveryClient http;
@@ -70,6 +84,8 @@ public class OutboxDispatcher {
     /** The claims this dispatcher holds, by row: what it hands back if it stops before they finish. */
     private final Map<UUID, OutboxEntry> claims = new ConcurrentHashMap<>();
     private final Map<String, Integer> inFlightByDestination = new ConcurrentHashMap<>();
+    /** Deliveries that reached their receivers, for the next pass to record. */
+    private final Queue<Delivered> delivered = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean stopped;
@@ -140,31 +156,62 @@ public class OutboxDispatcher {
         }
     }
 
-    /** Look for due deliveries now. Cheap to call often: concurrent calls fold into one claim. */
+    /** A delivery that reached its receiver; {@code recorded} completes with whether the pass marked it delivered. */
+    private record Delivered(OutboxEntry entry, OutboxRepository.Completion completion,
+            CompletableFuture<Boolean> recorded) {
+    }
+
+    /**
+     * Look for due deliveries now, and record those that reached their receivers. Cheap to call often: concurrent
+     * calls fold into one claim. A stopped dispatcher claims nothing, but still records.
+     */
     public void wake() {
         wakeRequested.set(true);
-        if (!stopped && claiming.compareAndSet(false, true)) {
+        if ((!stopped || !delivered.isEmpty()) && claiming.compareAndSet(false, true)) {
             claimDue();
         }
     }
 
     private void claimDue() {
         wakeRequested.set(false);
-        int free = config.maxInFlight() - inFlight.get();
-        if (free <= 0) {
+        List<Delivered> recording = new ArrayList<>();
+        for (Delivered done = delivered.poll(); done != null; done = delivered.poll()) {
+            recording.add(done);
+        }
+        // The attempts being recorded are over: their slots are this claim's to fill.
+        Map<String, Integer> busy = new HashMap<>(inFlightByDestination);
+        recording.forEach(done -> busy.computeIfPresent(done.entry().destination(), (destination, n) -> n > 1 ? n - 1 : null));
+        int free = stopped ? 0 : config.maxInFlight() - inFlight.get() + recording.size();
+        if (free <= 0 && recording.isEmpty()) {
             claimFinished();
             return;
         }
         Instant now = clock.instant();
-        outbox.claim(channels.keySet(), Map.copyOf(inFlightByDestination), free, config.maxInFlightPerDestination(),
-                now, now.plus(lease))
-                .subscribe().with(claimed -> {
+        outbox.claim(channels.keySet(), busy, Math.max(0, free), config.maxInFlightPerDestination(), now,
+                now.plus(lease), recording.stream().map(Delivered::completion).toList())
+                .subscribe().with(result -> {
                     DatabaseOutage.noteAvailable();
-                    claimed.forEach(this::attempt);
+                    List<Delivered> locked = new ArrayList<>();
+                    for (Delivered done : recording) {
+                        if (result.recorded().contains(done.entry().id())) {
+                            done.recorded().complete(result.delivered().contains(done.entry().id()));
+                        } else {
+                            locked.add(done);
+                        }
+                    }
+                    if (!locked.isEmpty()) {
+                        delivered.addAll(locked);
+                        vertx.setTimer(LOCKED_ROW_RETRY.toMillis(), timer -> wake());
+                    }
+                    result.claimed().forEach(this::attempt);
                     claimFinished();
                 }, failure -> {
+                    // Nothing was recorded: the deliveries wait for the next pass (their leases keep their rows
+                    // from other replicas meanwhile, as they did while on the wire).
+                    delivered.addAll(recording);
                     if (!DatabaseOutage.noteIfOutage(failure, "delivery claim")) {
-                        LOG.warnf("Could not claim due deliveries (retrying on the next poll): %s", failure.toString());
+                        LOG.warnf("Could not claim due deliveries or record %d delivered (retrying on the next poll): %s",
+                                recording.size(), failure.toString());
                     }
                     claimFinished();
                 });
@@ -181,9 +228,15 @@ public class OutboxDispatcher {
         claims.put(entry.id(), entry);
         inFlight.incrementAndGet();
         inFlightByDestination.merge(entry.destination(), 1, Integer::sum);
+        AtomicBoolean recordedByClaim = new AtomicBoolean();
         Uni.createFrom().deferred(() -> send(entry))
-                .chain(outcome -> record(entry, outcome))
-                .call(recorded -> recorded ? Uni.createFrom().voidItem() : outbox.attemptOnWithdrawnEnded(entry))
+                .chain(outcome -> {
+                    if (outcome instanceof DeliveryOutcome.Delivered success) {
+                        return recordDelivered(entry, success).invoke(() -> recordedByClaim.set(true));
+                    }
+                    return recordFailure(entry, outcome).call(recorded -> recorded ? Uni.createFrom().voidItem()
+                            : outbox.attemptOnWithdrawnEnded(entry));
+                })
                 .onFailure().recoverWithItem(failure -> {
                     // The claim's lease runs out and the row is tried again: at least once, never lost.
                     if (DatabaseOutage.noteIfOutage(failure, "delivery outcome")) {
@@ -200,7 +253,10 @@ public class OutboxDispatcher {
                     }
                     inFlight.decrementAndGet();
                     inFlightByDestination.computeIfPresent(entry.destination(), (destination, n) -> n > 1 ? n - 1 : null);
-                    wake();
+                    // A claim that recorded the delivery already looked for work for this slot.
+                    if (!recordedByClaim.get()) {
+                        wake();
+                    }
                 })
                 .subscribe().with(done -> {
                 });
@@ -222,19 +278,29 @@ public class OutboxDispatcher {
     }
 
     /**
-     * Records the attempt's outcome; false when the row was no longer this claim's to change (withdrawn meanwhile, or
-     * the lease ran out and another dispatcher took it).
+     * Hands a delivery that reached its receiver to the next claim to record, and wakes the dispatcher for it.
+     * Completes when it is recorded: marked delivered, or, if the row was withdrawn meanwhile, its attempt ended.
      */
-    private Uni<Boolean> record(OutboxEntry entry, DeliveryOutcome outcome) {
+    private Uni<Boolean> recordDelivered(OutboxEntry entry, DeliveryOutcome.Delivered success) {
         Instant now = clock.instant();
-        if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-            log(entry, () -> LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(),
-                    entry.destination(), entry.attempts(), delivered.status()));
-            if (health.delivered(entry.destination(), now)) {
-                sendBacklog(entry.destination(), now);
-            }
-            return outbox.markDelivered(entry.id(), now);
+        log(entry, () -> LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(),
+                entry.destination(), entry.attempts(), success.status()));
+        if (health.delivered(entry.destination(), now)) {
+            sendBacklog(entry.destination(), now);
         }
+        CompletableFuture<Boolean> recorded = new CompletableFuture<>();
+        delivered.add(new Delivered(entry, new OutboxRepository.Completion(entry.id(), entry.leaseToken(), now),
+                recorded));
+        wake();
+        return Uni.createFrom().completionStage(recorded);
+    }
+
+    /**
+     * Records a failed attempt's outcome; false when the row was no longer this claim's to change (withdrawn
+     * meanwhile, or the lease ran out and another dispatcher took it).
+     */
+    private Uni<Boolean> recordFailure(OutboxEntry entry, DeliveryOutcome outcome) {
+        Instant now = clock.instant();
         if (outcome instanceof DeliveryOutcome.Rejected rejected) {
             return deadLetter(entry, rejected.error(), "rejected", now);
         }

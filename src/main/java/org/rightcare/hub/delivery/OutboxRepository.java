@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -72,60 +73,59 @@ public class OutboxRepository {
     }
 
     /**
-     * Claims due deliveries for one attempt each: counts the attempt and moves {@code next_attempt_at} to the end of
-     * the lease, so no other dispatcher takes them meanwhile.
+     * An attempt that reached its receiver (a 2xx), to be recorded by the next {@link #claim}.
+     *
+     * @param leaseToken the claim the attempt ran under: a row withdrawn while it was on the wire stops holding back
+     *        its ordering key only if no later claim took it meanwhile
+     */
+    public record Completion(UUID id, UUID leaseToken, Instant deliveredAt) {
+    }
+
+    /**
+     * What one {@link #claim} did.
+     *
+     * @param claimed the deliveries claimed for an attempt each
+     * @param recorded the completions recorded (delivered, or the attempt on a withdrawn row ended); the others'
+     *        rows were locked by another transaction and wait for a later claim
+     * @param delivered of those recorded, the rows this claim marked delivered (the rest had been withdrawn, or
+     *        already delivered, given up or claimed again by another replica)
+     */
+    public record ClaimResult(List<OutboxEntry> claimed, Set<UUID> recorded, Set<UUID> delivered) {
+    }
+
+    /**
+     * Records the completions, then claims due deliveries for one attempt each: counts the attempt and moves
+     * {@code next_attempt_at} to the end of the lease, so no other dispatcher takes them meanwhile. One statement,
+     * so one commit, records what the dispatcher's last attempts achieved and finds its next work: a delivery costs
+     * no statement or commit of its own to be marked delivered.
+     *
+     * <p>
+     * A completion marks its row delivered if it is still pending, whoever's claim it was: a 2xx is final even if the
+     * lease ran out and another replica retried. A row withdrawn meanwhile stays withdrawn, and its attempt, if the
+     * completion's, is over: it stops holding back the rows behind it. A completion whose row another transaction holds
+     * locked (a cascade withdrawing it) is skipped, not waited for, so that the claim never waits on the cascade;
+     * it is left out of {@link ClaimResult#recorded()} for the caller to bring to a later claim.
      *
      * <p>
      * Due means pending, {@code next_attempt_at} reached, and no earlier row of the same channel and ordering key
      * still pending or withdrawn with an attempt still on the wire (so an incident's callbacks go out one at a time,
      * in order, and an offer's revocation never overtakes the offer), and the destination not paused by
-     * an operator (its rows wait, due, until it is resumed). Destinations take turns: every
-     * destination's first due row comes before any destination's second, and no destination gets more than
-     * {@code perDestination} minus what this dispatcher already has in flight to it.
+     * an operator (its rows wait, due, until it is resumed). A row this statement records as delivered, or whose
+     * withdrawn attempt it ends, no longer holds back the row behind it, which this same statement may claim.
+     * Destinations take turns: every destination's first due row comes before any destination's second, and no
+     * destination gets more than {@code perDestination} minus what this dispatcher already has in flight to it.
      *
-     * @param inFlightByDestination attempts this dispatcher has in flight, by destination
+     * <p>
+     * The statement is longer than the reactive client's prepared-statement cache takes (2,048 characters), so
+     * PostgreSQL plans it for its parameters every time: a generic plan cached while the outbox was nearly empty
+     * scans the whole table for the completions once it has grown (the batched mark of issue 21's second round
+     * took 25 ms for 12 rows that way). {@code OutboxClaimPlanTest} keeps it over that length.
+     *
+     * @param inFlightByDestination attempts this dispatcher has in flight, by destination (not counting the
+     *        completions)
      */
-    public Uni<List<OutboxEntry>> claim(Collection<String> channels, Map<String, Integer> inFlightByDestination,
-            int limit, int perDestination, Instant now, Instant leaseUntil) {
-        String sql = """
-                WITH in_flight_here AS (
-                    SELECT * FROM unnest($5::text[], $6::int[]) AS f (destination, in_flight)
-                ), first_pending AS (
-                    -- Each ordering key's earliest pending row, found in one ordered pass. (A NOT EXISTS on an
-                    -- earlier row let a plan cached while the table was small compare every pending row with every
-                    -- other: seconds per claim once thousands were queued.)
-                    SELECT DISTINCT ON (o.channel, o.ordering_key) o.id, o.channel, o.ordering_key, o.destination,
-                           o.next_attempt_at, o.sequence
-                    FROM delivery_outbox o
-                    WHERE o.state = 'pending' AND o.channel = ANY ($4)
-                    ORDER BY o.channel, o.ordering_key, o.sequence
-                ), heads AS (
-                    SELECT h.id, h.destination, h.next_attempt_at, h.sequence
-                    FROM first_pending h
-                    WHERE h.next_attempt_at <= $1
-                      AND NOT EXISTS (SELECT 1 FROM paused_destination p WHERE p.destination = h.destination)
-                      AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
-                                      WHERE earlier.channel = h.channel AND earlier.ordering_key = h.ordering_key
-                                        AND earlier.state = 'withdrawn' AND earlier.lease_token IS NOT NULL
-                                        AND earlier.next_attempt_at > $1 AND earlier.sequence < h.sequence)
-                ), ranked AS (
-                    SELECT h.id, h.next_attempt_at,
-                           row_number() OVER (PARTITION BY h.destination ORDER BY h.next_attempt_at, h.sequence)
-                               + COALESCE(f.in_flight, 0) AS turn
-                    FROM heads h LEFT JOIN in_flight_here f USING (destination)
-                ), chosen AS (
-                    SELECT id FROM ranked WHERE turn <= $3 ORDER BY turn, next_attempt_at LIMIT $2
-                ), claimable AS (
-                    -- Re-checked under the row lock: another dispatcher may have claimed or finished a row since
-                    -- this statement's snapshot; rows it holds locked right now are skipped, not waited for.
-                    SELECT o.id FROM delivery_outbox o
-                    WHERE o.id IN (SELECT id FROM chosen) AND o.state = 'pending' AND o.next_attempt_at <= $1
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE delivery_outbox o SET attempts = o.attempts + 1, next_attempt_at = $7, lease_token = $8
-                FROM claimable WHERE o.id = claimable.id
-                RETURNING %s
-                """.formatted(ENTRY_COLUMNS);
+    public Uni<ClaimResult> claim(Collection<String> channels, Map<String, Integer> inFlightByDestination,
+            int limit, int perDestination, Instant now, Instant leaseUntil, List<Completion> completions) {
         String[] busyDestinations = inFlightByDestination.keySet().toArray(String[]::new);
         Integer[] busyCounts = new Integer[busyDestinations.length];
         for (int i = 0; i < busyDestinations.length; i++) {
@@ -135,9 +135,73 @@ public class OutboxRepository {
                 .addOffsetDateTime(utc(now)).addInteger(limit).addInteger(perDestination)
                 .addArrayOfString(channels.toArray(String[]::new))
                 .addArrayOfString(busyDestinations).addArrayOfInteger(busyCounts)
-                .addOffsetDateTime(utc(leaseUntil)).addUUID(UUID.randomUUID());
-        return pool.preparedQuery(sql).execute(params).map(OutboxRepository::entries);
+                .addOffsetDateTime(utc(leaseUntil)).addUUID(UUID.randomUUID())
+                .addArrayOfUUID(completions.stream().map(Completion::id).toArray(UUID[]::new))
+                .addArrayOfUUID(completions.stream().map(Completion::leaseToken).toArray(UUID[]::new))
+                .addArrayOfOffsetDateTime(completions.stream().map(c -> utc(c.deliveredAt()))
+                        .toArray(OffsetDateTime[]::new));
+        return pool.preparedQuery(CLAIM).execute(params).map(OutboxRepository::claimResult);
     }
+
+    static final String CLAIM = """
+            WITH completing AS (
+                -- The completions' rows, locked; one another transaction holds (a cascade withdrawing it) is
+                -- skipped, not waited for, and recorded by a later claim.
+                SELECT o.id FROM delivery_outbox o WHERE o.id = ANY ($9::uuid[]) FOR UPDATE SKIP LOCKED
+            ), completed AS (
+                UPDATE delivery_outbox o
+                SET state = CASE WHEN o.state = 'pending' THEN 'delivered' ELSE o.state END,
+                    delivered_at = CASE WHEN o.state = 'pending' THEN c.delivered_at END,
+                    lease_token = NULL
+                FROM unnest($9::uuid[], $10::uuid[], $11::timestamptz[]) AS c (id, lease_token, delivered_at)
+                WHERE o.id = c.id AND o.id IN (SELECT id FROM completing)
+                  AND (o.state = 'pending' OR (o.state = 'withdrawn' AND o.lease_token = c.lease_token))
+                RETURNING o.id, o.state
+            ), in_flight_here AS (
+                SELECT * FROM unnest($5::text[], $6::int[]) AS f (destination, in_flight)
+            ), first_pending AS (
+                -- Each ordering key's earliest pending row, found in one ordered pass. (A NOT EXISTS on an
+                -- earlier row let a plan cached while the table was small compare every pending row with every
+                -- other: seconds per claim once thousands were queued.) This statement's snapshot still shows the
+                -- rows it completes as they were: they are over, and the rows behind them may go.
+                SELECT DISTINCT ON (o.channel, o.ordering_key) o.id, o.channel, o.ordering_key, o.destination,
+                       o.next_attempt_at, o.sequence
+                FROM delivery_outbox o
+                WHERE o.state = 'pending' AND o.channel = ANY ($4) AND o.id NOT IN (SELECT id FROM completed)
+                ORDER BY o.channel, o.ordering_key, o.sequence
+            ), heads AS (
+                SELECT h.id, h.destination, h.next_attempt_at, h.sequence
+                FROM first_pending h
+                WHERE h.next_attempt_at <= $1
+                  AND NOT EXISTS (SELECT 1 FROM paused_destination p WHERE p.destination = h.destination)
+                  AND NOT EXISTS (SELECT 1 FROM delivery_outbox earlier
+                                  WHERE earlier.channel = h.channel AND earlier.ordering_key = h.ordering_key
+                                    AND earlier.state = 'withdrawn' AND earlier.lease_token IS NOT NULL
+                                    AND earlier.next_attempt_at > $1 AND earlier.sequence < h.sequence
+                                    AND earlier.id NOT IN (SELECT id FROM completed))
+            ), ranked AS (
+                SELECT h.id, h.next_attempt_at,
+                       row_number() OVER (PARTITION BY h.destination ORDER BY h.next_attempt_at, h.sequence)
+                           + COALESCE(f.in_flight, 0) AS turn
+                FROM heads h LEFT JOIN in_flight_here f USING (destination)
+            ), chosen AS (
+                SELECT id FROM ranked WHERE turn <= $3 ORDER BY turn, next_attempt_at LIMIT $2
+            ), claimable AS (
+                -- Re-checked under the row lock: another dispatcher may have claimed or finished a row since
+                -- this statement's snapshot; rows it holds locked right now are skipped, not waited for.
+                SELECT o.id FROM delivery_outbox o
+                WHERE o.id IN (SELECT id FROM chosen) AND o.state = 'pending' AND o.next_attempt_at <= $1
+                FOR UPDATE SKIP LOCKED
+            ), claimed AS (
+                UPDATE delivery_outbox o SET attempts = o.attempts + 1, next_attempt_at = $7, lease_token = $8
+                FROM claimable WHERE o.id = claimable.id
+                RETURNING %s
+            )
+            -- One row even when nothing was claimed, so that what was recorded always comes back.
+            SELECT (SELECT array_agg(id) FROM completing) AS recorded,
+                   (SELECT array_agg(id) FROM completed WHERE state = 'delivered') AS delivered, claimed.*
+            FROM (VALUES (1)) AS one LEFT JOIN claimed ON true
+            """.formatted(ENTRY_COLUMNS);
 
     /**
      * A destination that was failing is back: every one of its pending deliveries waiting on a backoff is due now. Rows
@@ -163,17 +227,6 @@ public class OutboxRepository {
                             ORDER BY sequence LIMIT 1)
                   AND next_attempt_at > $2
                 """).execute(Tuple.of(destination, utc(now))).map(rows -> rows.rowCount() == 1);
-    }
-
-    /**
-     * Delivered, whoever's claim it was: a 2xx is final even if the lease ran out and another replica retried. A row
-     * withdrawn meanwhile stays withdrawn. Returns whether this call marked it.
-     */
-    public Uni<Boolean> markDelivered(UUID id, Instant now) {
-        return pool.preparedQuery("""
-                UPDATE delivery_outbox SET state = 'delivered', delivered_at = $2, lease_token = NULL
-                WHERE id = $1 AND state = 'pending'
-                """).execute(Tuple.of(id, utc(now))).map(rows -> rows.rowCount() == 1);
     }
 
     /**
@@ -348,16 +401,28 @@ public class OutboxRepository {
                 """).execute(Tuple.of(id, utc(now))).replaceWithVoid();
     }
 
-    private static List<OutboxEntry> entries(RowSet<Row> rows) {
-        List<OutboxEntry> entries = new ArrayList<>(rows.size());
+    private static ClaimResult claimResult(RowSet<Row> rows) {
+        List<OutboxEntry> claimed = new ArrayList<>(rows.size());
+        Set<UUID> recorded = Set.of();
+        Set<UUID> delivered = Set.of();
         for (Row row : rows) {
+            recorded = ids(row, "recorded");
+            delivered = ids(row, "delivered");
+            if (row.getUUID("id") == null) {
+                continue;
+            }
             String url = row.getString("url");
-            entries.add(new OutboxEntry(row.getUUID("id"), row.getString("channel"), row.getString("destination"),
+            claimed.add(new OutboxEntry(row.getUUID("id"), row.getString("channel"), row.getString("destination"),
                     row.getString("ordering_key"), url == null ? null : URI.create(url), row.getString("content_type"),
                     row.getString("payload"), row.getInteger("attempts"), instant(row, "pending_since"),
                     row.getUUID("lease_token"), row.getString("correlation_id"), row.getString("trace_parent")));
         }
-        return entries;
+        return new ClaimResult(claimed, recorded, delivered);
+    }
+
+    private static Set<UUID> ids(Row row, String column) {
+        UUID[] ids = row.getArrayOfUUIDs(column);
+        return ids == null ? Set.of() : Set.of(ids);
     }
 
     private static Instant instant(Row row, String column) {

@@ -88,7 +88,8 @@ public class CadEventRepository {
      * referral ids it stored. An incident the hub already knows is left out, event and all (its event needs the
      * one-by-one path: an update of the referral, or a replay). The statement fails as a whole, storing nothing, if an
      * eventId was already used (for another incident, so a 409 for that one): the caller then stores each one by one.
-     * Its referral rows are those {@code ReferralRepository.upsertIncident} writes for a new incident.
+     * Its rows are those {@code ReferralRepository.upsertIncident} and {@link #insert} write for a new incident, which
+     * {@code NewIncidentRowsTest} holds it to: a column added to one statement and not the other fails that test.
      */
     public Uni<Set<UUID>> storeNewIncidents(List<NewIncident> incoming) {
         int n = incoming.size();
