@@ -70,6 +70,7 @@ final class Report {
         StringBuilder json = new StringBuilder("{\n  \"mode\": \"").append(b.opt.mode).append("\",\n");
         json.append("  \"target\": \"").append(b.opt.mode.equals("hub") ? b.hubBase : b.opt.fhirBase).append("\",\n");
         json.append("  \"machine\": {\"cpus\": ").append(Runtime.getRuntime().availableProcessors())
+                .append(", \"cpuModel\": \"").append(cpuModel().replace("\"", "'")).append("\"")
                 .append(", \"java\": \"").append(System.getProperty("java.version")).append("\"},\n");
         json.append("  \"options\": {\"durationSeconds\": ").append(b.opt.duration.toMillis() / 1000.0)
                 .append(", \"accept\": ").append(b.opt.accept).append(", \"reject\": ").append(b.opt.reject)
@@ -185,10 +186,27 @@ final class Report {
         return sb.append(ms(x.getMaxValue())).toString();
     }
 
+    /**
+     * The processor's model as the kernel names it: figures from different machines of the same size differ by their
+     * processor (an AMD EPYC and an Intel Xeon of 2 vCPUs each start and route at different speeds), so every report
+     * says which it was taken on.
+     */
+    static String cpuModel() {
+        try {
+            return Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo")).stream()
+                    .filter(line -> line.startsWith("model name")).map(line -> line.substring(line.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown processor");
+        } catch (IOException | RuntimeException e) {
+            return "unknown processor";
+        }
+    }
+
     static String markdown(Bench b) {
         StringBuilder md = new StringBuilder();
         md.append("## ").append(b.opt.mode.equals("hub") ? "rightcare-hub" : "FHIR server " + b.opt.fhirBase)
                 .append(": ").append(b.opt.duration.toMillis() / 1000.0).append(" s per rate\n\n");
+        md.append("Machine: ").append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ").append(cpuModel())
+                .append(", Java ").append(System.getProperty("java.version")).append(".\n\n");
         if (b.hubReadyMillis >= 0) md.append("Hub (").append(b.hubPackage()).append(") launch to ready (database already up): ").append(b.hubReadyMillis)
                 .append(" ms. Directory: ").append(b.opt.directoryServices > 0 ? b.opt.directoryServices
                         + " generated services (" + Math.round(b.opt.fhirRestShare * 100) + " % fhir-rest)" : "the demo directory")
