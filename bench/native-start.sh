@@ -107,6 +107,8 @@ start() {
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-echo "$executable ${hub_args[*]:-(its own defaults)} against PostgreSQL $("$pg_bin/postgres" --version | grep -o "[0-9][0-9.]*" | head -1)"
+# The processor, because start times from two machines differed by 2x with nothing else to tell them apart.
+echo "$executable ${hub_args[*]:-(its own defaults)} against PostgreSQL $("$pg_bin/postgres" --version | grep -o "[0-9][0-9.]*" | head -1)" \
+  "on $(nproc) x $(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
 start migrating
 for run in $(seq "$runs"); do start "migrated-$run"; done
