@@ -45,8 +45,8 @@ import io.vertx.mutiny.core.Vertx;
  * <p>
  * A pass starts when a transaction that wrote to the outbox commits on this replica ({@link #wake()}), when a
  * retry this replica scheduled falls due, when an attempt finishes (its delivery to be recorded, or its slot freed),
- * and on every poll tick. A delivery's slot is free once it has left the wire, so the pass that records it may fill
- * the slot, and no pass of its own follows the record.
+ * and on every poll tick. A pass that records deliveries counts their slots as free, so they need no pass of their
+ * own after it.
  * At most one claim is running at a time; wake-ups that arrive meanwhile fold into one further pass.
  *
  * <p>
@@ -178,14 +178,16 @@ public class OutboxDispatcher {
         for (Delivered done = delivered.poll(); done != null; done = delivered.poll()) {
             recording.add(done);
         }
-        int free = stopped ? 0 : config.maxInFlight() - inFlight.get();
+        // The attempts being recorded are over: their slots are this claim's to fill.
+        Map<String, Integer> busy = new HashMap<>(inFlightByDestination);
+        recording.forEach(done -> busy.computeIfPresent(done.entry().destination(), (destination, n) -> n > 1 ? n - 1 : null));
+        int free = stopped ? 0 : config.maxInFlight() - inFlight.get() + recording.size();
         if (free <= 0 && recording.isEmpty()) {
             claimFinished();
             return;
         }
         Instant now = clock.instant();
-        outbox.claim(channels.keySet(), Map.copyOf(inFlightByDestination), Math.max(0, free),
-                config.maxInFlightPerDestination(), now,
+        outbox.claim(channels.keySet(), busy, Math.max(0, free), config.maxInFlightPerDestination(), now,
                 now.plus(lease), recording.stream().map(Delivered::completion).toList())
                 .subscribe().with(result -> {
                     DatabaseOutage.noteAvailable();
@@ -226,20 +228,10 @@ public class OutboxDispatcher {
         claims.put(entry.id(), entry);
         inFlight.incrementAndGet();
         inFlightByDestination.merge(entry.destination(), 1, Integer::sum);
-        // A slot bounds requests on the wire: a delivery waiting for a claim to record it has left the wire, so
-        // its slot is free for that claim to fill (held until the record, it would cost a claim's time per slot).
-        AtomicBoolean offTheWire = new AtomicBoolean();
-        Runnable freeSlot = () -> {
-            if (offTheWire.compareAndSet(false, true)) {
-                inFlight.decrementAndGet();
-                inFlightByDestination.computeIfPresent(entry.destination(), (destination, n) -> n > 1 ? n - 1 : null);
-            }
-        };
         AtomicBoolean recordedByClaim = new AtomicBoolean();
         Uni.createFrom().deferred(() -> send(entry))
                 .chain(outcome -> {
                     if (outcome instanceof DeliveryOutcome.Delivered success) {
-                        freeSlot.run();
                         return recordDelivered(entry, success).invoke(() -> recordedByClaim.set(true));
                     }
                     return recordFailure(entry, outcome).call(recorded -> recorded ? Uni.createFrom().voidItem()
@@ -259,7 +251,8 @@ public class OutboxDispatcher {
                         claims.remove(entry.id());
                         claims.notifyAll();
                     }
-                    freeSlot.run();
+                    inFlight.decrementAndGet();
+                    inFlightByDestination.computeIfPresent(entry.destination(), (destination, n) -> n > 1 ? n - 1 : null);
                     // A claim that recorded the delivery already looked for work for this slot.
                     if (!recordedByClaim.get()) {
                         wake();
