@@ -295,7 +295,8 @@ class CadCallbackDeliveryTest {
         Referral committed = CadCallbacks.referral(cad.url());
 
         assertThrows(IllegalStateException.class, () -> CadCallbacks.pool()
-                .withTransaction(tx -> outbox.enqueue(tx, rolledBack, CadCallbacks.accepted(rolledBackMarker))
+                .withTransaction(tx -> CadCallbacks.lockAsTheCascadeDoes(tx, rolledBack)
+                        .chain(() -> outbox.enqueue(tx, rolledBack, CadCallbacks.accepted(rolledBackMarker)))
                         .chain(() -> Uni.createFrom().failure(new IllegalStateException("the routing step failed"))))
                 .await().atMost(WITHIN));
         CadCallbacks.enqueueCommitted(outbox, committed, CadCallbacks.accepted(committedMarker));

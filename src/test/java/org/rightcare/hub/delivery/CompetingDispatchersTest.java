@@ -86,6 +86,7 @@ class CompetingDispatchersTest {
         CadCallbacks.pool().withTransaction(tx -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Referral incident : incidents) {
+                chain = chain.chain(() -> CadCallbacks.lockAsTheCascadeDoes(tx, incident));
                 for (CadCallback callback : List.of(CadCallbacks.offered(marker), CadCallbacks.accepted(marker),
                         CadCallbacks.completed(marker))) {
                     chain = chain.chain(() -> callbacks.enqueue(tx, incident, callback));

@@ -29,6 +29,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.arc.Arc;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 
 /**
  * Drives CAD callbacks as the routing code will: referrals made through the real webhook, callbacks queued with
@@ -61,21 +62,25 @@ public final class CadCallbacks {
                 .await().atMost(WAIT).orElseThrow();
     }
 
-    /**
-     * Queues the callbacks in one committed transaction, locking the referral first as every cascade step does: the
-     * hub may be routing the same referral meanwhile, and a callback queued without that lock takes the callbacks'
-     * one-writer lock before the referral's row, the reverse of the cascade's order, which PostgreSQL ends as a
-     * deadlock (seen in 2 of 3 runs of {@code CadCallbackDeliveryTest}).
-     */
+    /** Queues the callbacks in one committed transaction, the referral locked first ({@link #lockAsTheCascadeDoes}). */
     public static void enqueueCommitted(CadCallbackOutbox outbox, Referral referral, CadCallback... callbacks) {
-        ReferralRepository referrals = Arc.container().instance(ReferralRepository.class).get();
         pool().withTransaction(tx -> {
-            Uni<Void> chain = referrals.lockById(tx, referral.id()).replaceWithVoid();
+            Uni<Void> chain = lockAsTheCascadeDoes(tx, referral);
             for (CadCallback callback : callbacks) {
                 chain = chain.chain(() -> outbox.enqueue(tx, referral, callback));
             }
             return chain;
         }).await().atMost(WAIT);
+    }
+
+    /**
+     * Locks the referral as every cascade step does before it queues a callback. A test queues callbacks for referrals
+     * the hub may be routing meanwhile: queued without this lock, it takes the callbacks' one-writer lock before the
+     * referral's row, the reverse of the cascade's order, and PostgreSQL ends the two as a deadlock (seen under load in
+     * {@code CadCallbackDeliveryTest} and {@code CompetingDispatchersTest}).
+     */
+    public static Uni<Void> lockAsTheCascadeDoes(SqlClient tx, Referral referral) {
+        return Arc.container().instance(ReferralRepository.class).get().lockById(tx, referral.id()).replaceWithVoid();
     }
 
     public static Pool pool() {
