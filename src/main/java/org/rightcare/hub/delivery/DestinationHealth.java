@@ -3,6 +3,7 @@ package org.rightcare.hub.delivery;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -60,14 +61,16 @@ public class DestinationHealth {
     }
 
     /**
-     * An attempt to {@code destination} succeeded. True when it had been failing: the caller pulls its backlog forward
-     * (not more than once per probe interval, so a destination that flaps, or one CAD system with callback URLs of
-     * which some work, does not have its whole queue rescheduled on every success).
+     * An attempt to {@code destination} succeeded. When it had been failing, returns when the caller pulls its backlog
+     * forward: now, or, if a pull was made less than a probe interval ago, when that interval ends. So a destination
+     * that flaps, or one CAD system with callback URLs of which some work, does not have its whole queue rescheduled
+     * on every success, and yet a recovery is never dropped: a second outage ending within the interval still gets its
+     * backlog within about a probe interval, not at each row's own backoff. Empty when it was not failing.
      */
-    public boolean delivered(String destination, Instant now) {
+    public Optional<Instant> delivered(String destination, Instant now) {
         Failing ended = failing.remove(destination);
         if (ended == null) {
-            return false;
+            return Optional.empty();
         }
         if (ended.warned()) {
             LOG.infof("Deliveries to %s recovered after %ds and %d failed attempt(s); last error: %s. Sending its "
@@ -75,11 +78,9 @@ public class DestinationHealth {
                     ended.failures(), ended.lastError());
         }
         Instant pulled = lastPulled.get(destination);
-        if (pulled != null && now.isBefore(pulled.plus(pullEvery))) {
-            return false;
-        }
-        lastPulled.put(destination, now);
-        return true;
+        Instant pullAt = pulled == null || !now.isBefore(pulled.plus(pullEvery)) ? now : pulled.plus(pullEvery);
+        lastPulled.put(destination, pullAt);
+        return Optional.of(pullAt);
     }
 
     /** The destinations failing now, to probe. */

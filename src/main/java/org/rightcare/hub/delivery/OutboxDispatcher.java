@@ -285,9 +285,14 @@ public class OutboxDispatcher {
         Instant now = clock.instant();
         log(entry, () -> LOG.debugf("Delivered %s %s to %s (attempt %d, HTTP %d)", entry.channel(), entry.id(),
                 entry.destination(), entry.attempts(), success.status()));
-        if (health.delivered(entry.destination(), now)) {
-            sendBacklog(entry.destination(), now);
-        }
+        health.delivered(entry.destination(), now).ifPresent(pullAt -> {
+            long wait = Duration.between(now, pullAt).toMillis();
+            if (wait <= 0) {
+                sendBacklog(entry.destination(), now);
+            } else {
+                vertx.setTimer(wait, timer -> sendBacklog(entry.destination(), clock.instant()));
+            }
+        });
         CompletableFuture<Boolean> recorded = new CompletableFuture<>();
         delivered.add(new Delivered(entry, new OutboxRepository.Completion(entry.id(), entry.leaseToken(), now),
                 recorded));

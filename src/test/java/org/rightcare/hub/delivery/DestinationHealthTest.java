@@ -1,11 +1,10 @@
 package org.rightcare.hub.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -27,26 +26,30 @@ class DestinationHealthTest {
     @Test
     void aSuccessAfterFailuresIsARecoveryAndEndsTheProbing() {
         DestinationHealth health = new DestinationHealth(config());
-        assertFalse(health.delivered("a", T0), "a success of a healthy destination changes nothing");
+        assertEquals(Optional.empty(), health.delivered("a", T0), "a success of a healthy destination changes nothing");
 
         health.failed("a", "Connection refused", T0);
         health.failed("a", "HTTP 503", T0.plusSeconds(2));
         health.failed("b", "HTTP 502", T0.plusSeconds(2));
         assertEquals(Set.of("a", "b"), health.failing());
 
-        assertTrue(health.delivered("a", T0.plusSeconds(30)));
+        assertEquals(Optional.of(T0.plusSeconds(30)), health.delivered("a", T0.plusSeconds(30)), "its backlog goes now");
         assertEquals(Set.of("b"), health.failing());
-        assertFalse(health.delivered("a", T0.plusSeconds(31)));
+        assertEquals(Optional.empty(), health.delivered("a", T0.plusSeconds(31)));
     }
 
     @Test
-    void aFlappingDestinationHasItsBacklogPulledAtMostOncePerProbeInterval() {
+    void aFlappingDestinationHasItsBacklogPulledAtMostOncePerProbeIntervalAndNoRecoveryIsDropped() {
         DestinationHealth health = new DestinationHealth(config());
         health.failed("a", "HTTP 503", T0);
-        assertTrue(health.delivered("a", T0.plusSeconds(1)));
+        assertEquals(Optional.of(T0.plusSeconds(1)), health.delivered("a", T0.plusSeconds(1)));
         health.failed("a", "HTTP 503", T0.plusSeconds(2));
-        assertFalse(health.delivered("a", T0.plusSeconds(3)), "pulled 2 s ago");
+        assertEquals(Optional.of(T0.plusSeconds(6)), health.delivered("a", T0.plusSeconds(3)),
+                "pulled 2 s ago: this recovery's pull waits for the interval to end, and is not dropped");
         health.failed("a", "HTTP 503", T0.plusSeconds(4));
-        assertTrue(health.delivered("a", T0.plusSeconds(7)));
+        assertEquals(Optional.of(T0.plusSeconds(11)), health.delivered("a", T0.plusSeconds(7)),
+                "a pull is due at 6 s: the next one at most a probe interval after it");
+        health.failed("a", "HTTP 503", T0.plusSeconds(20));
+        assertEquals(Optional.of(T0.plusSeconds(21)), health.delivered("a", T0.plusSeconds(21)));
     }
 }
