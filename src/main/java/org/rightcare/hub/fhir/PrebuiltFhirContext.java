@@ -69,7 +69,8 @@ final class PrebuiltFhirContext {
             }
         }
         bundle.addEntry().setResource(new Observation().setValue(new Quantity(1)).setEffective(new DateTimeType()));
-        // The renderers' narratives are XHTML, parsed and encoded on first use, and scores are effective over a Period.
+        // The renderers' narratives are XHTML, encoded on first use (and parsed when a resource that carries one is
+        // read), and scores are effective over a Period.
         Observation narrated = new Observation().setValue(new Quantity(1)).setEffective(new Period().setStart(new Date()));
         Narratives.generate(narrated);
         bundle.addEntry().setResource(narrated);
