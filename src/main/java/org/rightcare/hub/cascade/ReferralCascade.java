@@ -90,7 +90,7 @@ public class ReferralCascade {
      */
     public Uni<Referral> advance(SqlClient tx, Referral referral, Instant now, AfterCommitCounts counts) {
         if (referral.status().isTerminal()) {
-            return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
+            return referrals.updateCascade(tx, referral, referral.status(), null, referral.budgetEndsAt(),
                     referral.sendBackReason(), now);
         }
         return offers.findByReferral(tx, referral.id()).chain(all -> {
@@ -128,7 +128,7 @@ public class ReferralCascade {
             Optional<SendBackReason> why = SendBackRules.whyOfferNoLongerHolds(router, policies.current(),
                     referral.incident(), service, live.get(open.serviceId()), now);
             if (why.isEmpty()) {
-                return referrals.updateCascade(tx, referral.id(), referral.status(),
+                return referrals.updateCascade(tx, referral, referral.status(),
                         SendBackRules.nextCheck(open, service, now), referral.budgetEndsAt(), null, now);
             }
             if (refused(referral, CaseEvent.SERVICE_NO_LONGER_TAKES_IT)) {
@@ -204,7 +204,7 @@ public class ReferralCascade {
         counts.accepted(serviceType, Duration.between(referral.createdAt(), now));
         return offers.updateStatus(tx, offer.id(), OfferStatus.ACCEPTED, null, now)
                 .call(taken -> capacity.usePlace(tx, offer.serviceId()))
-                .chain(taken -> referrals.updateCascade(tx, referral.id(), ReferralStatus.ACCEPTED, null,
+                .chain(taken -> referrals.updateCascade(tx, referral, ReferralStatus.ACCEPTED, null,
                         referral.budgetEndsAt(), null, now)
                         .call(updated -> tell(new ReferralChange(referral, updated,
                                 replace(offersSoFar, List.of(taken)), now),
@@ -266,7 +266,7 @@ public class ReferralCascade {
     public Uni<Referral> failedTooOften(SqlClient tx, Referral referral, Instant now, AfterCommitCounts counts) {
         if (!ReferralLifecycle.allows(referral.status(), CaseEvent.STEP_FAILED_TOO_OFTEN)) {
             // Concluded meanwhile: nothing moves, and the loop stops looking at it.
-            return referrals.updateCascade(tx, referral.id(), referral.status(), null, referral.budgetEndsAt(),
+            return referrals.updateCascade(tx, referral, referral.status(), null, referral.budgetEndsAt(),
                     referral.sendBackReason(), now);
         }
         // A case whose very first step failed has no budget yet: it gets the policy's, so that it shows the case
@@ -305,7 +305,7 @@ public class ReferralCascade {
         }
         counts.concluded(AfterCommitCounts.ReferralOutcome.COMPLETED, serviceType(offer.serviceId()), null);
         return offers.updateStatus(tx, offer.id(), OfferStatus.COMPLETED, null, now)
-                .chain(done -> referrals.updateCascade(tx, referral.id(), ReferralStatus.COMPLETED, null,
+                .chain(done -> referrals.updateCascade(tx, referral, ReferralStatus.COMPLETED, null,
                         referral.budgetEndsAt(), null, now)
                         .call(updated -> tell(new ReferralChange(referral, updated,
                                 replace(offersSoFar, List.of(done)), now, null, outcome),
@@ -339,7 +339,7 @@ public class ReferralCascade {
                     }
                     counts.concluded(AfterCommitCounts.ReferralOutcome.CANCELLED, holder, null);
                 })
-                .chain(withdrawn -> referrals.updateCascade(tx, referral.id(), ReferralStatus.CANCELLED, null,
+                .chain(withdrawn -> referrals.updateCascade(tx, referral, ReferralStatus.CANCELLED, null,
                         referral.budgetEndsAt(), null, now))
                 .call(updated -> tell(tx, referral, updated, now, (listener, change) -> listener.cancelled(tx, change)));
     }
@@ -484,7 +484,7 @@ public class ReferralCascade {
         return offers.insert(tx, offer).chain(created -> {
             // The listeners hear of every offer: those read under this transaction's lock, and the one just made.
             List<Offer> all = withNew(offersSoFar, created);
-            return referrals.updateCascade(tx, referral.id(), ReferralStatus.OFFERED, deadline,
+            return referrals.updateCascade(tx, referral, ReferralStatus.OFFERED, deadline,
                     referral.budgetEndsAt(), null, now)
                     .call(updated -> deliveries.queue(tx, updated, offer, service))
                     .call(updated -> tell(new ReferralChange(referral, updated, all, now),
@@ -506,7 +506,7 @@ public class ReferralCascade {
             CareOutcome outcome, List<Offer> offersSoFar, Instant now, AfterCommitCounts counts) {
         LOG.debugf("Sending referral %s back: %s", referral.id(), reason.code());
         counts.concluded(AfterCommitCounts.ReferralOutcome.SENT_BACK, AfterCommitCounts.NO_SERVICE, reason);
-        return referrals.updateCascade(tx, referral.id(), ReferralStatus.SENT_BACK, null, referral.budgetEndsAt(),
+        return referrals.updateCascade(tx, referral, ReferralStatus.SENT_BACK, null, referral.budgetEndsAt(),
                 reason, now)
                 .call(updated -> tell(new ReferralChange(referral, updated, offersSoFar, now, text, outcome),
                         (listener, change) -> listener.sentBack(tx, change, reason)));

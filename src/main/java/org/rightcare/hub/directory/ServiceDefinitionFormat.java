@@ -20,7 +20,7 @@ import org.rightcare.hub.support.DocumentSchema;
 import org.rightcare.hub.support.FieldError;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,7 +69,7 @@ public final class ServiceDefinitionFormat {
     /** The directory's schema, whose {@code #/$defs/service} is one definition. */
     static final String SCHEMA = "/directory/directory-v1.schema.json";
     private static final DocumentSchema SERVICE = DocumentSchema.load(SCHEMA + "#/$defs/service", true);
-    private static final ObjectMapper BINDER = DocumentSchema.binder().build();
+    private static final ObjectReader DEFINITION = DocumentSchema.binder().build().readerFor(Definition.class);
 
     private static final int SECONDS_PER_DAY = 24 * 60 * 60;
     private static final int SECONDS_PER_WEEK = 7 * SECONDS_PER_DAY;
@@ -152,7 +152,7 @@ public final class ServiceDefinitionFormat {
      * @param errors the schema's errors for it, by pointer into it; appended to
      */
     static Result checked(JsonNode passed, String at, List<FieldError> errors) {
-        Definition definition = passed.isObject() ? DocumentSchema.bind(passed, "", Definition.class, BINDER, errors)
+        Definition definition = passed.isObject() ? DocumentSchema.bind(passed, "", DEFINITION, errors)
                 : null;
         if (definition != null) {
             acrossFields(definition, at, errors);

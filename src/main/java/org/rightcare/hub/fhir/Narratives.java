@@ -21,6 +21,8 @@ import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.hl7.fhir.r4.model.Type;
+import org.hl7.fhir.utilities.xhtml.NodeType;
+import org.hl7.fhir.utilities.xhtml.XhtmlNode;
 
 /**
  * The human-readable text (narrative) of the resources a provider's system displays, generated from the resource's
@@ -105,23 +107,33 @@ public final class Narratives {
 
     /** A heading and one paragraph: the narrative of a definition (CodeSystem, ValueSet ...). */
     public static void summary(DomainResource resource, String heading, String paragraph) {
-        resource.getText().setStatus(Narrative.NarrativeStatus.GENERATED)
-                .setDivAsString("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p><b>" + escape(heading) + "</b></p><p>"
-                        + escape(paragraph) + "</p></div>");
+        XhtmlNode div = headed(heading);
+        div.addTag("p").addText(paragraph);
+        resource.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDiv(div);
     }
 
     private static void set(DomainResource resource, String heading, List<String[]> rows) {
-        StringBuilder div = new StringBuilder("<div xmlns=\"http://www.w3.org/1999/xhtml\"><p><b>")
-                .append(escape(heading)).append("</b></p>");
+        XhtmlNode div = headed(heading);
         if (!rows.isEmpty()) {
-            div.append("<table>");
+            XhtmlNode table = div.addTag("table");
             for (String[] row : rows) {
-                div.append("<tr><th>").append(escape(row[0])).append("</th><td>").append(escape(row[1]))
-                        .append("</td></tr>");
+                XhtmlNode tableRow = table.addTag("tr");
+                tableRow.addTag("th").addText(row[0]);
+                tableRow.addTag("td").addText(row[1]);
             }
-            div.append("</table>");
         }
-        resource.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDivAsString(div.append("</div>").toString());
+        resource.getText().setStatus(Narrative.NarrativeStatus.GENERATED).setDiv(div);
+    }
+
+    /**
+     * The narrative's div with its heading, built as the node tree HAPI encodes rather than as markup for it to parse:
+     * HAPI's XHTML parser builds a table of every HTML entity each time it is made, which cost more than the rest of
+     * rendering a case. Text goes in as text, so the encoder escapes it.
+     */
+    private static XhtmlNode headed(String heading) {
+        XhtmlNode div = new XhtmlNode(NodeType.Element, "div").setAttribute("xmlns", XhtmlNode.XMLNS);
+        div.addTag("p").addTag("b").addText(heading);
+        return div;
     }
 
     private static void row(List<String[]> rows, String label, String value) {
@@ -154,9 +166,5 @@ public final class Narratives {
                     + (period.hasEnd() ? period.getEndElement().getValueAsString() : "");
         }
         return value == null || !value.isPrimitive() ? null : value.primitiveValue();
-    }
-
-    private static String escape(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -66,6 +67,8 @@ public class CadEventParser {
             .addDeserializer(String.class, new BlankAsAbsent())
             .addDeserializer(DispatchState.class, new ByWireValue<>(DispatchState.class, DispatchState::fromWireValue)))
             .build();
+    private static final ObjectReader BODY = BINDER.readerFor(Body.class);
+    private static final ObjectReader INCIDENT = BINDER.readerFor(Incident.class);
 
     private final CadSystemRegistry cadSystems;
 
@@ -110,7 +113,7 @@ public class CadEventParser {
     private static Result read(JsonNode root, List<FieldError> errors, Predicate<URI> acceptableCallback,
             Instant now) {
         JsonNode passed = DocumentSchema.passed(root, errors);
-        Body body = DocumentSchema.bind(passed, "", Body.class, BINDER, errors);
+        Body body = DocumentSchema.bind(passed, "", BODY, errors);
         CadEventType eventType = body.eventType() == null ? null : CadEventType.fromWireValue(body.eventType()).orElse(null);
         JsonNode incidentNode = passed.path("incident");
         Incident incident = null;
@@ -118,7 +121,7 @@ public class CadEventParser {
             incident = eventType != null && !eventType.carriesFullIncident()
                     ? new Incident(incidentNode.path("incidentId").asText(null), null, null, null, null, null, null,
                             null, null, null, null)
-                    : DocumentSchema.bind(incidentNode, "/incident", Incident.class, BINDER, errors);
+                    : DocumentSchema.bind(incidentNode, "/incident", INCIDENT, errors);
         }
         if (incident != null && incident.patient() != null) {
             patientRules(incident.patient(), errors);

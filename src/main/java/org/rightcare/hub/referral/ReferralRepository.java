@@ -16,6 +16,8 @@ import org.rightcare.hub.support.KeysetQuery;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -39,11 +41,13 @@ public class ReferralRepository {
     private static final String COLUMNS = "id, cad_system, incident_id, status, incident::text AS incident, breach_at, created_at, updated_at, version, budget_ends_at, send_back_reason, callback_url, correlation_id";
 
     private final Pool pool;
-    private final ObjectMapper json;
+    private final ObjectReader incidentReader;
+    private final ObjectWriter incidentWriter;
 
     public ReferralRepository(Pool pool, ObjectMapper json) {
         this.pool = pool;
-        this.json = json;
+        this.incidentReader = json.readerFor(Incident.class);
+        this.incidentWriter = json.writerFor(Incident.class);
     }
 
     public Uni<Optional<Referral>> findById(UUID id) {
@@ -267,13 +271,15 @@ public class ReferralRepository {
     }
 
     /**
-     * Records where the referral stands in its cascade.
+     * Records where the referral stands in its cascade. The step changes nothing of the incident, so the referral
+     * returned keeps {@code locked}'s: read again, it would be parsed again, a third of the cost of every referral read.
      *
+     * @param locked the referral as this transaction read it under its row lock
      * @param nextActionAt when the loop must look again; null once the referral is terminal
      */
-    public Uni<Referral> updateCascade(SqlClient tx, UUID id, ReferralStatus status, Instant nextActionAt,
+    public Uni<Referral> updateCascade(SqlClient tx, Referral locked, ReferralStatus status, Instant nextActionAt,
             Instant budgetEndsAt, SendBackReason sendBackReason, Instant now) {
-        Tuple params = Tuple.tuple().addUUID(id).addString(status.wireValue()).addOffsetDateTime(utc(nextActionAt))
+        Tuple params = Tuple.tuple().addUUID(locked.id()).addString(status.wireValue()).addOffsetDateTime(utc(nextActionAt))
                 .addOffsetDateTime(utc(budgetEndsAt)).addString(sendBackReason == null ? null : sendBackReason.code())
                 .addOffsetDateTime(utc(now))
                 .addBoolean(status.isTerminal());
@@ -283,7 +289,7 @@ public class ReferralRepository {
                                     concluded_at = CASE WHEN $7 THEN COALESCE(concluded_at, $6) END
                 WHERE id = $1
                 RETURNING %s""".formatted(COLUMNS))
-                .execute(params).map(rows -> toReferral(rows.iterator().next()));
+                .execute(params).map(rows -> toReferral(rows.iterator().next(), locked.incident()));
     }
 
     /** The referrals with these ids that exist, in no particular order. */
@@ -359,12 +365,17 @@ public class ReferralRepository {
     }
 
     Referral toReferral(Row row) {
+        return toReferral(row, fromJson(row.getString("incident")));
+    }
+
+    /** The row as a referral whose incident is already known. */
+    private static Referral toReferral(Row row, Incident incident) {
         return new Referral(
                 row.getUUID("id"),
                 row.getString("cad_system"),
                 row.getString("incident_id"),
                 ReferralStatus.fromWireValue(row.getString("status")).orElseThrow(),
-                fromJson(row.getString("incident")),
+                incident,
                 row.getOffsetDateTime("breach_at").toInstant(),
                 row.getOffsetDateTime("created_at").toInstant(),
                 row.getOffsetDateTime("updated_at").toInstant(),
@@ -385,7 +396,7 @@ public class ReferralRepository {
     /** The incident as the referral stores it. */
     public String incidentJson(Incident incident) {
         try {
-            return json.writeValueAsString(incident);
+            return incidentWriter.writeValueAsString(incident);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("An Incident record always serialises", e);
         }
@@ -393,7 +404,7 @@ public class ReferralRepository {
 
     private Incident fromJson(String text) {
         try {
-            return json.readValue(text, Incident.class);
+            return incidentReader.readValue(text);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored incident is not readable: " + e.getOriginalMessage(), e);
         }

@@ -20,7 +20,7 @@ import org.rightcare.hub.support.InvalidConfigurationException;
 import org.rightcare.hub.support.YamlDocument;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 /**
  * Reads a routing policy file and checks every rule, reporting each problem with its file and line, so an
@@ -31,7 +31,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class RoutingPolicyLoader {
 
     private static final DocumentSchema SCHEMA = DocumentSchema.load("/routing/routing-policy-v1.schema.json", true);
-    private static final ObjectMapper BINDER = DocumentSchema.binder().build();
 
     /** The file as the schema shapes it; a value the schema refused is null here. */
     private record PolicyFile(Boolean c2Segmentation, Map<String, Duration> timeBudgets, List<RuleEntry> rules,
@@ -45,6 +44,8 @@ public final class RoutingPolicyLoader {
             Integer minFrailty, Integer maxFrailty, List<String> dispatchStates) {
     }
 
+    private static final ObjectReader POLICY_FILE = DocumentSchema.binder().build().readerFor(PolicyFile.class);
+
     private RoutingPolicyLoader() {
     }
 
@@ -53,7 +54,7 @@ public final class RoutingPolicyLoader {
         List<FieldError> errors = new ArrayList<>(SCHEMA.check(document.root()));
         JsonNode passed = DocumentSchema.passed(document.root(), errors);
         if (passed.isObject()) {
-            PolicyFile read = DocumentSchema.bind(passed, "", PolicyFile.class, BINDER, errors);
+            PolicyFile read = DocumentSchema.bind(passed, "", POLICY_FILE, errors);
             Map<ArpCategory, Duration> budgets = new EnumMap<>(ArpCategory.class);
             if (read.timeBudgets() != null) {
                 read.timeBudgets().forEach((code, budget) -> ArpCategory.fromCode(code)

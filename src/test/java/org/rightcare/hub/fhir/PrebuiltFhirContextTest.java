@@ -14,7 +14,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.HealthcareService;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +56,7 @@ class PrebuiltFhirContextTest {
     @Test
     void aResourceRoundTripsThroughItInJsonAndXml() {
         Task task = new Task().setStatus(Task.TaskStatus.REQUESTED).setIntent(Task.TaskIntent.ORDER)
-                .setFor(new org.hl7.fhir.r4.model.Reference("Patient/p1"));
+                .setFor(new Reference("Patient/p1"));
         task.setId("t1");
         Narratives.generate(task);
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET);
@@ -68,6 +71,27 @@ class PrebuiltFhirContextTest {
             assertEquals("Patient/p1", readTask.getFor().getReference());
             assertEquals(task.getText().getDivAsString(), readTask.getText().getDivAsString());
             assertTrue(((Patient) read.getEntry().get(1).getResource()).getActive());
+        }
+    }
+
+    @Test
+    void whatAResourceContainsIsEncodedWithTheReferencesToIt() {
+        // The context skips HAPI's search for references to contain: what a resource holds in contained, the hub's
+        // own (a service's catchment areas) or one it read, is still written, and read back the same.
+        HealthcareService service = new HealthcareService().setName("Falls response");
+        service.setId("falls-weald");
+        Location area = new Location().setName("Swanley and Hextable");
+        area.setId("area-0");
+        service.addContained(area);
+        service.addCoverageArea(new Reference("#area-0"));
+
+        for (IParser parser : List.of(PrebuiltFhirContext.FHIR.newJsonParser(), PrebuiltFhirContext.FHIR.newXmlParser())) {
+            String encoded = parser.encodeResourceToString(service);
+            HealthcareService read = parser.parseResource(HealthcareService.class, encoded);
+
+            assertEquals("Swanley and Hextable", ((Location) read.getContained().get(0)).getName(), encoded);
+            assertEquals("#area-0", read.getCoverageAreaFirstRep().getReference(), encoded);
+            assertEquals(encoded, parser.encodeResourceToString(read), "a resource read is written again as it came");
         }
     }
 

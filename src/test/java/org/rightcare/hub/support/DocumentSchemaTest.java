@@ -63,8 +63,8 @@ class DocumentSchemaTest {
                 """);
         List<FieldError> errors = new ArrayList<>(schema.check(document));
 
-        Sayings bound = DocumentSchema.bind(DocumentSchema.passed(document, errors), "", Sayings.class,
-                DocumentSchema.binder().build(), errors);
+        Sayings bound = DocumentSchema.bind(DocumentSchema.passed(document, errors), "",
+                DocumentSchema.binder().build().readerFor(Sayings.class), errors);
 
         assertEquals("x", bound.name());
         assertNull(bound.size(), "the refused size is left out, so rules across fields never see it");
