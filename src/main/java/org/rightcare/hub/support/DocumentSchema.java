@@ -68,13 +68,11 @@ public final class DocumentSchema {
             "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf");
 
     private final Schema schema;
-    private final CertainlyValid certainlyValid;
     private final JsonNode document;
     private final boolean quoteValues;
 
-    private DocumentSchema(Schema schema, CertainlyValid certainlyValid, JsonNode document, boolean quoteValues) {
+    private DocumentSchema(Schema schema, JsonNode document, boolean quoteValues) {
         this.schema = schema;
-        this.certainlyValid = certainlyValid;
         this.document = document;
         this.quoteValues = quoteValues;
     }
@@ -103,8 +101,7 @@ public final class DocumentSchema {
                 builder -> builder.schemaRegistryConfig(CONFIG).schemas(Map.of(id, text)));
         Schema schema = registry.getSchema(SchemaLocation.of(hash < 0 ? id : id + resource.substring(hash)));
         schema.initializeValidators();
-        CertainlyValid certainlyValid = new CertainlyValid(document, hash < 0 ? "" : resource.substring(hash + 1));
-        return new DocumentSchema(schema, certainlyValid, document, quoteValues);
+        return new DocumentSchema(schema, document, quoteValues);
     }
 
     /** The schema's text, as the hub serves it. */
@@ -126,14 +123,6 @@ public final class DocumentSchema {
 
     /** Every way {@code value} breaks the schema, by pointer into it, in the order of the schema; empty if none. */
     public List<FieldError> check(JsonNode value) {
-        if (certainlyValid.of(value) == CertainlyValid.Verdict.VALID) {
-            return List.of();
-        }
-        return validatorsErrors(value);
-    }
-
-    /** What the validator itself says of {@code value}, which {@link #check} asks only when it is not sure. */
-    List<FieldError> validatorsErrors(JsonNode value) {
         List<Error> errors = schema.validate(value);
         if (errors.isEmpty()) {
             return List.of();
