@@ -86,7 +86,8 @@ public final class HubTerminology {
             "UNSUPPORTED_SEARCH", "The server does not search resources of that type",
             "UNSUPPORTED_SORT", "The _sort is not one the server supports for the type",
             "UNSUPPORTED_TASK_STATUS", "A provider may not set an offer to that status",
-            "VERSION_CONFLICT", "The resource changed since the version in If-Match");
+            "VERSION_CONFLICT", "The resource changed since the version in If-Match",
+            "WRITE_APPLIED", "The write was applied; the resource is not sent back (Prefer: return=OperationOutcome)");
 
     /**
      * What was done, in the audit trail's AuditEvent.type ({@code AuditEventRenderer}) for what is not a FHIR

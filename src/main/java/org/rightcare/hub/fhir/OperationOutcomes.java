@@ -29,6 +29,17 @@ public final class OperationOutcomes {
         return outcome;
     }
 
+    /** What a request did, for a caller that asked to be told rather than sent the resource. */
+    public static OperationOutcome information(String hubCode, String diagnostics) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue()
+                .setSeverity(IssueSeverity.INFORMATION)
+                .setCode(IssueType.INFORMATIONAL)
+                .setDiagnostics(diagnostics)
+                .getDetails().addCoding().setSystem(CODE_SYSTEM).setCode(hubCode);
+        return outcome;
+    }
+
     /** An error answer of the FHIR API: the OperationOutcome in the format the caller asked for. */
     public static Response.ResponseBuilder response(FhirContext fhir, FhirFormat format, int status, IssueType type,
             String hubCode, String diagnostics) {

@@ -105,7 +105,10 @@ public class CapabilityStatementFactory {
         rest.setDocumentation(rest.getDocumentation() + " Searches answer searchset Bundles, newest change first "
                 + "(_sort=-_lastUpdated; _lastUpdated for oldest first), _count 1-100 (default 20), with a next "
                 + "link carrying an opaque _page token. Unknown search parameters are refused with 400 unless the "
-                + "request says Prefer: handling=lenient.");
+                + "request says Prefer: handling=lenient. Creates, updates and patches answer with the resource "
+                + "as it now is, or, when the request says Prefer: return=minimal, with no body (the ETag, "
+                + "Last-Modified and Location headers say what happened), or with Prefer: return=OperationOutcome, "
+                + "an OperationOutcome.");
         for (String type : READABLE_TYPES.stream().sorted().toList()) {
             CapabilityStatementRestResourceComponent resource = rest.addResource().setType(type)
                     .setProfile(PROFILES.get(type));

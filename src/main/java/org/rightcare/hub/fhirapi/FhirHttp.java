@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +24,7 @@ import jakarta.ws.rs.core.UriInfo;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.OperationOutcome.IssueType;
 import org.rightcare.hub.fhir.FhirFormat;
+import org.rightcare.hub.fhir.OperationOutcomes;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.DataFormatException;
@@ -36,6 +38,8 @@ import ca.uhn.fhir.parser.DataFormatException;
 public class FhirHttp {
 
     private static final String JSON_PATCH = "application/json-patch+json";
+    /** The code of the OperationOutcome a write answers with when asked for one ({@code Prefer: return=OperationOutcome}). */
+    public static final String WRITE_APPLIED = "WRITE_APPLIED";
     private static final Pattern ETAG_VERSION = Pattern.compile("^(W/)?\"(\\d+)\"$");
 
     private final FhirContext fhir;
@@ -121,6 +125,31 @@ public class FhirHttp {
             int version, Instant lastModified) {
         return answer(status, format, resource, pretty).tag(new EntityTag(String.valueOf(version), true))
                 .lastModified(Date.from(lastModified));
+    }
+
+    /**
+     * A create's, update's or patch's answer as the request's {@code Prefer: return} asks (FHIR http.html#ops): the
+     * resource as it now is (the default), no body, or an OperationOutcome saying what was done; always with when it
+     * last changed and, for a versioned resource, its version as a weak ETag. The resource is rendered only when it
+     * is sent, so a provider that answers its Tasks with {@code return=minimal} costs the hub no rendering.
+     *
+     * @param done what was done, for the OperationOutcome: {@code Task/... updated, version 3}
+     * @param version the resource's version, or null for a resource the hub does not version
+     */
+    public Response.ResponseBuilder written(int status, FhirFormat format, Prefer prefer,
+            Supplier<? extends IBaseResource> resource, String done, Integer version, Instant lastModified) {
+        Response.ResponseBuilder builder = switch (prefer.returns()) {
+            case REPRESENTATION -> answer(status, format, resource.get(), false);
+            case MINIMAL -> Response.status(status);
+            case OPERATION_OUTCOME -> answer(status, format, OperationOutcomes.information(WRITE_APPLIED, done), false);
+        };
+        if (prefer.returnAsked()) {
+            builder.header(Prefer.APPLIED_HEADER, "return=" + prefer.returns().code());
+        }
+        if (version != null) {
+            builder.tag(new EntityTag(String.valueOf(version), true));
+        }
+        return builder.lastModified(Date.from(lastModified));
     }
 
     /** An answer of {@code status} with the resource in the caller's format. */

@@ -68,7 +68,7 @@ public class FhirSearches {
         SearchRequest request;
         Uni<SearchResult> result;
         try {
-            request = SearchRequest.parse(type, query, lenient(headers));
+            request = SearchRequest.parse(type, query, Prefer.of(headers).lenient());
             result = switch (type) {
                 case SERVICE_REQUEST -> serviceRequests.search(caller, request);
                 case TASK -> tasks.search(caller, request);
@@ -90,12 +90,5 @@ public class FhirSearches {
     private static SearchResult withoutForbiddenIncludes(Caller caller, SearchResult found) {
         return new SearchResult(found.matches(), found.included().stream()
                 .filter(r -> caller.may(Permission.read(r.fhirType()))).toList(), found.next(), found.touched());
-    }
-
-    /** {@code Prefer: handling=lenient}: ignore unknown parameters instead of refusing the search. */
-    private static boolean lenient(HttpHeaders headers) {
-        List<String> prefer = headers.getRequestHeader("Prefer");
-        return prefer != null && prefer.stream().flatMap(p -> java.util.Arrays.stream(p.split("[;,]")))
-                .anyMatch(p -> p.trim().equalsIgnoreCase("handling=lenient"));
     }
 }

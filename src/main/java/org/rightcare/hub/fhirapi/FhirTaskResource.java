@@ -125,7 +125,7 @@ public class FhirTaskResource {
         access.audit(FhirInteraction.UPDATE, "Task", id);
         Caller caller = mayAnswer();
         return answer(caller, id, ifMatch, http.read(Task.class, contentType, body), FhirHttp.answerFormat(format,
-                headers));
+                headers), Prefer.of(headers));
     }
 
     /** JSON Patch (RFC 6902) applied to the Task as the hub renders it; the result is answered as an update. */
@@ -142,7 +142,7 @@ public class FhirTaskResource {
             // Checked against the version read just now, unless the caller names the version it saw itself.
             String version = ifMatch != null && !ifMatch.isBlank() ? ifMatch : "W/\"" + offer.version() + "\"";
             return answer(caller, id, version, http.apply(patch, render(offer)), FhirHttp.answerFormat(format,
-                    headers));
+                    headers), Prefer.of(headers));
         });
     }
 
@@ -173,7 +173,8 @@ public class FhirTaskResource {
                 access.entity("Task", claimed.offer().id().toString());
                 URI location = URI.create(PublicUrls.withoutTrailingSlash(urls.fhirBase(uriInfo)) + "/Task/"
                         + claimed.offer().id() + "/_history/" + claimed.offer().version());
-                return taskResponse(answerFormat, false, claimed.offer(), 201).location(location).build();
+                return taskWritten(answerFormat, Prefer.of(headers), claimed.offer(), 201, "created")
+                        .location(location).build();
             }
             if (result instanceof StackClaims.NoLongerOpen gone) {
                 throw new FhirRefusal(409, IssueType.CONFLICT, "CASE_NOT_CLAIMABLE", gone.detail());
@@ -188,7 +189,8 @@ public class FhirTaskResource {
         });
     }
 
-    private Uni<Response> answer(Caller caller, String id, String ifMatch, Task task, FhirFormat format) {
+    private Uni<Response> answer(Caller caller, String id, String ifMatch, Task task, FhirFormat format,
+            Prefer prefer) {
         UUID offerId = FhirHttp.uuid(id).orElseThrow(() -> FhirRefusal.notFound("Task", id));
         FhirHttp.requireSameId(task, id);
         Integer expectedVersion = FhirHttp.expectedVersion(ifMatch);
@@ -203,7 +205,7 @@ public class FhirTaskResource {
                         (tx, answered) -> accessAudit.recordWithChange(tx, ANSWERED))
                         .map(result -> {
                             if (result instanceof OfferAnswers.Answered answered) {
-                                return taskResponse(format, false, answered.offer(), ANSWERED).build();
+                                return taskWritten(format, prefer, answered.offer(), ANSWERED, "updated").build();
                             }
                             if (result instanceof OfferAnswers.StaleVersion stale) {
                                 throw new FhirRefusal(412, IssueType.CONFLICT, "VERSION_CONFLICT", "The Task is at version "
@@ -284,5 +286,12 @@ public class FhirTaskResource {
 
     private Response.ResponseBuilder taskResponse(FhirFormat format, boolean pretty, Offer offer, int status) {
         return http.answer(status, format, render(offer), pretty, offer.version(), offer.updatedAt());
+    }
+
+    /** A claim's or an answer's Task, rendered only if the caller wants it back ({@link Prefer}). */
+    private Response.ResponseBuilder taskWritten(FhirFormat format, Prefer prefer, Offer offer, int status,
+            String done) {
+        return http.written(status, format, prefer, () -> render(offer), "Task/" + offer.id() + " " + done
+                + ", version " + offer.version(), offer.version(), offer.updatedAt());
     }
 }

@@ -70,7 +70,7 @@ public class FhirTerminology implements CapabilityContributor {
 
     Response search(String type, String url, String format, boolean pretty, HttpHeaders headers, UriInfo uriInfo) {
         for (String parameter : uriInfo.getQueryParameters().keySet()) {
-            if (!SEARCH_PARAMETERS.contains(parameter) && !lenient(headers)) {
+            if (!SEARCH_PARAMETERS.contains(parameter) && !Prefer.of(headers).lenient()) {
                 throw new FhirRefusal(400, IssueType.NOTSUPPORTED, "UNKNOWN_SEARCH_PARAMETER",
                         "Search parameter " + parameter + " is not supported for " + type + "; use url");
             }
@@ -86,11 +86,6 @@ public class FhirTerminology implements CapabilityContributor {
         }
         bundle.setTotal(bundle.getEntry().size());
         return http.answer(200, http.format(format, headers), bundle, pretty).build();
-    }
-
-    private static boolean lenient(HttpHeaders headers) {
-        String prefer = headers.getHeaderString("Prefer");
-        return prefer != null && prefer.replace(" ", "").contains("handling=lenient");
     }
 
     /** A canonical search: the url, or url|version. */

@@ -27,6 +27,7 @@ import org.hl7.fhir.r4.model.Subscription;
 import org.rightcare.hub.fhir.FhirFormat;
 import org.rightcare.hub.fhirapi.FhirHttp;
 import org.rightcare.hub.fhirapi.FhirRefusal;
+import org.rightcare.hub.fhirapi.Prefer;
 import org.rightcare.hub.security.Caller;
 import org.rightcare.hub.security.Callers;
 import org.rightcare.hub.security.Permission;
@@ -73,8 +74,8 @@ public class SubscriptionResource {
         URI fhirBase = urls.fhirBase(uriInfo);
         SubscriptionRepository.Draft draft = draft(contentType, body, caller, fhirBase, null);
         return service.create(caller.organisation(), draft, fhirBase)
-                .map(created -> subscription(answerFormat, false, created, 201).location(URI.create(created.url()))
-                        .build());
+                .map(created -> subscriptionWritten(answerFormat, Prefer.of(headers), created, 201, "created")
+                        .location(URI.create(created.url())).build());
     }
 
     @GET
@@ -133,8 +134,8 @@ public class SubscriptionResource {
         UUID subscriptionId = subscriptionId(id);
         SubscriptionRepository.Draft draft = draft(contentType, body, caller, urls.fhirBase(uriInfo), id);
         return service.replace(subscriptionId, caller.organisation(), draft)
-                .map(replaced -> subscription(answerFormat, false, replaced.orElseThrow(() -> notFound(id)), 200)
-                        .build());
+                .map(replaced -> subscriptionWritten(answerFormat, Prefer.of(headers),
+                        replaced.orElseThrow(() -> notFound(id)), 200, "updated").build());
     }
 
     /** Deletes it: nothing more is queued for it, and what was queued is withdrawn. */
@@ -184,6 +185,13 @@ public class SubscriptionResource {
             int status) {
         return http.answer(status, format, mapping.render(subscription), pretty)
                 .lastModified(java.util.Date.from(subscription.updatedAt()));
+    }
+
+    /** A create's or update's answer as the request's {@link Prefer} asks; subscriptions carry no version. */
+    private Response.ResponseBuilder subscriptionWritten(FhirFormat format, Prefer prefer,
+            TopicSubscription subscription, int status, String done) {
+        return http.written(status, format, prefer, () -> mapping.render(subscription), "Subscription/"
+                + subscription.id() + " " + done, null, subscription.updatedAt());
     }
 
     private static FhirRefusal notFound(String id) {

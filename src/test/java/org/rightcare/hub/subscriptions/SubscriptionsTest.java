@@ -281,6 +281,27 @@ class SubscriptionsTest {
         given().auth().oauth2(Tokens.hubClinician()).get("/fhir/Subscription").then().statusCode(403);
     }
 
+    @Test
+    void aSubscriptionWrittenWithReturnMinimalIsAnsweredWithItsLocationOnly() {
+        String owner = area().falls().odsCode();
+        Response created = given().auth().oauth2(Tokens.provider(owner)).contentType("application/fhir+json")
+                .header("Prefer", "return=minimal").body(body(topic("offer"), null, "http://127.0.0.1:9/n", null, null))
+                .post("/fhir/Subscription");
+        created.then().statusCode(201);
+        assertEquals("", created.asString(), "no body");
+        assertEquals("return=minimal", created.header("Preference-Applied"));
+        String id = created.header("Location").replaceAll(".*/Subscription/", "");
+        made.put(id, owner);
+        given().auth().oauth2(Tokens.provider(owner)).get("/fhir/Subscription/" + id).then().statusCode(200);
+
+        Response updated = given().auth().oauth2(Tokens.provider(owner)).contentType("application/fhir+json")
+                .header("Prefer", "return=minimal").body(body(topic("offer"), null, "http://127.0.0.1:9/n", null, "off"))
+                .put("/fhir/Subscription/" + id);
+        updated.then().statusCode(200);
+        assertEquals("", updated.asString());
+        assertEquals(1, search(owner, "?status=off").getTotal(), "the update was applied");
+    }
+
     /** Creates a subscription as the organisation's system; returns its id. */
     String subscribe(String ods, String topic, String endpoint, String filter, Integer heartbeatSeconds) {
         String body = body(topic(topic), filter, endpoint, null, null);
