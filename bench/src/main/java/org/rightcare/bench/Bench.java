@@ -1000,6 +1000,8 @@ public final class Bench {
                     .timeout(Duration.ofSeconds(10))
                     .header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/fhir+json")
+                    // The simulated provider never reads the Task back, so it says so, as a real one would.
+                    .header("Prefer", "return=minimal")
                     .PUT(HttpRequest.BodyPublishers.ofString(body));
             // Offers read from the database are answered at the version read; a delivered offer is fresh.
             if (version > 0) req.header("If-Match", "W/\"" + version + "\"");
