@@ -123,8 +123,7 @@ public class FhirHttp {
     /** An answer of a versioned resource: its version as a weak ETag, and when it last changed. */
     public Response.ResponseBuilder answer(int status, FhirFormat format, IBaseResource resource, boolean pretty,
             int version, Instant lastModified) {
-        return answer(status, format, resource, pretty).tag(new EntityTag(String.valueOf(version), true))
-                .lastModified(Date.from(lastModified));
+        return stamped(answer(status, format, resource, pretty), version, lastModified);
     }
 
     /**
@@ -146,6 +145,12 @@ public class FhirHttp {
         if (prefer.returnAsked()) {
             builder.header(Prefer.APPLIED_HEADER, "return=" + prefer.returns().code());
         }
+        return stamped(builder, version, lastModified);
+    }
+
+    /** The version as a weak ETag (for a resource the hub versions: null otherwise), and when it last changed. */
+    private static Response.ResponseBuilder stamped(Response.ResponseBuilder builder, Integer version,
+            Instant lastModified) {
         if (version != null) {
             builder.tag(new EntityTag(String.valueOf(version), true));
         }
