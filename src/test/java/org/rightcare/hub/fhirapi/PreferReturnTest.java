@@ -124,10 +124,7 @@ class PreferReturnTest {
         answer(offer, "accepted", "return=minimal").then().statusCode(200);
         int version = offerVersion(offer);
 
-        Response refused = given().auth().oauth2(Tokens.provider(orgA)).contentType("application/fhir+json")
-                .header("Prefer", "return=minimal")
-                .body("{\"resourceType\":\"Task\",\"id\":\"" + offer + "\",\"status\":\"received\",\"intent\":\"order\"}")
-                .put("/fhir/Task/" + offer);
+        Response refused = answer(offer, "received", "return=minimal");
 
         refused.then().statusCode(409);
         OperationOutcome outcome = FHIR.newJsonParser().parseResource(OperationOutcome.class, refused.asString());
@@ -179,10 +176,7 @@ class PreferReturnTest {
     }
 
     private Response answer(UUID offer, String status, String prefer) {
-        return given().auth().oauth2(Tokens.provider(orgA)).contentType("application/fhir+json")
-                .header("Prefer", prefer)
-                .body("{\"resourceType\":\"Task\",\"id\":\"" + offer + "\",\"status\":\"" + status
-                        + "\",\"intent\":\"order\"}")
+        return Referrals.answerRequest(offer, orgA, status, null, null).header("Prefer", prefer)
                 .put("/fhir/Task/" + offer);
     }
 

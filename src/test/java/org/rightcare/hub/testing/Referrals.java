@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * Drives referrals through the send-back loop as a CAD and a provider would: a fall posted in a test's own district,
@@ -60,13 +61,18 @@ public final class Referrals {
     }
 
     public static Response answer(UUID offerId, String ods, String status, String reasonSystem, String reasonCode) {
+        return answerRequest(offerId, ods, status, reasonSystem, reasonCode).put("/fhir/Task/" + offerId);
+    }
+
+    /** The provider's answer as {@link #answer} sends it, for a test that adds headers of its own before the PUT. */
+    public static RequestSpecification answerRequest(UUID offerId, String ods, String status, String reasonSystem,
+            String reasonCode) {
         String reason = reasonCode == null ? ""
                 : """
                         ,"statusReason":{"coding":[{"system":"%s","code":"%s"}],"text":"answered by a test"}"""
                         .formatted(reasonSystem, reasonCode);
         return given().auth().oauth2(Tokens.provider(ods)).contentType("application/fhir+json")
                 .body("{\"resourceType\":\"Task\",\"id\":\"" + offerId + "\",\"status\":\"" + status
-                        + "\",\"intent\":\"order\"" + reason + "}")
-                .put("/fhir/Task/" + offerId);
+                        + "\",\"intent\":\"order\"" + reason + "}");
     }
 }
