@@ -663,10 +663,13 @@ public final class Bench {
                 rs.next();
                 step.statements = rs.getLong(1);
             }
-            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "(SELECT calls, round(total_exec_time::numeric, 1), rows, "
-                    + "regexp_replace(left(query, 160), '\\s+', ' ', 'g') " + hubOnly
-                    + " ORDER BY total_exec_time DESC LIMIT 10) UNION ALL (SELECT calls, round(total_exec_time::numeric, 1), rows, "
-                    + "regexp_replace(left(query, 160), '\\s+', ' ', 'g') " + hubOnly + " ORDER BY calls DESC LIMIT 12)")) {
+            // Each statement as its first and last 100 characters: several of the hub's share a long select list, and
+            // only their ends (the WHERE, FOR UPDATE, RETURNING) tell them apart.
+            String listed = "SELECT calls, round(total_exec_time::numeric, 1), rows, CASE WHEN length(q) <= 200 THEN q "
+                    + "ELSE left(q, 100) || ' ... ' || right(q, 100) END FROM (SELECT calls, total_exec_time, rows, "
+                    + "regexp_replace(query, '\\s+', ' ', 'g') AS q " + hubOnly + ") hub_statement";
+            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "(" + listed + " ORDER BY total_exec_time DESC LIMIT 10) "
+                    + "UNION ALL (" + listed + " ORDER BY calls DESC LIMIT 12)")) {
                 while (rs.next()) {
                     step.topStatements.add(rs.getLong(1) + " calls, " + rs.getString(2) + " ms, " + rs.getLong(3)
                             + " rows: " + rs.getString(4));
