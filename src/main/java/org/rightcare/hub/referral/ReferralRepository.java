@@ -183,9 +183,9 @@ public class ReferralRepository {
     }
 
     // Whether others are due, as the earliest next action of the others: the index on next_action_at answers it from
-    // its first entry, whatever plan PostgreSQL keeps. Asked as "EXISTS (... WHERE next_action_at <= $2)", the
-    // generic plan it kept after five calls read the whole table instead: 4.5 ms a call at 100 incidents a second
-    // (issue 21's ninth round; DueStatementPlansTest).
+    // its first entries, a plan that rests on no guess of how many are due. Asked as "EXISTS (... WHERE
+    // next_action_at <= $2)", the generic plan PostgreSQL kept after five calls read the whole table instead: 4.5 ms a
+    // call at 100 incidents a second (issue 21's ninth round; DueStatementPlansTest).
     static final String LOCK_IF_DUE = "SELECT " + COLUMNS + """
             , coalesce((SELECT min(other.next_action_at) FROM referral other WHERE other.id <> $1) <= $2, false)
               AS others_due
