@@ -291,6 +291,11 @@ public final class Bench {
     final ExecutorService providerPool = Executors.newFixedThreadPool(4);
     final ScheduledExecutorService slowAnswers = Executors.newSingleThreadScheduledExecutor();
     final ThreadLocal<Connection> jdbc = new ThreadLocal<>();
+    /**
+     * Statements the harness has run in the hub's database ({@link #connection()}); each is a transaction of its own,
+     * which PostgreSQL counts as a commit, so the commits reported for the hub leave them out.
+     */
+    final AtomicLong harnessTransactions = new AtomicLong();
     final Events events;
     String hubBase;
     String jdbcUrl;
@@ -622,7 +627,12 @@ public final class Bench {
         log("embedded PostgreSQL 17 on port " + postgres.getPort() + " (fsync off, as the demo profile's)");
     }
 
+    /**
+     * The harness's own connection to the hub's database (this thread's), for one statement: each call counts one
+     * transaction in {@link #harnessTransactions}, since the connection autocommits.
+     */
     Connection connection() throws Exception {
+        harnessTransactions.incrementAndGet();
         Connection c = jdbc.get();
         if (c == null || c.isClosed()) {
             c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
@@ -632,12 +642,19 @@ public final class Bench {
         return c;
     }
 
+    /**
+     * Rows written and commits in the measured database so far. The commits are the server's own: in the hub's
+     * database the harness's transactions (mostly its read of the offer table for each {@code referral.offered}
+     * callback) are left out. PostgreSQL counts a backend's commits when the backend next goes idle, at most a second
+     * or so later, for the harness as for the hub, so a step's figure is off by no more than that second's worth.
+     */
     long[] dbStats() {
         try (Statement s = connection().createStatement();
                 ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT tup_inserted + tup_updated + tup_deleted, xact_commit "
                         + "FROM pg_stat_database WHERE datname = '" + measuredDatabase + "'")) {
             rs.next();
-            return new long[] {rs.getLong(1), rs.getLong(2)};
+            long harnessOwn = jdbcUrl.endsWith("/" + measuredDatabase) ? harnessTransactions.get() : 0;
+            return new long[] {rs.getLong(1), rs.getLong(2) - harnessOwn};
         } catch (Exception e) {
             return new long[] {0, 0};
         }
@@ -658,8 +675,9 @@ public final class Bench {
     void readStatements(Step step) {
         String hubOnly = "FROM pg_stat_statements WHERE query NOT LIKE '/* bench */%' AND dbid = "
                 + "(SELECT oid FROM pg_database WHERE datname = '" + measuredDatabase + "')";
-        try (Statement s = connection().createStatement()) {
-            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT coalesce(sum(calls), 0) " + hubOnly)) {
+        try {
+            try (Statement s = connection().createStatement();
+                    ResultSet rs = s.executeQuery(HARNESS_SQL + "SELECT coalesce(sum(calls), 0) " + hubOnly)) {
                 rs.next();
                 step.statements = rs.getLong(1);
             }
@@ -668,8 +686,9 @@ public final class Bench {
             String listed = "SELECT calls, round(total_exec_time::numeric, 1), rows, CASE WHEN length(q) <= 200 THEN q "
                     + "ELSE left(q, 100) || ' ... ' || right(q, 100) END FROM (SELECT calls, total_exec_time, rows, "
                     + "regexp_replace(query, '\\s+', ' ', 'g') AS q " + hubOnly + ") hub_statement";
-            try (ResultSet rs = s.executeQuery(HARNESS_SQL + "(" + listed + " ORDER BY total_exec_time DESC LIMIT 10) "
-                    + "UNION ALL (" + listed + " ORDER BY calls DESC LIMIT 12)")) {
+            try (Statement s = connection().createStatement();
+                    ResultSet rs = s.executeQuery(HARNESS_SQL + "(" + listed + " ORDER BY total_exec_time DESC LIMIT 10) "
+                            + "UNION ALL (" + listed + " ORDER BY calls DESC LIMIT 12)")) {
                 while (rs.next()) {
                     step.topStatements.add(rs.getLong(1) + " calls, " + rs.getString(2) + " ms, " + rs.getLong(3)
                             + " rows: " + rs.getString(4));
