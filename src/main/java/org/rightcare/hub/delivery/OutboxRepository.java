@@ -116,10 +116,14 @@ public class OutboxRepository {
      * destination gets more than {@code perDestination} minus what this dispatcher already has in flight to it.
      *
      * <p>
-     * The statement is longer than the reactive client's prepared-statement cache takes (2,048 characters), so
-     * PostgreSQL plans it for its parameters every time: a generic plan cached while the outbox was nearly empty
-     * scans the whole table for the completions once it has grown (the batched mark of issue 21's second round
-     * took 25 ms for 12 rows that way). {@code OutboxClaimPlanTest} keeps it over that length.
+     * The statement is cached as a prepared statement like every other ({@link org.rightcare.hub.support.DatabasePoolCreator}),
+     * so PostgreSQL
+     * keeps a generic plan for it once its first calls on a connection have been planned for their parameters; before
+     * that, each call was planned afresh, about 1 ms of PostgreSQL's CPU a claim. {@code OutboxClaimPlanTest} holds
+     * the generic plan to the outbox's indexes on a busy outbox, where the completions and the rows claimed are found
+     * by their ids and the due rows by the index of pending ones. (Issue 21's second round saw a generic plan of a
+     * batched mark, chosen while the outbox was nearly empty, scan the whole table; PostgreSQL drops such a plan when
+     * the table's statistics are next updated, which autovacuum does as it grows.)
      *
      * @param inFlightByDestination attempts this dispatcher has in flight, by destination (not counting the
      *        completions)

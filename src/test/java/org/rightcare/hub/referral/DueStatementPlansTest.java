@@ -3,11 +3,7 @@ package org.rightcare.hub.referral;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,7 +46,7 @@ class DueStatementPlansTest {
 
     @ParameterizedTest
     @MethodSource("statements")
-    void noGenericPlanReadsTheWholeReferralTable(Prepared statement) throws SQLException {
+    void noGenericPlanReadsTheWholeReferralTable(Prepared statement) {
         String plan = genericPlan(statement);
         assertTrue(plan.contains("on referral"), plan);
         assertFalse(plan.contains("Seq Scan on referral"),
@@ -58,35 +54,21 @@ class DueStatementPlansTest {
     }
 
     /** The generic plan PostgreSQL keeps for the statement, against a busy hub's referral table. */
-    private static String genericPlan(Prepared statement) throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestDatabase.jdbcUrl(), TestDatabase.USER,
-                TestDatabase.PASSWORD)) {
-            c.setAutoCommit(false);
-            try (Statement s = c.createStatement()) {
-                // 6,000 cases: 5,600 concluded (no next action), 360 offered with a deadline ahead, 40 due now.
-                s.execute("""
-                        INSERT INTO referral (id, cad_system, incident_id, status, category, incident, breach_at,
-                                              last_event_at, created_at, updated_at, next_action_at)
-                        SELECT gen_random_uuid(), 'PLAN-CAD', 'plan-' || n,
-                               CASE WHEN n <= 5600 THEN 'accepted' WHEN n <= 5960 THEN 'offered' ELSE 'routing' END,
-                               'C3', '{}'::jsonb, now(), now(), now(), now(),
-                               CASE WHEN n <= 5600 THEN NULL
-                                    WHEN n <= 5960 THEN now() + interval '10 minutes'
-                                    ELSE now() - interval '1 second' END
-                        FROM generate_series(1, 6000) AS n""");
-                s.execute("ANALYZE referral");
-                s.execute("SET LOCAL plan_cache_mode = force_generic_plan");
-                s.execute("PREPARE plan_check " + statement.parameterTypes() + " AS " + statement.sql());
-                StringBuilder plan = new StringBuilder();
-                try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE plan_check " + statement.arguments())) {
-                    while (rs.next()) {
-                        plan.append(rs.getString(1)).append('\n');
-                    }
-                }
-                return plan.toString();
-            } finally {
-                c.rollback();
-            }
-        }
+    private static String genericPlan(Prepared statement) {
+        // 6,000 cases: 5,600 concluded (no next action), 360 offered with a deadline ahead, 40 due now.
+        return TestDatabase.planInRolledBackTransaction(List.of("""
+                INSERT INTO referral (id, cad_system, incident_id, status, category, incident, breach_at,
+                                      last_event_at, created_at, updated_at, next_action_at)
+                SELECT gen_random_uuid(), 'PLAN-CAD', 'plan-' || n,
+                       CASE WHEN n <= 5600 THEN 'accepted' WHEN n <= 5960 THEN 'offered' ELSE 'routing' END,
+                       'C3', '{}'::jsonb, now(), now(), now(), now(),
+                       CASE WHEN n <= 5600 THEN NULL
+                            WHEN n <= 5960 THEN now() + interval '10 minutes'
+                            ELSE now() - interval '1 second' END
+                FROM generate_series(1, 6000) AS n""",
+                "ANALYZE referral",
+                "SET LOCAL plan_cache_mode = force_generic_plan",
+                "PREPARE plan_check " + statement.parameterTypes() + " AS " + statement.sql()),
+                "EXPLAIN EXECUTE plan_check " + statement.arguments());
     }
 }

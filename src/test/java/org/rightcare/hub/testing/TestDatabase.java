@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,33 @@ public final class TestDatabase {
             throw new IllegalStateException(e);
         } finally {
             HELD.remove();
+        }
+    }
+
+    /**
+     * The plan PostgreSQL gives {@code explain} (an {@code EXPLAIN ...} statement) after {@code setup} has run in the
+     * same transaction, which is then rolled back: the plan tests fill a table as a busy hub's, analyse it and prepare
+     * a statement there, and no other test sees any of it.
+     */
+    public static String planInRolledBackTransaction(List<String> setup, String explain) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl(), USER, PASSWORD)) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                for (String statement : setup) {
+                    s.execute(statement);
+                }
+                StringBuilder plan = new StringBuilder();
+                try (ResultSet rs = s.executeQuery(explain)) {
+                    while (rs.next()) {
+                        plan.append(rs.getString(1)).append('\n');
+                    }
+                }
+                return plan.toString();
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
