@@ -116,14 +116,13 @@ public class OutboxRepository {
      * destination gets more than {@code perDestination} minus what this dispatcher already has in flight to it.
      *
      * <p>
-     * The statement is cached as a prepared statement like every other ({@link org.rightcare.hub.support.DatabasePoolCreator}),
-     * so PostgreSQL
-     * keeps a generic plan for it once its first calls on a connection have been planned for their parameters; before
-     * that, each call was planned afresh, about 1 ms of PostgreSQL's CPU a claim. {@code OutboxClaimPlanTest} holds
-     * the generic plan to the outbox's indexes on a busy outbox, where the completions and the rows claimed are found
-     * by their ids and the due rows by the index of pending ones. (Issue 21's second round saw a generic plan of a
-     * batched mark, chosen while the outbox was nearly empty, scan the whole table; PostgreSQL drops such a plan when
-     * the table's statistics are next updated, which autovacuum does as it grows.)
+     * The pool caches the statement like every other ({@link org.rightcare.hub.support.DatabasePoolCreator}):
+     * planning it afresh on every call cost about 1 ms of PostgreSQL's CPU a claim. PostgreSQL plans its first calls
+     * on a connection for their parameters, then keeps a generic plan, made again whenever the outbox's statistics
+     * are updated (autovacuum does that each time a tenth of the table has changed). On a busy outbox that plan finds
+     * the completions and the claimed rows by their ids and the due rows through the index of pending ones
+     * ({@code OutboxClaimPlanTest}). A plan made before the outbox was first analysed, or while most of its rows were
+     * pending, reads more of it until the next analysis (docs/performance.md, issue 21's tenth round).
      *
      * @param inFlightByDestination attempts this dispatcher has in flight, by destination (not counting the
      *        completions)
