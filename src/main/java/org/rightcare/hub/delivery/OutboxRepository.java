@@ -119,10 +119,12 @@ public class OutboxRepository {
      * The pool caches the statement like every other ({@link org.rightcare.hub.support.DatabasePoolCreator}):
      * planning it afresh on every call cost about 1 ms of PostgreSQL's CPU a claim. PostgreSQL plans its first calls
      * on a connection for their parameters, then keeps a generic plan, made again whenever the outbox's statistics
-     * are updated (autovacuum does that each time a tenth of the table has changed). On a busy outbox that plan finds
-     * the completions and the claimed rows by their ids and the due rows through the index of pending ones
-     * ({@code OutboxClaimPlanTest}). A plan made before the outbox was first analysed, or while most of its rows were
-     * pending, reads more of it until the next analysis (docs/performance.md, issue 21's tenth round).
+     * are updated (autovacuum does that each time a tenth of the table has changed). That plan finds the completions
+     * and the claimed rows by their ids and the due rows through the index of pending ones
+     * ({@code OutboxClaimPlanTest}). The completions and the chosen rows are joined to the outbox by id alone, so that
+     * a plan made when the statistics showed hardly a row pending, as a busy outbox's often do, does not read every
+     * pending row to find them (docs/performance.md, issue 21's eleventh round). A plan made before the outbox was first
+     * analysed, or while most of its rows were pending, reads more of it until the next analysis (the tenth round).
      *
      * @param inFlightByDestination attempts this dispatcher has in flight, by destination (not counting the
      *        completions)
@@ -148,17 +150,19 @@ public class OutboxRepository {
 
     static final String CLAIM = """
             WITH completing AS (
-                -- The completions' rows, locked; one another transaction holds (a cascade withdrawing it) is
-                -- skipped, not waited for, and recorded by a later claim.
-                SELECT o.id FROM delivery_outbox o WHERE o.id = ANY ($9::uuid[]) FOR UPDATE SKIP LOCKED
+                -- The completions' rows, locked, as they are now; one another transaction holds (a cascade
+                -- withdrawing it) is skipped, not waited for, and recorded by a later claim.
+                SELECT o.id, o.state, o.lease_token FROM delivery_outbox o WHERE o.id = ANY ($9::uuid[])
+                FOR UPDATE SKIP LOCKED
             ), completed AS (
+                -- Joined to the outbox by id alone, so that no plan reads the pending rows to find them.
                 UPDATE delivery_outbox o
-                SET state = CASE WHEN o.state = 'pending' THEN 'delivered' ELSE o.state END,
-                    delivered_at = CASE WHEN o.state = 'pending' THEN c.delivered_at END,
+                SET state = CASE WHEN k.state = 'pending' THEN 'delivered' ELSE k.state END,
+                    delivered_at = CASE WHEN k.state = 'pending' THEN c.delivered_at END,
                     lease_token = NULL
-                FROM unnest($9::uuid[], $10::uuid[], $11::timestamptz[]) AS c (id, lease_token, delivered_at)
-                WHERE o.id = c.id AND o.id IN (SELECT id FROM completing)
-                  AND (o.state = 'pending' OR (o.state = 'withdrawn' AND o.lease_token = c.lease_token))
+                FROM completing k
+                JOIN unnest($9::uuid[], $10::uuid[], $11::timestamptz[]) AS c (id, lease_token, delivered_at) USING (id)
+                WHERE o.id = k.id AND (k.state = 'pending' OR (k.state = 'withdrawn' AND k.lease_token = c.lease_token))
                 RETURNING o.id, o.state
             ), in_flight_here AS (
                 SELECT * FROM unnest($5::text[], $6::int[]) AS f (destination, in_flight)
@@ -193,7 +197,7 @@ public class OutboxRepository {
                 -- Re-checked under the row lock: another dispatcher may have claimed or finished a row since
                 -- this statement's snapshot; rows it holds locked right now are skipped, not waited for.
                 SELECT o.id FROM delivery_outbox o
-                WHERE o.id IN (SELECT id FROM chosen) AND o.state = 'pending' AND o.next_attempt_at <= $1
+                WHERE o.id = ANY (ARRAY(SELECT id FROM chosen)) AND o.state = 'pending' AND o.next_attempt_at <= $1
                 FOR UPDATE SKIP LOCKED
             ), claimed AS (
                 UPDATE delivery_outbox o SET attempts = o.attempts + 1, next_attempt_at = $7, lease_token = $8
