@@ -47,7 +47,8 @@ import io.vertx.mutiny.core.Vertx;
  * retry this replica scheduled falls due, when an attempt finishes (its delivery to be recorded, or its slot freed),
  * and on every poll tick. A pass that records deliveries counts their slots as free, so they need no pass of their
  * own after it.
- * At most one claim is running at a time; wake-ups that arrive meanwhile fold into one further pass.
+ * At most one claim is running at a time, and claims start at least {@code claim-interval} apart; wake-ups that
+ * arrive meanwhile fold into one further pass.
  *
  * <p>
  * A replica that stops claims nothing more, lets its attempts in flight finish for {@code shutdown-grace} (their
@@ -89,6 +90,8 @@ public class OutboxDispatcher {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private volatile boolean stopped;
+    /** When the last claim started ({@link System#nanoTime()}), for {@code claim-interval}. */
+    private volatile long lastClaimStarted = System.nanoTime() - Duration.ofDays(1).toNanos();
     private long pollTimer = -1;
     private long probeTimer = -1;
 
@@ -168,11 +171,18 @@ public class OutboxDispatcher {
     public void wake() {
         wakeRequested.set(true);
         if ((!stopped || !delivered.isEmpty()) && claiming.compareAndSet(false, true)) {
-            claimDue();
+            // Still marked claiming while it waits, so wake-ups meanwhile fold into the claim that ends the wait.
+            long wait = lastClaimStarted + config.claimInterval().toNanos() - System.nanoTime();
+            if (wait > 0) {
+                vertx.setTimer(Math.max(1, Duration.ofNanos(wait).toMillis()), timer -> claimDue());
+            } else {
+                claimDue();
+            }
         }
     }
 
     private void claimDue() {
+        lastClaimStarted = System.nanoTime();
         wakeRequested.set(false);
         List<Delivered> recording = new ArrayList<>();
         for (Delivered done = delivered.poll(); done != null; done = delivered.poll()) {

@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,7 +18,6 @@ import org.rightcare.hub.testing.CallbackReceiver.Answer;
 import org.rightcare.hub.testing.TestDatabase;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * A replica that stops with a delivery in flight loses nothing: it lets the attempt finish within its grace period,
@@ -39,17 +32,9 @@ class ShutdownHandBackTest {
     private static final Duration WITHIN = Duration.ofSeconds(15);
 
     @Inject
-    OutboxRepository repository;
-    @Inject
-    HttpDeliveryClient http;
+    TestReplicas replicas;
     @Inject
     DeliveryConfig config;
-    @Inject
-    Clock clock;
-    @Inject
-    Vertx vertx;
-    @Inject
-    DeliveryTracing tracing;
 
     @Test
     void aStoppingReplicaHandsBackADeliveryStillInFlightAndAnotherSendsItAtOnce() {
@@ -113,16 +98,8 @@ class ShutdownHandBackTest {
         }
     }
 
-    /** A delivery on the test channel, due now. */
     private static UUID queue(String marker, String url) {
-        UUID id = UUID.randomUUID();
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        TestDatabase.execute("""
-                INSERT INTO delivery_outbox (id, channel, destination, ordering_key, url, content_type, payload, state,
-                                             next_attempt_at, created_at, pending_since)
-                VALUES (?, ?, ?, ?, ?, 'application/json', ?, 'pending', ?, ?, ?)""",
-                id, CHANNEL, marker, marker, url, "{\"marker\":\"" + marker + "\"}", now, now, now);
-        return id;
+        return TestReplicas.queue(CHANNEL, marker, marker, url);
     }
 
     private static Map<String, Object> row(UUID id) {
@@ -135,19 +112,6 @@ class ShutdownHandBackTest {
 
     /** Another replica's dispatcher, serving the test channel only. */
     private OutboxDispatcher replica() {
-        DeliveryChannel channel = new DeliveryChannel() {
-            @Override
-            public String name() {
-                return CHANNEL;
-            }
-
-            @Override
-            public DeliveryRequest requestFor(OutboxEntry entry) {
-                return new DeliveryRequest(URI.create(entry.url().toString()), entry.contentType(),
-                        entry.payload().getBytes(StandardCharsets.UTF_8), Map.of());
-            }
-        };
-        return new OutboxDispatcher(repository, http, List.of(channel), config, clock, vertx, tracing,
-                new DestinationHealth(config));
+        return replicas.replica(CHANNEL);
     }
 }
