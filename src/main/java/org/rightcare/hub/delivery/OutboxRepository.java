@@ -121,10 +121,11 @@ public class OutboxRepository {
      * on a connection for their parameters, then keeps a generic plan, made again whenever the outbox's statistics
      * are updated (autovacuum does that each time a tenth of the table has changed). That plan finds the completions
      * and the claimed rows by their ids and the due rows through the index of pending ones
-     * ({@code OutboxClaimPlanTest}). The completions and the chosen rows are joined to the outbox by id alone, so that
-     * a plan made when the statistics showed hardly a row pending, as a busy outbox's often do, does not read every
-     * pending row to find them (docs/performance.md, issue 21's eleventh round). A plan made before the outbox was first
-     * analysed, or while most of its rows were pending, reads more of it until the next analysis (the tenth round).
+     * ({@code OutboxClaimPlanTest}). The completions are joined to the outbox by id alone, and the rows to claim are
+     * chosen once, as an array of ids, so that a plan made when the statistics showed hardly a row pending, as a busy
+     * outbox's often do, reads neither every pending row for the completions nor the chosen rows again for every due
+     * row (docs/performance.md, issue 21's eleventh round). A plan made before the outbox was first analysed, or while
+     * most of its rows were pending, reads more of it until the next analysis (the tenth round).
      *
      * @param inFlightByDestination attempts this dispatcher has in flight, by destination (not counting the
      *        completions)

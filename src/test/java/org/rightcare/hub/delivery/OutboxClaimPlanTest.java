@@ -91,9 +91,10 @@ class OutboxClaimPlanTest {
      * analysed at a moment when hardly any row is pending. A plan made then expects one pending row wherever it
      * looks, and issue 21's eleventh round found claims taking four times as long for whole minutes of a run: each
      * read every pending row to find the few it recorded as delivered, and compared every due row with every row it
-     * chose. The claim joins what it records and what it claims to the outbox by id alone, so that even that plan
-     * finds them through the primary key. Here the outbox is analysed with no row pending, then 1,000 arrive; the claim
-     * records ten deliveries and claims 64 rows (executed, on its generic plan, and rolled back).
+     * chose. The claim finds the deliveries it records by their ids alone, and chooses the rows it claims once, as an
+     * array of ids, so that even that plan reads neither every pending row nor the chosen rows again for each due row.
+     * Here the outbox is analysed with no row pending, then 1,000 arrive; the claim records ten deliveries and claims
+     * 64 rows (executed, on its generic plan, and rolled back).
      */
     @Test
     void aPlanMadeWhenNoRowWasPendingStillFindsWhatItRecordsAndClaimsByTheirIds() throws Exception {
