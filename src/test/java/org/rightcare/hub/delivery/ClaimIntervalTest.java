@@ -32,8 +32,6 @@ class ClaimIntervalTest {
 
     @Inject
     TestReplicas replicas;
-    @Inject
-    DeliveryConfig config;
 
     @Test
     void anIdleDispatcherClaimsAtOnceAndWakeUpsWithinTheIntervalWaitForItsEnd() {
@@ -76,69 +74,11 @@ class ClaimIntervalTest {
     }
 
     private static String state(UUID id) {
-        return (String) TestDatabase.query("SELECT state FROM delivery_outbox WHERE id = ?", id).get(0).get("state");
+        return TestDatabase.text("SELECT state FROM delivery_outbox WHERE id = ?", id);
     }
 
     /** Another replica's dispatcher, serving the test channel only, with claims at least {@link #INTERVAL} apart. */
     private OutboxDispatcher replica() {
-        return replicas.replica(CHANNEL, new WithClaimInterval(config, INTERVAL));
-    }
-
-    /** The hub's delivery settings, but for the claim interval. */
-    private record WithClaimInterval(DeliveryConfig hub, Duration claimInterval) implements DeliveryConfig {
-        @Override
-        public Duration pollInterval() {
-            return hub.pollInterval();
-        }
-
-        @Override
-        public Duration connectTimeout() {
-            return hub.connectTimeout();
-        }
-
-        @Override
-        public Duration requestTimeout() {
-            return hub.requestTimeout();
-        }
-
-        @Override
-        public Duration initialBackoff() {
-            return hub.initialBackoff();
-        }
-
-        @Override
-        public Duration maxBackoff() {
-            return hub.maxBackoff();
-        }
-
-        @Override
-        public Duration giveUp() {
-            return hub.giveUp();
-        }
-
-        @Override
-        public int maxInFlight() {
-            return hub.maxInFlight();
-        }
-
-        @Override
-        public int maxInFlightPerDestination() {
-            return hub.maxInFlightPerDestination();
-        }
-
-        @Override
-        public Duration shutdownGrace() {
-            return hub.shutdownGrace();
-        }
-
-        @Override
-        public Duration probeInterval() {
-            return hub.probeInterval();
-        }
-
-        @Override
-        public Duration failureLogInterval() {
-            return hub.failureLogInterval();
-        }
+        return replicas.replica(CHANNEL, INTERVAL);
     }
 }

@@ -3,6 +3,7 @@ package org.rightcare.hub.delivery;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -44,7 +45,12 @@ class TestReplicas {
         return replica(channel, config);
     }
 
-    OutboxDispatcher replica(String channel, DeliveryConfig settings) {
+    /** A replica with the hub's delivery settings but for its claim interval. */
+    OutboxDispatcher replica(String channel, Duration claimInterval) {
+        return replica(channel, new WithClaimInterval(config, claimInterval));
+    }
+
+    private OutboxDispatcher replica(String channel, DeliveryConfig settings) {
         DeliveryChannel posting = new DeliveryChannel() {
             @Override
             public String name() {
@@ -74,5 +80,63 @@ class TestReplicas {
                 VALUES (?, ?, ?, ?, ?, 'application/json', ?, 'pending', ?, ?, ?)""",
                 id, channel, marker, orderingKey, url, "{\"marker\":\"" + marker + "\"}", now, now, now);
         return id;
+    }
+
+    /** The hub's delivery settings, but for the claim interval. */
+    private record WithClaimInterval(DeliveryConfig hub, Duration claimInterval) implements DeliveryConfig {
+        @Override
+        public Duration pollInterval() {
+            return hub.pollInterval();
+        }
+
+        @Override
+        public Duration connectTimeout() {
+            return hub.connectTimeout();
+        }
+
+        @Override
+        public Duration requestTimeout() {
+            return hub.requestTimeout();
+        }
+
+        @Override
+        public Duration initialBackoff() {
+            return hub.initialBackoff();
+        }
+
+        @Override
+        public Duration maxBackoff() {
+            return hub.maxBackoff();
+        }
+
+        @Override
+        public Duration giveUp() {
+            return hub.giveUp();
+        }
+
+        @Override
+        public int maxInFlight() {
+            return hub.maxInFlight();
+        }
+
+        @Override
+        public int maxInFlightPerDestination() {
+            return hub.maxInFlightPerDestination();
+        }
+
+        @Override
+        public Duration shutdownGrace() {
+            return hub.shutdownGrace();
+        }
+
+        @Override
+        public Duration probeInterval() {
+            return hub.probeInterval();
+        }
+
+        @Override
+        public Duration failureLogInterval() {
+            return hub.failureLogInterval();
+        }
     }
 }
